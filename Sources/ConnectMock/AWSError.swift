@@ -1,0 +1,64 @@
+import HTTP1
+import ContactModel
+import JSON
+
+/// The errors DescribeContact answers, as AWS sends them: status, `x-amzn-ErrorType`,
+/// `x-amzn-RequestId`, and a JSON body whose message key is `Message` for the operation's
+/// modeled errors and AccessDeniedException, and `message` for the authentication errors and
+/// UnknownOperation (botocore reads either). The one place error responses are built.
+public struct AWSError: Error, Sendable {
+    public var status: Int
+    public var code: String
+    public var message: String
+    /// Extra headers (`x-mock-reason`).
+    public var headers: [(String, String)] = []
+
+    public init(status: Int, code: String, message: String, headers: [(String, String)] = []) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+
+    static let lowerCaseMessageCodes: Set<String> = [
+        "MissingAuthenticationTokenException", "IncompleteSignatureException", "UnrecognizedClientException",
+        "InvalidSignatureException", "UnknownOperationException",
+    ]
+
+    public func response(requestId: String) -> HTTPResponse {
+        let key = AWSError.lowerCaseMessageCodes.contains(code) ? "message" : "Message"
+        let body = JSONWriter.bytes(.object([JSONMember(key: key, value: .string(message))]))
+        var h: [(String, String)] = [
+            ("Content-Type", "application/json"),
+            ("x-amzn-RequestId", requestId),
+            ("x-amzn-ErrorType", code),
+        ]
+        h.append(contentsOf: headers)
+        return HTTPResponse(status: status, headers: h, body: body)
+    }
+
+    static let unknownOperation = AWSError(status: 404, code: "UnknownOperationException", message: "Unknown operation")
+    static let throttled = AWSError(status: 429, code: "ThrottlingException", message: "Rate exceeded")
+    static let internalError = AWSError(status: 500, code: "InternalServiceException", message: "An internal error occurred.")
+
+    static func invalidParameter(_ message: String) -> AWSError {
+        AWSError(status: 400, code: "InvalidParameterException", message: message)
+    }
+
+    static func instanceNotFound(_ id: String) -> AWSError {
+        AWSError(status: 404, code: "ResourceNotFoundException", message: "Instance not found: \(id)")
+    }
+
+    static func contactNotFound(_ id: String, reason: String) -> AWSError {
+        AWSError(status: 404, code: "ResourceNotFoundException", message: "Contact not found: \(id)", headers: [("x-mock-reason", reason)])
+    }
+}
+
+/// Random version-4 UUIDs for request ids.
+enum RequestID {
+    static func make() -> String {
+        var g = SystemRandomNumberGenerator()
+        let a: UInt64 = g.next(), b: UInt64 = g.next()
+        return StableIdentifier.uuid(a, b)
+    }
+}

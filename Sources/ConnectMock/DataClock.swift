@@ -1,0 +1,79 @@
+import JSON
+import Timekeeping
+
+/// How the data clock runs: the system clock, frozen at an instant, or shifted by seconds.
+public enum ClockSetting: Sendable, Equatable {
+    case system
+    case frozen(Instant)
+    case offset(seconds: Int64)
+
+    /// `{}`, `{now: ISO}`, `{offsetSeconds: N}` or `{mode: system}` (config and `PUT /_mock/clock`).
+    static func read(_ r: ValueReader) throws(ConfigError) -> ClockSetting {
+        try r.onlyKeys(["now", "offsetSeconds", "mode"])
+        let now = try r.child("now")
+        let offset = try r.child("offsetSeconds")
+        let mode = try r.child("mode")
+        let given = [now, offset, mode].compactMap { $0 }.count
+        guard given <= 1 else { throw r.error("expected one of now, offsetSeconds or mode, found \(given)") }
+        if let now {
+            guard let i = ISO8601.parse(try now.string()) else { throw now.error("expected an ISO 8601 instant, found \(now.describe())") }
+            return .frozen(i)
+        }
+        if let offset { return .offset(seconds: Int64(try offset.int(min: -(100 * 366 * 86400), max: 100 * 366 * 86400))) }
+        if let mode { _ = try mode.oneOf(["system"]) }
+        return .system
+    }
+
+    /// `CONNECT_MOCK_CLOCK`: an ISO 8601 instant, a signed number of seconds, or `system`.
+    static func parse(environment text: String) -> ClockSetting? {
+        if text == "system" { return .system }
+        if let n = Int64(text) { return .offset(seconds: n) }
+        if let i = ISO8601.parse(text) { return .frozen(i) }
+        return nil
+    }
+
+    var json: JSONValue {
+        switch self {
+        case .system: return .object([])
+        case .frozen(let i): return .fields(["now": .string(ISO8601.format(i))])
+        case .offset(let s): return .fields(["offsetSeconds": .int64(s)])
+        }
+    }
+}
+
+/// The mock's data clock: decides retention and resolves relative fixture times. SigV4 never
+/// reads it.
+public final class DataClock: @unchecked Sendable {
+    public private(set) var setting: ClockSetting
+    private let systemNow: () -> Instant
+
+    public init(_ setting: ClockSetting, systemNow: @escaping () -> Instant = SystemClock.now) {
+        self.setting = setting
+        self.systemNow = systemNow
+    }
+
+    public func set(_ s: ClockSetting) { setting = s }
+
+    public func now() -> Instant {
+        switch setting {
+        case .system: return systemNow()
+        case .frozen(let i): return i
+        case .offset(let s): return systemNow().adding(seconds: s)
+        }
+    }
+
+    public var isSystem: Bool { setting == .system }
+
+    /// `{"mode":...,"now":...,"offsetSeconds":...}` as `GET /_mock/clock` answers.
+    public var json: JSONValue {
+        var m: [JSONMember] = []
+        switch setting {
+        case .system: m.append(JSONMember(key: "mode", value: .string("system")))
+        case .frozen: m.append(JSONMember(key: "mode", value: .string("frozen")))
+        case .offset: m.append(JSONMember(key: "mode", value: .string("offset")))
+        }
+        m.append(JSONMember(key: "now", value: .string(ISO8601.format(now()))))
+        if case .offset(let s) = setting { m.append(JSONMember(key: "offsetSeconds", value: .int64(s))) }
+        return .object(m)
+    }
+}

@@ -1,0 +1,124 @@
+import ContactModel
+import ContactStore
+import HTTP1
+import Server
+import SigV4
+import Timekeeping
+
+/// `GET /contacts/{InstanceId}/{ContactId}`, checked in AWS's order: authenticate, authorize,
+/// throttle and faults, validate, look up.
+final class DescribeContactEndpoint {
+    private unowned let state: MockState
+
+    init(state: MockState) {
+        self.state = state
+    }
+
+    struct Verdict {
+        var result: HandlerResult
+        var accessKeyId: String?
+        var errorCode: String?
+        var reason: String?
+    }
+
+    func handle(_ request: HTTPRequest, requestId: String) -> Verdict {
+        guard request.method == "GET", let (instanceId, contactId) = DescribeContactEndpoint.route(request.path) else {
+            return fail(.unknownOperation, requestId: requestId, key: nil, reason: "unknown-operation")
+        }
+        let config = state.config
+
+        var accessKeyId: String?
+        var scopeRegion: String?
+        switch config.auth.mode {
+        case .verify:
+            let sig = SigV4Request(method: request.method, path: request.path, query: request.query,
+                                   headers: request.headers.fields, body: request.body)
+            switch state.verifier.verify(sig, now: SystemClock.now()) {
+            case .rejected(let failure, let key):
+                return fail(AWSError(status: 403, code: failure.code.rawValue, message: failure.message), requestId: requestId, key: key, reason: failure.reason)
+            case .authenticated(let input):
+                accessKeyId = input.accessKeyId
+                scopeRegion = input.region
+            }
+        case .off:
+            if case .success(let input) = SignatureInputParser.parse(headers: request.headers.fields, query: QueryParameter.parse(request.query)) {
+                accessKeyId = input.accessKeyId
+                scopeRegion = input.region
+            }
+        }
+
+        let instance = config.instances.first(where: { $0.id == instanceId })
+        if let key = accessKeyId, let credential = state.credentialsByKey[key], let allowed = credential.instances, !allowed.contains(instanceId) {
+            let region = instance?.region ?? scopeRegion ?? "us-east-1"
+            let account = instance?.accountId ?? config.instances.first?.accountId ?? "123456789012"
+            let resource = "arn:aws:connect:\(region):\(account):instance/\(instanceId)/contact/\(contactId)"
+            let error = AWSError(status: 403, code: "AccessDeniedException",
+                                 message: "User: arn:aws:iam::\(account):user/\(credential.name) is not authorized to perform: connect:DescribeContact on resource: \(resource)")
+            return fail(error, requestId: requestId, key: key, reason: "instance-not-allowed")
+        }
+
+        var delay: UInt64 = 0
+        if let key = accessKeyId ?? Optional("anonymous"), !state.throttle.take(key) {
+            return fail(.throttled, requestId: requestId, key: accessKeyId, reason: "throttle")
+        }
+        if let fault = state.firingFault(instanceId: instanceId, contactId: contactId, accessKeyId: accessKeyId) {
+            delay = UInt64(fault.latencyMs ?? 0)
+            if let kind = fault.error {
+                var v = fail(kind == .throttling ? .throttled : .internalError, requestId: requestId, key: accessKeyId, reason: "fault")
+                if delay > 0, case .respond(let r) = v.result { v.result = .respondAfter(milliseconds: delay, r) }
+                return v
+            }
+        }
+
+        if let problem = DescribeContactEndpoint.validate(instanceId: instanceId, contactId: contactId) {
+            return fail(.invalidParameter(problem), requestId: requestId, key: accessKeyId, reason: "invalid-parameter")
+        }
+        guard let instance, scopeRegion == nil || scopeRegion == instance.region else {
+            return fail(.instanceNotFound(instanceId), requestId: requestId, key: accessKeyId, reason: "unknown-instance")
+        }
+        let stored: ContactStore.StoredContact?
+        do {
+            stored = try state.store.lookup(instanceId: instance.id, contactId: contactId)
+        } catch {
+            state.logger.error("store lookup failed: \(error)")
+            return fail(.internalError, requestId: requestId, key: accessKeyId, reason: "store-error")
+        }
+        guard let stored else {
+            return fail(.contactNotFound(contactId, reason: "unknown"), requestId: requestId, key: accessKeyId, reason: "unknown")
+        }
+        if let hidden = config.retention.policy.hiddenReason(initiation: stored.initiation, now: state.clock.now()) {
+            return fail(.contactNotFound(contactId, reason: hidden.rawValue), requestId: requestId, key: accessKeyId, reason: hidden.rawValue)
+        }
+        var body: [UInt8] = []
+        body.reserveCapacity(stored.document.count + 12)
+        body.append(contentsOf: #"{"Contact":"#.utf8)
+        body.append(contentsOf: stored.document)
+        body.append(UInt8(ascii: "}"))
+        let response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId)], body: body)
+        return Verdict(result: delay > 0 ? .respondAfter(milliseconds: delay, response) : .respond(response), accessKeyId: accessKeyId)
+    }
+
+    private func fail(_ error: AWSError, requestId: String, key: String?, reason: String) -> Verdict {
+        Verdict(result: .respond(error.response(requestId: requestId)), accessKeyId: key, errorCode: error.code, reason: reason)
+    }
+
+    /// The two ids, percent-decoded, when the path is `/contacts/{InstanceId}/{ContactId}`.
+    static func route(_ path: Substring) -> (String, String)? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].isEmpty, parts[1] == "contacts", !parts[2].isEmpty, !parts[3].isEmpty else { return nil }
+        return (URIEncoding.decode(parts[2]), URIEncoding.decode(parts[3]))
+    }
+
+    /// InvalidParameterException's message, or nil when both ids are acceptable.
+    static func validate(instanceId: String, contactId: String) -> String? {
+        for (name, value, max) in [("instanceId", instanceId, 100), ("contactId", contactId, 256)] {
+            if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+                return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must not contain control characters"
+            }
+            if value.count > max {
+                return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must have length less than or equal to \(max)"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,231 @@
+import ContactModel
+import ContactStore
+import Foundation
+import HTTP1
+import JSON
+import SigV4
+import Timekeeping
+
+/// The mock's own API under `/_mock/` (SPEC §5): JSON in and out, camelCase keys, errors as
+/// `{"message":...,"path":...}`, never SigV4; `X-Mock-Admin-Token` when `admin.token` is set.
+final class MockAPI {
+    private unowned let state: MockState
+    static let version = "0.1.0"
+
+    init(state: MockState) {
+        self.state = state
+    }
+
+    struct APIError: Error {
+        var status: Int
+        var message: String
+        var path: String?
+    }
+
+    /// The route name for metrics, and the response.
+    func handle(_ request: HTTPRequest) -> (String, HTTPResponse) {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map { URIEncoding.decode($0) }
+        let route = routeName(segments)
+        do {
+            if !(route == "/_mock/health" && request.method == "GET") {
+                guard state.config.admin.enabled else { throw APIError(status: 404, message: "the mock API is disabled (admin.enabled: false)") }
+                if let token = state.config.admin.token {
+                    guard let sent = request.headers["x-mock-admin-token"], sent == token else {
+                        throw APIError(status: 401, message: "missing or wrong X-Mock-Admin-Token header")
+                    }
+                }
+            }
+            return (route, try dispatch(request, segments: segments))
+        } catch let e as APIError {
+            return (route, MockAPI.error(e))
+        } catch let e as ConfigError {
+            return (route, MockAPI.error(APIError(status: 400, message: e.message, path: e.path.isEmpty ? nil : "$." + e.path)))
+        } catch let e as FixtureErrors {
+            let first = e.issues.first
+            return (route, MockAPI.error(APIError(status: 400, message: first?.message ?? "invalid contact", path: first?.path)))
+        } catch let e as SeedFailure {
+            return (route, MockAPI.error(APIError(status: 400, message: e.description)))
+        } catch {
+            state.logger.error("mock API \(request.method) \(request.path) failed: \(error)")
+            return (route, MockAPI.error(APIError(status: 500, message: "internal error: \(error)")))
+        }
+    }
+
+    private func routeName(_ s: [String]) -> String {
+        switch s.count {
+        case 1: return "/_mock/" + s[0]
+        case 3 where s[0] == "contacts": return "/_mock/contacts/{InstanceId}/{ContactId}"
+        default: return "/_mock/unknown"
+        }
+    }
+
+    private func dispatch(_ r: HTTPRequest, segments s: [String]) throws -> HTTPResponse {
+        func methods(_ allowed: [String]) throws {
+            guard allowed.contains(r.method) else {
+                throw APIError(status: 405, message: "\(r.method) is not allowed here; use \(allowed.joined(separator: " or "))")
+            }
+        }
+        switch (s.first ?? "", s.count) {
+        case ("health", 1):
+            try methods(["GET"])
+            return MockAPI.json(.fields(["status": .string("ok"), "contacts": .int(try state.store.count()), "version": .string(MockAPI.version)]))
+        case ("contacts", 1):
+            try methods(["GET", "POST", "DELETE"])
+            switch r.method {
+            case "GET": return try listContacts(r)
+            case "POST": return try bulkUpsert(r)
+            default: return MockAPI.json(.fields(["deleted": .int(try state.store.deleteAll())]))
+            }
+        case ("contacts", 3):
+            try methods(["PUT", "DELETE"])
+            if r.method == "DELETE" {
+                guard try state.store.delete(instanceId: s[1], contactId: s[2]) else {
+                    throw APIError(status: 404, message: "no contact \(s[2]) in instance \(s[1])")
+                }
+                return HTTPResponse(status: 204)
+            }
+            return try putContact(r, instanceId: s[1], contactId: s[2])
+        case ("reset", 1):
+            try methods(["POST"])
+            state.clock.set(state.config.clock)
+            state.journal.clear()
+            state.faults = state.config.faults
+            state.throttle.reset()
+            _ = try state.seedFromConfig(replace: true)
+            return MockAPI.json(.fields(["contacts": .int(try state.store.count())]))
+        case ("clock", 1):
+            try methods(["GET", "PUT"])
+            if r.method == "PUT" { state.clock.set(try ClockSetting.read(try body(r))) }
+            return MockAPI.json(state.clock.json)
+        case ("requests", 1):
+            try methods(["GET", "DELETE"])
+            if r.method == "DELETE" {
+                state.journal.clear()
+                return HTTPResponse(status: 204)
+            }
+            let limit = try queryInt(r, "limit", min: 1, max: 1_000_000)
+            return MockAPI.json(.fields(["requests": .array(state.journal.list(limit: limit).map(RequestJournal.json))]))
+        case ("faults", 1):
+            try methods(["GET", "PUT"])
+            if r.method == "PUT" {
+                let b = try body(r)
+                try b.onlyKeys(["faults"])
+                guard let list = try b.child("faults") else { throw APIError(status: 400, message: "expected a \"faults\" list", path: "$.faults") }
+                state.faults = try list.items().map { i throws(ConfigError) in try FaultRule.read(i) }
+            }
+            return MockAPI.json(.fields(["faults": .array(state.faults.map(\.json))]))
+        case ("metrics", 1):
+            try methods(["GET"])
+            return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")],
+                                body: Array(state.metrics.exposition(contacts: try state.store.count()).utf8))
+        default:
+            throw APIError(status: 404, message: "no route \(r.path) in the mock API")
+        }
+    }
+
+    private func body(_ r: HTTPRequest) throws -> ValueReader {
+        do {
+            return ValueReader(file: "body", value: try JSONParser.parse(r.body), path: "", line: 1)
+        } catch {
+            throw APIError(status: 400, message: "invalid JSON body at line \(error.line), column \(error.column): \(error.message)")
+        }
+    }
+
+    private func parsedBody(_ r: HTTPRequest) throws -> JSONValue {
+        do {
+            return try JSONParser.parse(r.body)
+        } catch {
+            throw APIError(status: 400, message: "invalid JSON body at line \(error.line), column \(error.column): \(error.message)")
+        }
+    }
+
+    private func queryInt(_ r: HTTPRequest, _ name: String, min: Int, max: Int) throws -> Int? {
+        guard let v = QueryParameter.parse(r.query).first(where: { $0.name == name })?.value else { return nil }
+        guard let n = Int(v), n >= min, n <= max else { throw APIError(status: 400, message: "\(name) must be an integer from \(min) to \(max), not \"\(v)\"") }
+        return n
+    }
+
+    private func decoder(defaultInstance: String? = nil) -> FixtureDecoder {
+        FixtureDecoder(instances: state.config.instances, defaultInstanceId: defaultInstance, now: state.clock.now())
+    }
+
+    private func putContact(_ r: HTTPRequest, instanceId: String, contactId: String) throws -> HTTPResponse {
+        guard state.config.instances.contains(where: { $0.id == instanceId }) else {
+            throw APIError(status: 404, message: "instance \(instanceId) is not configured")
+        }
+        var doc = try parsedBody(r)
+        // The path names the contact: fill in Id where the body leaves it out.
+        func withId(_ members: [JSONMember]) -> [JSONMember] {
+            members.contains(where: { $0.key == "Id" }) ? members : members + [JSONMember(key: "Id", value: .string(contactId))]
+        }
+        if case .object(var members) = doc {
+            if let k = members.firstIndex(where: { $0.key == "Contact" }), case .object(let inner) = members[k].value {
+                members[k].value = .object(withId(inner))
+            } else {
+                members = withId(members)
+            }
+            doc = .object(members)
+        }
+        let record = try decoder(defaultInstance: instanceId).decodeSingle(doc)
+        guard record.instanceId == instanceId else {
+            throw APIError(status: 400, message: "expected instance \(instanceId) from the path, found \(record.instanceId)", path: "$.Contact.Arn")
+        }
+        guard record.contactId == contactId else {
+            throw APIError(status: 400, message: "expected Id \(contactId) from the path, found \(record.contactId)", path: "$.Contact.Id")
+        }
+        let created = try state.store.transaction { try $0.upsert(record, policy: state.config.retention.policy) }
+        var body = Array(#"{"Contact":"#.utf8) + record.document
+        body.append(UInt8(ascii: "}"))
+        return HTTPResponse(status: created ? 201 : 200, headers: [("Content-Type", "application/json")], body: body)
+    }
+
+    private func bulkUpsert(_ r: HTTPRequest) throws -> HTTPResponse {
+        let doc = try parsedBody(r)
+        var issues: [FixtureIssue] = []
+        var records: [ContactRecord] = []
+        decoder().decodeAny(doc, file: "body", issues: &issues) { records.append($0) }
+        if let first = issues.first { throw APIError(status: 400, message: first.message, path: first.path) }
+        let policy = state.config.retention.policy
+        try state.store.transaction { store in
+            for rec in records { try store.upsert(rec, policy: policy) }
+        }
+        return MockAPI.json(.fields(["written": .int(records.count)]))
+    }
+
+    private func listContacts(_ r: HTTPRequest) throws -> HTTPResponse {
+        let params = QueryParameter.parse(r.query)
+        let instanceId = params.first(where: { $0.name == "instanceId" })?.value
+        let limit = try queryInt(r, "limit", min: 1, max: 1000) ?? 100
+        var after: (String, Int64, String)?
+        if let token = params.first(where: { $0.name == "nextToken" })?.value {
+            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else {
+                throw APIError(status: 400, message: "nextToken is not one this server issued")
+            }
+            let parts = text.split(separator: "\u{0}", omittingEmptySubsequences: false)
+            guard parts.count == 3, let t = Int64(parts[1]) else { throw APIError(status: 400, message: "nextToken is not one this server issued") }
+            after = (String(parts[0]), t, String(parts[2]))
+        }
+        let rows = try state.store.list(instanceId: instanceId, after: after, limit: limit + 1)
+        let page = rows.prefix(limit)
+        var out: [JSONMember] = [JSONMember(key: "Contacts", value: .array(page.map { row in
+            let channel = (try? JSONParser.parse(row.document))?["Channel"] ?? .null
+            return .fields(["InstanceId": .string(row.instanceId), "Id": .string(row.contactId),
+                            "InitiationTimestamp": .number(TimestampValue.json(row.initiation)), "Channel": channel])
+        }))]
+        if rows.count > limit, let last = page.last {
+            let token = Data((last.instanceId + "\u{0}" + String(last.initiation.millisecondsSinceEpoch) + "\u{0}" + last.contactId).utf8).base64EncodedString()
+            out.append(JSONMember(key: "NextToken", value: .string(token)))
+        }
+        return MockAPI.json(.object(out))
+    }
+
+    static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: JSONWriter.bytes(value))
+    }
+
+    static func error(_ e: APIError) -> HTTPResponse {
+        var m = [JSONMember(key: "message", value: .string(e.message))]
+        if let p = e.path { m.append(JSONMember(key: "path", value: .string(p))) }
+        return json(.object(m), status: e.status)
+    }
+}

@@ -1,0 +1,522 @@
+import JSON
+import Timekeeping
+
+/// SplitMix64: small, fast and fully determined by its seed, so a seed gives the same
+/// contacts on every machine.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
+    mutating func uuid() -> String { StableIdentifier.uuid(next(), next()) }
+}
+
+/// Realistic, internally consistent synthetic contacts (SPEC §4): deterministic for a seed
+/// and a data clock, every channel and initiation method, ordered timestamps inside the
+/// retention window, channel-specific members, transfer chains whose references resolve, and
+/// routing criteria whose step statuses follow their order.
+public struct ContactSynthesizer: Sendable {
+    public var instance: InstanceInfo
+    public var seed: UInt64
+    public var now: Instant
+    public var policy: RetentionPolicy
+
+    public init(instance: InstanceInfo, seed: UInt64, now: Instant, policy: RetentionPolicy) {
+        self.instance = instance
+        self.seed = seed
+        self.now = now
+        self.policy = policy
+    }
+
+    static let methodsByChannel: [(String, [String])] = [
+        ("VOICE", ["INBOUND", "OUTBOUND", "CALLBACK", "API", "MONITOR", "EXTERNAL_OUTBOUND", "WEBRTC_API", "DISCONNECT", "FLOW"]),
+        ("CHAT", ["API", "MONITOR", "DISCONNECT", "FLOW"]),
+        ("TASK", ["API", "DISCONNECT", "FLOW"]),
+        ("EMAIL", ["INBOUND", "OUTBOUND", "AGENT_REPLY", "API", "FLOW"]),
+    ]
+
+    /// Calls `sink` with `count` records; chains are built whole so every reference resolves.
+    public func generate(count: Int, sink: (ContactRecord) throws -> Void) rethrows {
+        var rng = SeededGenerator(seed: seed)
+        var state = SynthesisState(instance: instance, now: now, windowStart: windowStart())
+        var produced = 0
+        while produced < count {
+            let length = min(count - produced, rng.chance(0.7) ? 1 : rng.int(2...3))
+            for record in state.chain(length: length, rng: &rng) {
+                try sink(record)
+            }
+            produced += length
+        }
+    }
+
+    /// The earliest initiation still visible at `now` (one minute of margin), never before the cutoff.
+    func windowStart() -> Instant {
+        var start = now.addingCalendarMonths(-policy.months).adding(seconds: 60)
+        if start < policy.cutoff { start = policy.cutoff }
+        return start
+    }
+}
+
+/// Builders for one synthesis run; values come from the run's generator only.
+struct SynthesisState {
+    let instance: InstanceInfo
+    let now: Instant
+    let windowStart: Instant
+    var recent: [String] = []
+
+    init(instance: InstanceInfo, now: Instant, windowStart: Instant) {
+        self.instance = instance
+        self.now = now
+        self.windowStart = windowStart
+    }
+
+    var arnPrefix: String { "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)" }
+
+    static func ts(_ i: Instant) -> JSONValue { .number(TimestampValue.json(i)) }
+
+    /// A structure with members in the model's order, whatever order they were built in.
+    static func obj(_ shape: String, _ fields: [String: JSONValue]) -> JSONValue {
+        guard case .structure(let members, _, _) = ShapeTable.shape(shape) else { preconditionFailure(shape) }
+        return .object(members.compactMap { name, _ in fields[name].map { JSONMember(key: name, value: $0) } })
+    }
+
+    /// A map with sorted keys, as the validator normalizes maps.
+    static func map(_ entries: [String: JSONValue]) -> JSONValue {
+        .object(entries.keys.sorted().map { JSONMember(key: $0, value: entries[$0]!) })
+    }
+
+    mutating func chain(length: Int, rng: inout SeededGenerator) -> [ContactRecord] {
+        let (channel, methods) = rng.pick(ContactSynthesizer.methodsByChannel)
+        let ids = (0..<length).map { _ in rng.uuid() }
+        let span = max(1, (now.millisecondsSinceEpoch - windowStart.millisecondsSinceEpoch) / 1000 - 4 * 3600)
+        var start = windowStart.adding(seconds: Int64.random(in: 0...span, using: &rng))
+        var out: [ContactRecord] = []
+        for k in 0..<length {
+            let method: String
+            if k == 0 {
+                method = rng.pick(methods)
+            } else {
+                method = channel == "EMAIL" && rng.chance(0.3) ? "AGENT_REPLY" : rng.pick(["TRANSFER", "QUEUE_TRANSFER"])
+            }
+            let context = ChainContext(channel: channel, method: method, id: ids[k], initialId: k > 0 ? ids[0] : nil,
+                                       previousId: k > 0 ? ids[k - 1] : nil, nextId: k + 1 < length ? ids[k + 1] : nil,
+                                       initiation: start)
+            let (doc, end) = contact(context, rng: &rng)
+            out.append(ContactRecord(instanceId: instance.id, contactId: ids[k], initiation: start, document: JSONWriter.bytes(doc)))
+            start = end
+        }
+        for id in ids {
+            recent.append(id)
+            if recent.count > 64 { recent.removeFirst() }
+        }
+        return out
+    }
+
+    struct ChainContext {
+        var channel: String
+        var method: String
+        var id: String
+        var initialId: String?
+        var previousId: String?
+        var nextId: String?
+        var initiation: Instant
+    }
+
+    // swiftlint:disable:next function_body_length
+    mutating func contact(_ c: ChainContext, rng: inout SeededGenerator) -> (JSONValue, Instant) {
+        var f: [String: JSONValue] = [:]
+        let voice = c.channel == "VOICE", chat = c.channel == "CHAT", task = c.channel == "TASK", email = c.channel == "EMAIL"
+        let outbound = ["OUTBOUND", "EXTERNAL_OUTBOUND", "CALLBACK"].contains(c.method) || (c.method == "API" && voice)
+        let campaign = voice && (c.method == "OUTBOUND" || c.method == "API") && rng.chance(0.6)
+        let answered = c.method != "DISCONNECT" && rng.chance(0.9)
+
+        // Timeline, in milliseconds after initiation, each step after the one before.
+        let t0 = c.initiation
+        let connectedToSystem = t0.adding(milliseconds: Int64(rng.int(0...1500)))
+        let enqueue = connectedToSystem.adding(milliseconds: Int64(rng.int(2000...90_000)))
+        let ringStart = enqueue.adding(milliseconds: Int64(rng.int(1000...120_000)))
+        let connectedToAgent = ringStart.adding(milliseconds: Int64(rng.int(500...15_000)))
+        let talk = Int64(rng.int(30_000...(email || task ? 3_600_000 : 1_800_000)))
+        let disconnect = (answered ? connectedToAgent : ringStart).adding(milliseconds: talk)
+        let acw = rng.int(5...300)
+        let acwEnd = disconnect.adding(seconds: Int64(acw))
+        let lastUpdate = acwEnd.adding(milliseconds: Int64(rng.int(0...5000)))
+
+        f["Arn"] = .string("\(arnPrefix)/contact/\(c.id)")
+        f["Id"] = .string(c.id)
+        if let i = c.initialId { f["InitialContactId"] = .string(i) }
+        if let p = c.previousId { f["PreviousContactId"] = .string(p) }
+        if email, let i = c.initialId { f["ContactAssociationId"] = .string(i) }
+        f["InitiationMethod"] = .string(c.method)
+        f["Channel"] = .string(c.channel)
+        if task || rng.chance(0.2) {
+            f["Name"] = .string(rng.pick(["Follow up on refund", "Callback request", "Billing question", "Address change", "Order 4411 delayed"]))
+            f["Description"] = .string(rng.pick(["Customer asked for a call back about their last invoice.", "Escalated from chat.", "Created by the returns flow."]))
+        }
+        let queueId = rng.uuid()
+        f["QueueInfo"] = SynthesisState.obj("QueueInfo", ["Id": .string(queueId), "EnqueueTimestamp": SynthesisState.ts(enqueue)])
+        if answered {
+            f["AgentInfo"] = agentInfo(voice: voice, outbound: outbound, ringStart: ringStart, connected: connectedToAgent,
+                                       disconnect: disconnect, acw: acw, acwEnd: acwEnd, rng: &rng)
+        }
+        f["InitiationTimestamp"] = SynthesisState.ts(t0)
+        f["DisconnectTimestamp"] = SynthesisState.ts(disconnect)
+        f["LastUpdateTimestamp"] = SynthesisState.ts(lastUpdate)
+        if task, answered, rng.chance(0.3) {
+            let paused = connectedToAgent.adding(milliseconds: talk / 3)
+            let resumed = paused.adding(milliseconds: talk / 6)
+            f["LastPausedTimestamp"] = SynthesisState.ts(paused)
+            f["LastResumedTimestamp"] = SynthesisState.ts(resumed)
+            f["TotalPauseCount"] = .int(rng.int(1...3))
+            f["TotalPauseDurationInSeconds"] = .int64(talk / 6000)
+        }
+        if voice || chat { f["RingStartTimestamp"] = SynthesisState.ts(ringStart) }
+        if task, rng.chance(0.4) { f["ScheduledTimestamp"] = SynthesisState.ts(connectedToSystem) }
+        if task, let related = recent.last, rng.chance(0.5) { f["RelatedContactId"] = .string(related) }
+        if rng.chance(0.3) {
+            f["WisdomInfo"] = SynthesisState.obj("WisdomInfo", [
+                "SessionArn": .string("arn:aws:wisdom:\(instance.region):\(instance.accountId):session/\(rng.uuid())/\(rng.uuid())"),
+                "AiAgents": .array([SynthesisState.obj("AiAgentInfo", [
+                    "AiUseCase": .string(rng.pick(["AgentAssistance", "SelfService"])),
+                    "AiAgentVersionId": .string(String(rng.int(1...9))),
+                    "AiAgentEscalated": .bool(rng.chance(0.2)),
+                ])]),
+            ])
+        }
+        if rng.chance(0.5) { f["CustomerId"] = .string("cust-" + String(rng.int(100_000...999_999))) }
+        let customerPhone = "+1" + String(rng.int(2_012_000_000...9_899_999_999))
+        let systemPhone = "+1" + String(rng.int(8_002_000_000...8_889_999_999))
+        switch c.channel {
+        case "VOICE":
+            f["CustomerEndpoint"] = endpoint("TELEPHONE_NUMBER", customerPhone, rng.chance(0.3) ? "Customer" : nil)
+            if !["MONITOR", "QUEUE_TRANSFER", "CALLBACK"].contains(c.method) {
+                f["SystemEndpoint"] = endpoint("TELEPHONE_NUMBER", systemPhone, rng.chance(0.3) ? "Main line" : nil)
+            }
+        case "CHAT":
+            if rng.chance(0.5) { f["CustomerEndpoint"] = endpoint("VOIP", "web-" + String(rng.int(1000...9999)), "Web visitor") }
+        case "EMAIL":
+            f["CustomerEndpoint"] = endpoint("EMAIL_ADDRESS", "customer\(rng.int(1...9999))@example.com", "Jane Customer")
+            if !["MONITOR", "QUEUE_TRANSFER", "CALLBACK"].contains(c.method) {
+                f["SystemEndpoint"] = endpoint("EMAIL_ADDRESS", "support@example.com", "Example Support")
+            }
+        default:
+            if rng.chance(0.3), c.method != "QUEUE_TRANSFER" { f["SystemEndpoint"] = endpoint("CONTACT_FLOW", "\(arnPrefix)/contact-flow/\(rng.uuid())", nil) }
+        }
+        if rng.chance(0.2) { f["QueueTimeAdjustmentSeconds"] = .int(rng.int(-300...600)) }
+        if rng.chance(0.3) { f["QueuePriority"] = .int(rng.int(1...10)) }
+        if rng.chance(0.2) {
+            var tags: [String: JSONValue] = ["Department": .string(rng.pick(["Billing", "Sales", "Support"]))]
+            if rng.chance(0.5) { tags["cost-center"] = .string(String(rng.int(1000...9999))) }
+            f["Tags"] = SynthesisState.map(tags)
+        }
+        f["ConnectedToSystemTimestamp"] = SynthesisState.ts(connectedToSystem)
+        if (voice || chat || email), rng.chance(0.6) {
+            f["RoutingCriteria"] = routingCriteria(from: enqueue, to: answered ? connectedToAgent : disconnect, rng: &rng)
+        }
+        if (voice || chat), rng.chance(0.3) {
+            f["Customer"] = SynthesisState.obj("Customer", [
+                "DeviceInfo": deviceInfo(rng: &rng),
+                "Capabilities": SynthesisState.obj("ParticipantCapabilities", ["Video": .string("SEND"), "ScreenShare": .string("SEND")]),
+            ])
+        }
+        if campaign {
+            f["Campaign"] = SynthesisState.obj("Campaign", ["CampaignId": .string(rng.uuid())])
+            f["AnsweringMachineDetectionStatus"] = .string(rng.pick(["ANSWERED", "UNDETECTED", "ERROR", "HUMAN_ANSWERED", "SIT_TONE_DETECTED", "SIT_TONE_BUSY", "SIT_TONE_INVALID_NUMBER", "FAX_MACHINE_DETECTED", "VOICEMAIL_BEEP", "VOICEMAIL_NO_BEEP", "AMD_UNRESOLVED", "AMD_UNANSWERED", "AMD_ERROR", "AMD_NOT_APPLICABLE"]))
+            f["CustomerVoiceActivity"] = SynthesisState.obj("CustomerVoiceActivity", [
+                "GreetingStartTimestamp": SynthesisState.ts(connectedToSystem.adding(milliseconds: 800)),
+                "GreetingEndTimestamp": SynthesisState.ts(connectedToSystem.adding(milliseconds: 2800)),
+            ])
+            if rng.chance(0.5) {
+                f["OutboundStrategy"] = SynthesisState.obj("OutboundStrategy", [
+                    "Type": .string("AGENT_FIRST"),
+                    "Config": SynthesisState.obj("OutboundStrategyConfig", ["AgentFirst": SynthesisState.obj("AgentFirst", [
+                        "Preview": SynthesisState.obj("Preview", [
+                            "PostAcceptTimeoutConfig": SynthesisState.obj("PostAcceptTimeoutConfig", ["DurationInSeconds": .int(rng.int(10...120))]),
+                            "AllowedUserActions": .array(rng.chance(0.5) ? [.string("CALL"), .string("DISCARD")] : [.string("CALL")]),
+                        ]),
+                    ])]),
+                ])
+            }
+        }
+        if voice, answered {
+            f["QualityMetrics"] = SynthesisState.obj("QualityMetrics", [
+                "Agent": SynthesisState.obj("AgentQualityMetrics", ["Audio": audioQuality(rng: &rng)]),
+                "Customer": SynthesisState.obj("CustomerQualityMetrics", ["Audio": audioQuality(rng: &rng)]),
+            ])
+        }
+        if chat { f["ChatMetrics"] = chatMetrics(start: connectedToAgent, end: disconnect, rng: &rng) }
+        if (voice || chat), rng.chance(0.1) {
+            f["DisconnectDetails"] = SynthesisState.obj("DisconnectDetails", ["PotentialDisconnectIssue": .string(rng.pick(["AGENT_CONNECTIVITY_ISSUE", "AGENT_NETWORK_DISCONNECT"]))])
+        }
+        if email {
+            var r: [String: JSONValue] = ["ToList": .array([SynthesisState.obj("EmailRecipient", ["Address": .string("support@example.com"), "DisplayName": .string("Example Support")])])]
+            if rng.chance(0.5) {
+                r["CcList"] = .array([SynthesisState.obj("EmailRecipient", ["Address": .string("manager\(rng.int(1...99))@example.com"), "DisplayName": .string("Account Manager")])])
+            }
+            f["AdditionalEmailRecipients"] = SynthesisState.obj("AdditionalEmailRecipients", r)
+        }
+        f["SegmentAttributes"] = segmentAttributes(channel: c.channel, rng: &rng)
+        if voice, answered, rng.chance(0.7) { f["Recordings"] = recordings(start: connectedToAgent, end: disconnect, rng: &rng) }
+        f["DisconnectReason"] = .string(rng.pick(["CUSTOMER_DISCONNECT", "AGENT_DISCONNECT", "THIRD_PARTY_DISCONNECT", "TELECOM_PROBLEM", "CONTACT_FLOW_DISCONNECT", "EXPIRED", "API", "OTHER"]))
+        if answered, rng.chance(0.2) { f["ContactEvaluations"] = evaluations(after: acwEnd, rng: &rng) }
+        if task {
+            f["TaskTemplateInfo"] = SynthesisState.obj("TaskTemplateInfoV2", [
+                "Arn": .string("\(arnPrefix)/task-template/\(rng.uuid())"),
+                "Name": .string(rng.pick(["Refund review", "Callback", "Address verification"])),
+            ])
+            if rng.chance(0.5) {
+                f["ContactDetails"] = SynthesisState.obj("ContactDetails", ["Name": .string("Refund review"), "Description": .string("Check the refund for order \(rng.int(1000...9999)).")])
+            }
+        }
+        if rng.chance(0.5) {
+            var attrs: [String: JSONValue] = ["language": .string(rng.pick(["en-US", "es-US", "fr-CA"]))]
+            if rng.chance(0.5) { attrs["accountTier"] = .string(rng.pick(["gold", "silver", "basic"])) }
+            f["Attributes"] = SynthesisState.map(attrs)
+        }
+        if let next = c.nextId {
+            f["NextContacts"] = .array([SynthesisState.obj("NextContactEntry", [
+                "Type": .string("QUICK_CONNECT"),
+                "NextContactMetadata": SynthesisState.obj("NextContactMetadata", ["QuickConnectContactData": SynthesisState.obj("QuickConnectContactData", [
+                    "ContactId": .string(next),
+                    "InitiationTimestamp": SynthesisState.ts(disconnect),
+                    "QuickConnectId": .string(rng.uuid()),
+                    "QuickConnectName": .string(rng.pick(["Billing queue", "Tier 2", "Supervisor"])),
+                    "QuickConnectType": .string(rng.pick(["USER", "QUEUE", "PHONE_NUMBER", "FLOW"])),
+                ])]),
+            ])])
+        }
+        if rng.chance(0.1) {
+            f["GlobalResiliencyMetadata"] = SynthesisState.obj("GlobalResiliencyMetadata", [
+                "ActiveRegion": .string(instance.region), "OriginRegion": .string(rng.pick(["us-east-1", "us-west-2"])),
+                "TrafficDistributionGroupId": .string(rng.uuid()),
+            ])
+        }
+        return (SynthesisState.obj("Contact", f), disconnect)
+    }
+
+    func endpoint(_ type: String, _ address: String, _ display: String?) -> JSONValue {
+        var e: [String: JSONValue] = ["Type": .string(type), "Address": .string(address)]
+        if let display { e["DisplayName"] = .string(display) }
+        return SynthesisState.obj("EndpointInfo", e)
+    }
+
+    func deviceInfo(rng: inout SeededGenerator) -> JSONValue {
+        SynthesisState.obj("DeviceInfo", [
+            "PlatformName": .string(rng.pick(["Chrome", "Firefox", "Safari"])),
+            "PlatformVersion": .string(String(rng.int(100...130)) + ".0"),
+            "OperatingSystem": .string(rng.pick(["Windows 11", "macOS 14", "Android 14", "iOS 17"])),
+        ])
+    }
+
+    func agentInfo(voice: Bool, outbound: Bool, ringStart: Instant, connected: Instant, disconnect: Instant, acw: Int,
+                   acwEnd: Instant, rng: inout SeededGenerator) -> JSONValue {
+        var a: [String: JSONValue] = [
+            "Id": .string(rng.uuid()),
+            "AcceptedByAgentTimestamp": SynthesisState.ts(connected),
+            "ConnectedToAgentTimestamp": SynthesisState.ts(connected),
+            "AfterContactWorkDuration": .int(acw),
+            "AfterContactWorkStartTimestamp": SynthesisState.ts(disconnect),
+            "AfterContactWorkEndTimestamp": SynthesisState.ts(acwEnd),
+        ]
+        if outbound, rng.chance(0.3) { a["PreviewEndTimestamp"] = SynthesisState.ts(ringStart) }
+        if rng.chance(0.2) { a["AgentPauseDurationInSeconds"] = .int(rng.int(0...120)) }
+        if rng.chance(0.5) {
+            var levels: [String: JSONValue] = [:]
+            for l in 1...rng.int(1...5) {
+                levels["Level\(l)"] = SynthesisState.obj("AgentHierarchyGroup", ["Arn": .string("\(arnPrefix)/agent-group/\(rng.uuid())")])
+            }
+            a["HierarchyGroups"] = SynthesisState.obj("HierarchyGroups", levels)
+        }
+        if rng.chance(0.4) { a["DeviceInfo"] = deviceInfo(rng: &rng) }
+        if rng.chance(0.2) { a["Capabilities"] = SynthesisState.obj("ParticipantCapabilities", ["Video": .string("SEND"), "ScreenShare": .string("SEND")]) }
+        if voice, rng.chance(0.4) { a["AgentInitiatedHoldDuration"] = .int(rng.int(0...240)) }
+        if rng.chance(0.4) {
+            a["StateTransitions"] = .array([
+                SynthesisState.obj("StateTransition", ["State": .string("INITIAL"), "StateStartTimestamp": SynthesisState.ts(ringStart), "StateEndTimestamp": SynthesisState.ts(connected)]),
+                SynthesisState.obj("StateTransition", ["State": .string("CONNECTED"), "StateStartTimestamp": SynthesisState.ts(connected), "StateEndTimestamp": SynthesisState.ts(disconnect)]),
+                SynthesisState.obj("StateTransition", ["State": .string(rng.chance(0.9) ? "DISCONNECTED" : "MISSED"), "StateStartTimestamp": SynthesisState.ts(disconnect)]),
+            ])
+        }
+        if voice, rng.chance(0.4) { a["VoiceEnhancementMode"] = .string(rng.pick(["VOICE_ISOLATION", "NOISE_SUPPRESSION", "NONE"])) }
+        return SynthesisState.obj("AgentInfo", a)
+    }
+
+    func audioQuality(rng: inout SeededGenerator) -> JSONValue {
+        let score = Double(rng.int(10...50)) / 10
+        var issues: [JSONValue] = []
+        if score < 3.5 {
+            for i in ["HighPacketLoss", "HighRoundTripTime", "HighJitterBuffer"].prefix(rng.int(1...3)) { issues.append(.string(i)) }
+        }
+        return SynthesisState.obj("AudioQualityMetricsInfo", ["QualityScore": .number(String(score)), "PotentialQualityIssues": .array(issues)])
+    }
+
+    func chatMetrics(start: Instant, end: Instant, rng: inout SeededGenerator) -> JSONValue {
+        let total = rng.int(4...60)
+        let bot = rng.int(0...(total / 2))
+        let firstResponse = Int64(rng.int(2000...60000))
+        func participant(_ type: String, _ rng: inout SeededGenerator) -> JSONValue {
+            let sent = rng.int(1...30)
+            return SynthesisState.obj("ParticipantMetrics", [
+                "ParticipantId": .string(rng.uuid()), "ParticipantType": .string(type),
+                "ConversationAbandon": .bool(rng.chance(0.05)), "MessagesSent": .int(sent), "NumResponses": .int(max(0, sent - 1)),
+                "MessageLengthInChars": .int(sent * rng.int(20...120)), "TotalResponseTimeInMillis": .int(sent * rng.int(2000...20000)),
+                "MaxResponseTimeInMillis": .int(rng.int(20000...90000)), "LastMessageTimestamp": SynthesisState.ts(end),
+            ])
+        }
+        return SynthesisState.obj("ChatMetrics", [
+            "ChatContactMetrics": SynthesisState.obj("ChatContactMetrics", [
+                "MultiParty": .bool(rng.chance(0.1)), "TotalMessages": .int(total), "TotalBotMessages": .int(bot),
+                "TotalBotMessageLengthInChars": .int(bot * rng.int(40...200)),
+                "ConversationCloseTimeInMillis": .int64(end.millisecondsSinceEpoch - start.millisecondsSinceEpoch),
+                "ConversationTurnCount": .int(total / 2), "AgentFirstResponseTimestamp": SynthesisState.ts(start.adding(milliseconds: firstResponse)),
+                "AgentFirstResponseTimeInMillis": .int64(firstResponse),
+            ]),
+            "AgentMetrics": participant("AGENT", &rng),
+            "CustomerMetrics": participant("CUSTOMER", &rng),
+        ])
+    }
+
+    func segmentAttributes(channel: String, rng: inout SeededGenerator) -> JSONValue {
+        var s: [String: JSONValue] = [:]
+        let subtype = ["VOICE": "connect:Telephony", "CHAT": "connect:Chat", "TASK": "connect:Task", "EMAIL": "connect:Email"][channel]!
+        s["connect:Subtype"] = SynthesisState.obj("SegmentAttributeValue", ["ValueString": .string(subtype)])
+        if rng.chance(0.3) {
+            s["connect:CustomerAuthentication"] = SynthesisState.obj("SegmentAttributeValue", ["ValueMap": SynthesisState.map([
+                "Status": SynthesisState.obj("SegmentAttributeValue", ["ValueString": .string("AUTHENTICATED")]),
+                "Attempts": SynthesisState.obj("SegmentAttributeValue", ["ValueInteger": .int(rng.int(1...3))]),
+            ])])
+        }
+        if rng.chance(0.2) {
+            s["custom:Intents"] = SynthesisState.obj("SegmentAttributeValue", ["ValueList": .array([
+                SynthesisState.obj("SegmentAttributeValue", ["ValueString": .string("CheckBalance")]),
+                SynthesisState.obj("SegmentAttributeValue", ["ValueString": .string("TransferFunds")]),
+            ])])
+        }
+        if rng.chance(0.2) {
+            s["connect:ContactFlow"] = SynthesisState.obj("SegmentAttributeValue", ["ValueArn": .string("\(arnPrefix)/contact-flow/\(rng.uuid())")])
+        }
+        return SynthesisState.map(s)
+    }
+
+    func recordings(start: Instant, end: Instant, rng: inout SeededGenerator) -> JSONValue {
+        var out: [JSONValue] = []
+        let deleted = rng.chance(0.1)
+        var r: [String: JSONValue] = [
+            "StorageType": .string("S3"),
+            "Location": .string("connect-recordings-\(instance.accountId)/connect/demo/CallRecordings/\(rng.uuid()).wav"),
+            "MediaStreamType": .string("AUDIO"), "ParticipantType": .string("AGENT"),
+            "StartTimestamp": SynthesisState.ts(start), "StopTimestamp": SynthesisState.ts(end),
+            "Status": .string(deleted ? "DELETED" : "AVAILABLE"),
+        ]
+        if deleted { r["DeletionReason"] = .string("Deleted by retention policy") }
+        if rng.chance(0.3) { r["UnprocessedTranscriptLocation"] = .string("connect-recordings-\(instance.accountId)/transcripts/\(rng.uuid()).json") }
+        out.append(SynthesisState.obj("RecordingInfo", r))
+        if rng.chance(0.3) {
+            out.append(SynthesisState.obj("RecordingInfo", [
+                "StorageType": .string("KINESIS_VIDEO_STREAM"),
+                "Location": .string("arn:aws:kinesisvideo:\(instance.region):\(instance.accountId):stream/connect-live-\(rng.int(1...99))/\(rng.int(1_000_000...9_999_999))"),
+                "MediaStreamType": .string("AUDIO"), "ParticipantType": .string("CUSTOMER"),
+                "FragmentStartNumber": .string(String(rng.int(10_000_000...99_999_999))),
+                "FragmentStopNumber": .string(String(rng.int(100_000_000...999_999_999))),
+                "StartTimestamp": SynthesisState.ts(start), "StopTimestamp": SynthesisState.ts(end), "Status": .string("AVAILABLE"),
+            ]))
+        }
+        return .array(out)
+    }
+
+    func evaluations(after: Instant, rng: inout SeededGenerator) -> JSONValue {
+        let id = rng.uuid()
+        let status = rng.pick(["COMPLETE", "IN_PROGRESS", "DELETED"])
+        var e: [String: JSONValue] = [
+            "FormId": .string(rng.uuid()),
+            "EvaluationArn": .string("\(arnPrefix)/contact-evaluation/\(id)"),
+            "Status": .string(status),
+            "StartTimestamp": SynthesisState.ts(after.adding(seconds: 3600)),
+            "ExportLocation": .string("s3://connect-evaluations-\(instance.accountId)/\(id).json"),
+        ]
+        if status != "IN_PROGRESS" { e["EndTimestamp"] = SynthesisState.ts(after.adding(seconds: 5400)) }
+        if status == "DELETED" { e["DeleteTimestamp"] = SynthesisState.ts(after.adding(seconds: 7200)) }
+        return SynthesisState.map([id: SynthesisState.obj("ContactEvaluation", e)])
+    }
+
+    /// 1 to 4 steps in order: earlier steps EXPIRED (expiring inside the contact's lifetime),
+    /// the current one ACTIVE or JOINED, later ones INACTIVE; all but the last have a duration.
+    func routingCriteria(from activation: Instant, to end: Instant, rng: inout SeededGenerator) -> JSONValue {
+        let count = rng.int(1...4)
+        let current = rng.int(0...(count - 1))
+        let span = max(Int64(count), (end.millisecondsSinceEpoch - activation.millisecondsSinceEpoch))
+        var steps: [JSONValue] = []
+        var expiresAt = activation
+        for k in 0..<count {
+            var s: [String: JSONValue] = [:]
+            let duration = rng.int(10...120)
+            var expiry: [String: JSONValue] = [:]
+            if k < count - 1 { expiry["DurationInSeconds"] = .int(duration) }
+            let status: String
+            if k < current {
+                status = "EXPIRED"
+                expiresAt = expiresAt.adding(milliseconds: span / Int64(count + 1))
+                expiry["ExpiryTimestamp"] = SynthesisState.ts(expiresAt)
+            } else if k == current {
+                status = rng.chance(0.5) ? "ACTIVE" : "JOINED"
+            } else {
+                status = "INACTIVE"
+            }
+            if !expiry.isEmpty { s["Expiry"] = SynthesisState.obj("Expiry", expiry) }
+            s["Expression"] = expression(depth: rng.int(1...3), rng: &rng)
+            s["Status"] = .string(status)
+            steps.append(SynthesisState.obj("Step", s))
+        }
+        return SynthesisState.obj("RoutingCriteria", [
+            "Steps": .array(steps), "ActivationTimestamp": SynthesisState.ts(activation), "Index": .int(rng.int(0...3)),
+        ])
+    }
+
+    /// An expression exactly `depth` levels deep: a condition is level 1, each And/Or adds one.
+    func expression(depth: Int, rng: inout SeededGenerator) -> JSONValue {
+        if depth <= 1 {
+            switch rng.int(0...3) {
+            case 0: return SynthesisState.obj("Expression", ["NotAttributeCondition": condition(rng: &rng)])
+            default: return SynthesisState.obj("Expression", ["AttributeCondition": condition(rng: &rng)])
+            }
+        }
+        let children = (0..<rng.int(2...3)).map { k in expression(depth: k == 0 ? depth - 1 : rng.int(1...(depth - 1)), rng: &rng) }
+        return SynthesisState.obj("Expression", [rng.chance(0.5) ? "AndExpression" : "OrExpression": .array(children)])
+    }
+
+    func condition(rng: inout SeededGenerator) -> JSONValue {
+        let (name, values) = rng.pick([("Technology", ["AWS Kinesis", "Amazon Connect", "Lambda"]), ("Language", ["English", "Spanish", "French"]),
+                                       ("Location", ["Seattle", "Dublin", "Sydney"]), ("Product", ["Mortgage", "Credit card", "Savings"])])
+        switch rng.int(0...3) {
+        case 0:
+            let lo = rng.int(1...4)
+            return SynthesisState.obj("AttributeCondition", [
+                "Name": .string(name), "Value": .string(rng.pick(values)), "ComparisonOperator": .string("Range"),
+                "Range": SynthesisState.obj("Range", ["MinProficiencyLevel": .number("\(lo).0"), "MaxProficiencyLevel": .number("\(rng.int(lo...5)).0")]),
+            ])
+        case 1:
+            return SynthesisState.obj("AttributeCondition", [
+                "ComparisonOperator": .string("Match"),
+                "MatchCriteria": SynthesisState.obj("MatchCriteria", ["AgentsCriteria": SynthesisState.obj("AgentsCriteria", [
+                    "AgentIds": .array((0..<rng.int(1...3)).map { _ in .string(rng.uuid()) }),
+                ])]),
+            ])
+        default:
+            return SynthesisState.obj("AttributeCondition", [
+                "Name": .string(name), "Value": .string(rng.pick(values)), "ComparisonOperator": .string("NumberGreaterOrEqualTo"),
+                "ProficiencyLevel": .number("\(rng.int(1...5)).0"),
+            ])
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Timekeeping
+
+/// Reads a timestamp as fixtures may write it: epoch seconds (a JSON number, fractions to the
+/// millisecond), ISO 8601 (as the AWS CLI prints it), or relative to the data clock: `now`,
+/// `now-3d`, `now-2h30m`, `now+15m` (units d, h, m, s).
+public enum TimestampValue {
+    public static func parse(string text: String, now: Instant) -> Instant? {
+        if text.hasPrefix("now") { return parseRelative(text.dropFirst(3), now: now) }
+        return ISO8601.parse(text)
+    }
+
+    /// Epoch seconds from a JSON number's text; nil when not a plain decimal.
+    public static func parse(epochSeconds text: String) -> Instant? {
+        guard let d = Double(text), d.isFinite, abs(d) < 1e13 else { return nil }
+        return Instant(millisecondsSinceEpoch: Int64((d * 1000).rounded()))
+    }
+
+    static func parseRelative(_ rest: Substring, now: Instant) -> Instant? {
+        if rest.isEmpty { return now }
+        guard let sign = rest.first, sign == "+" || sign == "-" else { return nil }
+        var total: Int64 = 0
+        var number: Int64 = 0
+        var digits = 0
+        var units = 0
+        for c in rest.dropFirst() {
+            if let d = c.wholeNumberValue, c.isASCII {
+                number = number * 10 + Int64(d)
+                digits += 1
+                guard digits <= 9 else { return nil }
+                continue
+            }
+            guard digits > 0 else { return nil }
+            switch c {
+            case "d": total += number * 86400
+            case "h": total += number * 3600
+            case "m": total += number * 60
+            case "s": total += number
+            default: return nil
+            }
+            number = 0
+            digits = 0
+            units += 1
+        }
+        guard digits == 0, units > 0 else { return nil }
+        return now.adding(seconds: sign == "-" ? -total : total)
+    }
+
+    /// Epoch seconds as a JSON number with millisecond precision: `1700000000` or
+    /// `1700000000.25`.
+    public static func json(_ instant: Instant) -> String {
+        let ms = instant.millisecondsSinceEpoch
+        let whole = instant.secondsSinceEpoch
+        var frac = ms - whole * 1000
+        if frac == 0 { return String(whole) }
+        var f = String(frac)
+        while f.count < 3 { f = "0" + f }
+        while f.hasSuffix("0") { f.removeLast(); frac /= 10 }
+        return String(whole) + "." + f
+    }
+}

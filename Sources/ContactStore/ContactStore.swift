@@ -1,0 +1,199 @@
+import ContactModel
+import Timekeeping
+
+/// The contacts file: schema, queries and write transactions over one SQLite connection.
+///
+/// One store per thread: the server's loop owns one, the seed command owns one. SQLite in WAL
+/// mode lets those readers and one writer work side by side without `database is locked`.
+public final class ContactStore {
+    public static let schemaVersion: Int64 = 1
+
+    private let db: SQLiteConnection
+    private let lookupStatement: SQLiteConnection.Statement
+    private var upsertStatement: SQLiteConnection.Statement?
+    public let path: String
+
+    /// Opens (creating when absent) and migrates the store. `":memory:"` gives a private
+    /// in-memory store.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        db = try SQLiteConnection(path: path, readOnly: readOnly)
+        if !readOnly {
+            if path != ":memory:" { try db.execute("PRAGMA journal_mode=WAL") }
+            try db.execute("PRAGMA synchronous=NORMAL")
+            try ContactStore.migrate(db)
+        }
+        lookupStatement = try db.prepare("SELECT document, initiated_at FROM contacts WHERE instance_id = ?1 AND contact_id = ?2")
+    }
+
+    private static func migrate(_ db: SQLiteConnection) throws {
+        let version = try db.prepare("PRAGMA user_version")
+        _ = try version.bind([]).step()
+        let current = version.int(0)
+        version.finishReading()
+        if current > schemaVersion {
+            throw SQLiteError(code: 0, message: "the file has schema version \(current), newer than this build's \(schemaVersion)", context: "opening the store")
+        }
+        if current < 1 {
+            try db.execute("""
+                BEGIN IMMEDIATE;
+                CREATE TABLE IF NOT EXISTS instances (
+                    id TEXT PRIMARY KEY, region TEXT NOT NULL, account_id TEXT NOT NULL, alias TEXT
+                ) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS contacts (
+                    instance_id TEXT NOT NULL,
+                    contact_id TEXT NOT NULL,
+                    initiated_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    document BLOB NOT NULL,
+                    PRIMARY KEY (instance_id, contact_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS contacts_by_time ON contacts (instance_id, initiated_at, contact_id);
+                CREATE INDEX IF NOT EXISTS contacts_by_expiry ON contacts (expires_at);
+                PRAGMA user_version = 1;
+                COMMIT;
+                """)
+        }
+    }
+
+    /// Mirrors the configured instances into the file, for whoever inspects it with sqlite3.
+    public func recordInstances(_ instances: [InstanceInfo]) throws {
+        try transaction { _ in
+            try db.execute("DELETE FROM instances")
+            let insert = try db.prepare("INSERT INTO instances (id, region, account_id, alias) VALUES (?1, ?2, ?3, ?4)")
+            for i in instances {
+                try insert.run([.text(i.id), .text(i.region), .text(i.accountId), i.alias.map { .text($0) } ?? .null])
+            }
+        }
+    }
+
+    public struct StoredContact: Sendable {
+        public var document: [UInt8]
+        public var initiation: Instant
+    }
+
+    public func lookup(instanceId: String, contactId: String) throws -> StoredContact? {
+        try lookupStatement.bind([.text(instanceId), .text(contactId)])
+        defer { lookupStatement.finishReading() }
+        guard try lookupStatement.step() else { return nil }
+        return StoredContact(document: lookupStatement.blob(0), initiation: Instant(millisecondsSinceEpoch: lookupStatement.int(1)))
+    }
+
+    public func count() throws -> Int {
+        let s = try db.prepare("SELECT count(*) FROM contacts")
+        _ = try s.bind([]).step()
+        return Int(s.int(0))
+    }
+
+    /// Writes inside one transaction; any error rolls everything back.
+    public func transaction<T>(_ body: (ContactStore) throws -> T) throws -> T {
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body(self)
+            try db.execute("COMMIT")
+            return result
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Inserts or replaces; true when the contact was new. `expires_at` follows `policy`.
+    @discardableResult
+    public func upsert(_ record: ContactRecord, policy: RetentionPolicy) throws -> Bool {
+        let existed = try lookup(instanceId: record.instanceId, contactId: record.contactId) != nil
+        if upsertStatement == nil {
+            upsertStatement = try db.prepare("""
+                INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)
+                ON CONFLICT (instance_id, contact_id) DO UPDATE SET
+                    initiated_at = excluded.initiated_at, expires_at = excluded.expires_at, document = excluded.document
+                """)
+        }
+        try upsertStatement!.run([
+            .text(record.instanceId), .text(record.contactId), .int(record.initiation.millisecondsSinceEpoch),
+            .int(policy.expiry(of: record.initiation).millisecondsSinceEpoch), .blob(record.document),
+        ])
+        return !existed
+    }
+
+    @discardableResult
+    public func delete(instanceId: String, contactId: String) throws -> Bool {
+        try db.prepare("DELETE FROM contacts WHERE instance_id = ?1 AND contact_id = ?2").run([.text(instanceId), .text(contactId)])
+        return db.changes > 0
+    }
+
+    @discardableResult
+    public func deleteAll() throws -> Int {
+        try db.prepare("DELETE FROM contacts").run()
+        return db.changes
+    }
+
+    /// Deletes what is past retention or before the cutoff at `now`; the count deleted.
+    /// Recomputes expiries first when the configured months differ from those stored.
+    public func purge(policy: RetentionPolicy, now: Instant) throws -> Int {
+        try transaction { _ in
+            try db.prepare("""
+                DELETE FROM contacts WHERE initiated_at < ?1 OR (expires_at <= ?2 AND initiated_at <= ?2)
+                """).run([.int(policy.cutoff.millisecondsSinceEpoch), .int(now.millisecondsSinceEpoch)])
+            return db.changes
+        }
+    }
+
+    /// Rewrites `expires_at` for every row under `policy` (after a change of `retention.months`).
+    public func reapplyRetention(_ policy: RetentionPolicy) throws {
+        try transaction { _ in
+            let read = try db.prepare("SELECT instance_id, contact_id, initiated_at FROM contacts")
+            let write = try db.prepare("UPDATE contacts SET expires_at = ?3 WHERE instance_id = ?1 AND contact_id = ?2")
+            try read.bind([])
+            var rows: [(String, String, Int64)] = []
+            while try read.step() { rows.append((read.text(0), read.text(1), read.int(2))) }
+            for (i, c, t) in rows {
+                try write.run([.text(i), .text(c), .int(policy.expiry(of: Instant(millisecondsSinceEpoch: t)).millisecondsSinceEpoch)])
+            }
+        }
+    }
+
+    public func meta(_ key: String) throws -> String? {
+        try db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+        let s = try db.prepare("SELECT value FROM meta WHERE key = ?1")
+        try s.bind([.text(key)])
+        return try s.step() ? s.text(0) : nil
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+        try db.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .run([.text(key), .text(value)])
+    }
+
+    public struct ListedContact: Sendable, Equatable {
+        public var instanceId: String
+        public var contactId: String
+        public var initiation: Instant
+        public var document: [UInt8]
+    }
+
+    /// Contacts in (instance, initiation, id) order, strictly after `after` when given.
+    public func list(instanceId: String?, after: (String, Int64, String)?, limit: Int) throws -> [ListedContact] {
+        var sql = "SELECT instance_id, contact_id, initiated_at, document FROM contacts WHERE 1=1"
+        var values: [SQLiteConnection.Statement.Value] = []
+        if let instanceId {
+            values.append(.text(instanceId))
+            sql += " AND instance_id = ?\(values.count)"
+        }
+        if let (i, t, c) = after {
+            values.append(contentsOf: [.text(i), .int(t), .text(c)])
+            let n = values.count
+            sql += " AND (instance_id, initiated_at, contact_id) > (?\(n - 2), ?\(n - 1), ?\(n))"
+        }
+        values.append(.int(Int64(limit)))
+        sql += " ORDER BY instance_id, initiated_at, contact_id LIMIT ?\(values.count)"
+        let s = try db.prepare(sql)
+        try s.bind(values)
+        var out: [ListedContact] = []
+        while try s.step() {
+            out.append(ListedContact(instanceId: s.text(0), contactId: s.text(1), initiation: Instant(millisecondsSinceEpoch: s.int(2)), document: s.blob(3)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,366 @@
+/// Limits a parser enforces while reading; each maps to the status RFC 9110 names for it.
+public struct HTTPParserLimits: Sendable {
+    public var maxHeaderBytes: Int
+    public var maxBodyBytes: Int
+    public var maxTargetLength: Int
+    public var maxHeaderCount: Int
+
+    public init(maxHeaderBytes: Int = 16384, maxBodyBytes: Int = 1_048_576, maxTargetLength: Int = 8192, maxHeaderCount: Int = 100) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxBodyBytes = maxBodyBytes
+        self.maxTargetLength = maxTargetLength
+        self.maxHeaderCount = maxHeaderCount
+    }
+}
+
+/// Why a request was refused, with the status to answer; the connection closes after it,
+/// since the framing of whatever follows cannot be trusted.
+public struct HTTPParseError: Error, Equatable, Sendable {
+    public var status: Int
+    public var reason: String
+
+    public init(_ status: Int, _ reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+}
+
+public enum HTTPParseEvent: Sendable {
+    case request(HTTPRequest)
+    /// The head asked for `Expect: 100-continue` and the body has not arrived yet.
+    case continueExpected
+    case needMoreData
+}
+
+/// An incremental, strict RFC 9112 request parser: bytes in, requests or an error out, no I/O.
+///
+/// Bytes are appended as they arrive, in pieces of any size; `next()` yields each complete
+/// request in order, so pipelined requests come out one after another. Smuggling shapes are
+/// refused rather than guessed at: Content-Length with Transfer-Encoding, differing
+/// Content-Lengths, obs-fold, bare CR or LF, whitespace before a colon.
+public struct HTTPRequestParser: Sendable {
+    private enum State: Sendable {
+        case head
+        case fixedBody(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers
+        case failed(HTTPParseError)
+    }
+
+    public let limits: HTTPParserLimits
+    private var buffer: [UInt8] = []
+    /// Start of the unconsumed bytes.
+    private var start = 0
+    /// Head scanning progress, all positions absolute in `buffer`.
+    private var scan = 0
+    private var lineStart = 0
+    private var lines: [Range<Int>] = []
+    private var state: State = .head
+    private var pending: HTTPRequest?
+    private var requestLine: (method: String, target: String, version: HTTPVersion)?
+    private var continuePending = false
+
+    public init(limits: HTTPParserLimits = HTTPParserLimits()) {
+        self.limits = limits
+    }
+
+    /// Bytes received and not yet consumed by a request.
+    public var bufferedByteCount: Int { buffer.count - start }
+
+    /// True while a request is partly received (a head started, or a body unfinished).
+    public var isMidRequest: Bool {
+        if case .head = state { return buffer.count > start }
+        return true
+    }
+
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if start == buffer.count, start > 0 {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0; scan = 0; lineStart = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    public mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    public mutating func next() throws(HTTPParseError) -> HTTPParseEvent {
+        do {
+            return try step()
+        } catch {
+            state = .failed(error)
+            throw error
+        }
+    }
+
+    private mutating func step() throws(HTTPParseError) -> HTTPParseEvent {
+        while true {
+            switch state {
+            case .failed(let e):
+                throw e
+            case .head:
+                guard try scanHead() else { return .needMoreData }
+            case .fixedBody(let remaining):
+                if buffer.count - start < remaining {
+                    if continuePending { continuePending = false; return .continueExpected }
+                    return .needMoreData
+                }
+                pending!.body.append(contentsOf: buffer[start..<(start + remaining)])
+                start += remaining
+                return .request(finish())
+            case .chunkSize:
+                guard let lineEnd = try findCRLF(from: start, limit: 1024) else {
+                    if continuePending { continuePending = false; return .continueExpected }
+                    return .needMoreData
+                }
+                let size = try parseChunkSize(buffer[start..<lineEnd])
+                start = lineEnd + 2
+                if size == 0 {
+                    state = .trailers
+                } else {
+                    guard pending!.body.count + size <= limits.maxBodyBytes else {
+                        throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes")
+                    }
+                    state = .chunkData(remaining: size)
+                }
+            case .chunkData(let remaining):
+                let available = min(remaining, buffer.count - start)
+                if available == 0 { return .needMoreData }
+                pending!.body.append(contentsOf: buffer[start..<(start + available)])
+                start += available
+                state = remaining == available ? .chunkDataEnd : .chunkData(remaining: remaining - available)
+            case .chunkDataEnd:
+                guard buffer.count - start >= 2 else { return .needMoreData }
+                guard buffer[start] == 0x0d, buffer[start + 1] == 0x0a else {
+                    throw HTTPParseError(400, "chunk data not followed by CRLF")
+                }
+                start += 2
+                state = .chunkSize
+            case .trailers:
+                guard let lineEnd = try findCRLF(from: start, limit: limits.maxHeaderBytes) else { return .needMoreData }
+                let isEmpty = lineEnd == start
+                start = lineEnd + 2
+                if isEmpty { return .request(finish()) }
+            }
+        }
+    }
+
+    private mutating func finish() -> HTTPRequest {
+        let r = pending!
+        pending = nil
+        continuePending = false
+        state = .head
+        lines.removeAll(keepingCapacity: true)
+        scan = start
+        lineStart = start
+        return r
+    }
+
+    /// Finds the CRLF ending the line at `from`; throws on a bare CR or LF or an over-long line.
+    private func findCRLF(from: Int, limit: Int) throws(HTTPParseError) -> Int? {
+        var i = from
+        while i < buffer.count {
+            let c = buffer[i]
+            if c == 0x0a { throw HTTPParseError(400, "bare LF in chunked framing") }
+            if c == 0x0d {
+                guard i + 1 < buffer.count else { return nil }
+                guard buffer[i + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in chunked framing") }
+                return i
+            }
+            i += 1
+            if i - from > limit { throw HTTPParseError(400, "chunk line longer than \(limit) bytes") }
+        }
+        return nil
+    }
+
+    private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
+        var size = 0
+        var digits = 0
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            let d: Int
+            switch c {
+            case 0x30...0x39: d = Int(c - 0x30)
+            case 0x41...0x46: d = Int(c - 0x41 + 10)
+            case 0x61...0x66: d = Int(c - 0x61 + 10)
+            default: d = -1
+            }
+            if d < 0 { break }
+            digits += 1
+            guard digits <= 15 else { throw HTTPParseError(400, "chunk size too large") }
+            size = size * 16 + d
+            i += 1
+        }
+        guard digits > 0 else { throw HTTPParseError(400, "chunk size is not a hexadecimal number") }
+        if i < line.endIndex {
+            var j = i
+            while j < line.endIndex, line[j] == 0x20 || line[j] == 0x09 { j += 1 }
+            guard j < line.endIndex, line[j] == UInt8(ascii: ";") else {
+                throw HTTPParseError(400, "unexpected characters after the chunk size")
+            }
+        }
+        return size
+    }
+
+    /// Advances over the head; true once a complete head is parsed and the body state is set.
+    private mutating func scanHead() throws(HTTPParseError) -> Bool {
+        while scan < buffer.count {
+            let c = buffer[scan]
+            if c == 0x0a {
+                guard scan > lineStart, buffer[scan - 1] == 0x0d else { throw HTTPParseError(400, "bare LF in the request head") }
+                let line = lineStart..<(scan - 1)
+                scan += 1
+                lineStart = scan
+                if line.isEmpty {
+                    if lines.isEmpty {
+                        start = scan
+                        continue
+                    }
+                    try parseHead()
+                    return true
+                }
+                if lines.isEmpty { requestLine = try parseRequestLine(line) }
+                lines.append(line)
+                if lines.count > limits.maxHeaderCount + 1 {
+                    throw HTTPParseError(431, "more than \(limits.maxHeaderCount) header fields")
+                }
+                continue
+            }
+            if c == 0x0d, scan + 1 < buffer.count, buffer[scan + 1] != 0x0a {
+                throw HTTPParseError(400, "bare CR in the request head")
+            }
+            scan += 1
+            if lines.isEmpty, scan - start > limits.maxTargetLength + 32 {
+                throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
+            }
+            if scan - start > limits.maxHeaderBytes {
+                throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes")
+            }
+        }
+        return false
+    }
+
+    private static func isTchar(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x30...0x39, 0x41...0x5a, 0x61...0x7a: return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default: return false
+        }
+    }
+
+    private func parseRequestLine(_ line: Range<Int>) throws(HTTPParseError) -> (String, String, HTTPVersion) {
+        let b = buffer[line]
+        guard let sp1 = b.firstIndex(of: 0x20) else { throw HTTPParseError(400, "malformed request line") }
+        let method = b[b.startIndex..<sp1]
+        guard !method.isEmpty, method.allSatisfy(Self.isTchar) else { throw HTTPParseError(400, "malformed method") }
+        let rest = b[(sp1 + 1)...]
+        guard let sp2 = rest.firstIndex(of: 0x20) else { throw HTTPParseError(400, "malformed request line") }
+        let target = rest[rest.startIndex..<sp2]
+        let versionBytes = rest[(sp2 + 1)...]
+        guard !target.isEmpty else { throw HTTPParseError(400, "empty request target") }
+        guard target.count <= limits.maxTargetLength else {
+            throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
+        }
+        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
+            throw HTTPParseError(400, "request target has a character that must be percent-encoded")
+        }
+        let v = Array(versionBytes)
+        guard v.count == 8, v[0..<5].elementsEqual("HTTP/".utf8), v[6] == UInt8(ascii: "."),
+              (0x30...0x39).contains(v[5]), (0x30...0x39).contains(v[7])
+        else { throw HTTPParseError(400, "malformed HTTP version") }
+        let version: HTTPVersion
+        switch (v[5], v[7]) {
+        case (0x31, 0x31): version = .http11
+        case (0x31, 0x30): version = .http10
+        default: throw HTTPParseError(505, "HTTP version \(Character(Unicode.Scalar(v[5]))).\(Character(Unicode.Scalar(v[7]))) is not supported")
+        }
+        var targetString = String(decoding: target, as: UTF8.self)
+        if target.first != UInt8(ascii: "/") {
+            let lower = targetString.lowercased()
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+                let afterScheme = targetString[targetString.index(targetString.startIndex, offsetBy: lower.hasPrefix("http://") ? 7 : 8)...]
+                if let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) {
+                    let pathAndQuery = afterScheme[slash...]
+                    targetString = pathAndQuery.first == "?" ? "/" + pathAndQuery : String(pathAndQuery)
+                } else {
+                    targetString = "/"
+                }
+            } else if targetString == "*" && method.elementsEqual("OPTIONS".utf8) {
+                targetString = "*"
+            } else {
+                throw HTTPParseError(400, "request target must be an absolute path or an absolute URI")
+            }
+        }
+        return (String(decoding: method, as: UTF8.self), targetString, version)
+    }
+
+    private mutating func parseHead() throws(HTTPParseError) {
+        let (method, target, version) = requestLine!
+        requestLine = nil
+        var headers = HTTPHeaders()
+        for line in lines.dropFirst() {
+            let b = buffer[line]
+            guard let first = b.first, first != 0x20, first != 0x09 else {
+                throw HTTPParseError(400, "obsolete line folding in a header field")
+            }
+            guard let colon = b.firstIndex(of: UInt8(ascii: ":")) else { throw HTTPParseError(400, "header field without a colon") }
+            let name = b[b.startIndex..<colon]
+            guard !name.isEmpty else { throw HTTPParseError(400, "empty header field name") }
+            guard name.allSatisfy(Self.isTchar) else {
+                if name.last == 0x20 || name.last == 0x09 { throw HTTPParseError(400, "whitespace between a header field name and the colon") }
+                throw HTTPParseError(400, "invalid character in a header field name")
+            }
+            var vs = colon + 1
+            var ve = b.endIndex
+            while vs < ve, b[vs] == 0x20 || b[vs] == 0x09 { vs += 1 }
+            while ve > vs, b[ve - 1] == 0x20 || b[ve - 1] == 0x09 { ve -= 1 }
+            let value = b[vs..<ve]
+            guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7f) }) else {
+                throw HTTPParseError(400, "invalid character in the value of \(String(decoding: name, as: UTF8.self))")
+            }
+            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+        }
+        start = scan
+        var request = HTTPRequest(method: method, target: target, version: version, headers: headers)
+        let hosts = headers.values(for: "host")
+        if version == .http11, hosts.count != 1 {
+            throw HTTPParseError(400, hosts.isEmpty ? "missing Host header" : "more than one Host header")
+        }
+        let te = headers.values(for: "transfer-encoding")
+        let cl = headers.values(for: "content-length")
+        if !te.isEmpty {
+            guard cl.isEmpty else { throw HTTPParseError(400, "both Transfer-Encoding and Content-Length") }
+            guard version == .http11 else { throw HTTPParseError(400, "Transfer-Encoding in an HTTP/1.0 request") }
+            let codings = te.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingSpaces().lowercased() }
+            guard codings.last == "chunked" else { throw HTTPParseError(400, "chunked is not the final transfer coding") }
+            guard codings.count == 1 else { throw HTTPParseError(501, "transfer coding \(codings[0]) is not implemented") }
+            state = .chunkSize
+        } else if !cl.isEmpty {
+            let values = cl.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingSpaces() }
+            guard let firstValue = values.first, values.allSatisfy({ $0 == firstValue }) else {
+                throw HTTPParseError(400, "conflicting Content-Length values")
+            }
+            guard !firstValue.isEmpty, firstValue.count <= 18, firstValue.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  let length = Int(firstValue)
+            else { throw HTTPParseError(400, "Content-Length is not a non-negative integer") }
+            guard length <= limits.maxBodyBytes else {
+                throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes")
+            }
+            state = .fixedBody(remaining: length)
+        } else {
+            state = .fixedBody(remaining: 0)
+        }
+        if version == .http11, headers["expect"]?.lowercased() == "100-continue" {
+            continuePending = true
+        }
+        request.body.reserveCapacity({ if case .fixedBody(let n) = state { return n } else { return 0 } }())
+        pending = request
+    }
+}

@@ -1,0 +1,71 @@
+/// A response to serialize. Content-Length and, when the connection is closing,
+/// `Connection: close` are added by `serialize`; handlers set everything else.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first(where: { $0.0.lowercased() == name.lowercased() })?.1
+    }
+
+    /// Status line, headers and body in one buffer, so each response is one write.
+    public func serialize(version: HTTPVersion = .http11, date: String?, closing: Bool, headOnly: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + body.count + headers.count * 32)
+        out.append(contentsOf: version.text.utf8)
+        out.append(0x20)
+        out.append(contentsOf: String(status).utf8)
+        out.append(0x20)
+        out.append(contentsOf: HTTPStatus.reason(status).utf8)
+        out.append(contentsOf: [0x0d, 0x0a])
+        func line(_ n: String, _ v: String) {
+            out.append(contentsOf: n.utf8)
+            out.append(contentsOf: [0x3a, 0x20])
+            out.append(contentsOf: v.utf8)
+            out.append(contentsOf: [0x0d, 0x0a])
+        }
+        for (n, v) in headers { line(n, v) }
+        if let date { line("Date", date) }
+        if status != 204 && status != 304 && !(100..<200).contains(status) {
+            line("Content-Length", String(body.count))
+        }
+        if closing { line("Connection", "close") }
+        out.append(contentsOf: [0x0d, 0x0a])
+        if !headOnly { out.append(contentsOf: body) }
+        return out
+    }
+}
+
+public enum HTTPStatus {
+    public static func reason(_ code: Int) -> String {
+        switch code {
+        case 100: return "Continue"
+        case 200: return "OK"
+        case 201: return "Created"
+        case 204: return "No Content"
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 408: return "Request Timeout"
+        case 411: return "Length Required"
+        case 413: return "Content Too Large"
+        case 414: return "URI Too Long"
+        case 429: return "Too Many Requests"
+        case 431: return "Request Header Fields Too Large"
+        case 500: return "Internal Server Error"
+        case 501: return "Not Implemented"
+        case 503: return "Service Unavailable"
+        case 505: return "HTTP Version Not Supported"
+        default: return "Status \(code)"
+        }
+    }
+}

@@ -1,0 +1,247 @@
+internal import CLibUV
+import HTTP1
+
+/// One accepted TCP connection: reads into the parser, answers each request in order, and
+/// closes on `Connection: close`, a framing error, idleness or shutdown.
+///
+/// The tcp handle retains this object from `start()` until its close callback; the idle timer
+/// is a separate object closed alongside.
+final class Connection {
+    private unowned let server: HTTPServer
+    private let tcp: UnsafeMutablePointer<uv_tcp_t>
+    private var parser: HTTPRequestParser
+    private let idleTimer: LoopTimer
+    private var delayTimer: LoopTimer?
+    /// A delayed response is pending: later pipelined requests wait behind it.
+    private var awaitingResponse = false
+    private var closeAfterWrites = false
+    private var closing = false
+    private var reading = false
+    private var pendingWrites = 0
+
+    var stream: UnsafeMutablePointer<uv_stream_t> { CLibUV_stream(tcp) }
+
+    init(server: HTTPServer) {
+        self.server = server
+        parser = HTTPRequestParser(limits: server.options.limits)
+        tcp = .allocate(capacity: 1)
+        uv_tcp_init(server.loop.raw, tcp)
+        idleTimer = LoopTimer(loop: server.loop)
+        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
+    }
+
+    func start() {
+        uv_tcp_nodelay(tcp, 1)
+        resumeReading()
+        armIdleTimer()
+    }
+
+    private func armIdleTimer() {
+        idleTimer.start(afterMilliseconds: server.options.idleTimeoutMilliseconds) { [unowned self] in
+            self.idleTimeout()
+        }
+    }
+
+    private func idleTimeout() {
+        if parser.isMidRequest, !awaitingResponse {
+            respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms"))
+        } else if !awaitingResponse {
+            close()
+        }
+    }
+
+    private func resumeReading() {
+        guard !reading, !closing else { return }
+        reading = true
+        uv_read_start(stream, { h, suggested, buf in
+            let loop = EventLoop.from(h!.pointee.loop)
+            buf!.pointee.base = loop.readBuffer.assumingMemoryBound(to: CChar.self)
+            buf!.pointee.len = loop.readBufferSize
+        }, { s, nread, buf in
+            let c = Unmanaged<Connection>.fromOpaque(s!.pointee.data).takeUnretainedValue()
+            c.didRead(nread, buf!.pointee.base)
+        })
+    }
+
+    private func pauseReading() {
+        guard reading else { return }
+        reading = false
+        uv_read_stop(stream)
+    }
+
+    private func didRead(_ n: Int, _ base: UnsafeMutablePointer<CChar>?) {
+        if n < 0 {
+            // EOF or reset: finish what is in flight, then close.
+            if awaitingResponse || pendingWrites > 0 {
+                pauseReading()
+                closeAfterWrites = true
+            } else {
+                close()
+            }
+            return
+        }
+        guard n > 0, let base else { return }
+        parser.append(UnsafeRawBufferPointer(start: base, count: n))
+        armIdleTimer()
+        processRequests()
+    }
+
+    /// Answers every complete request in the buffer, in order, until one must wait.
+    private func processRequests() {
+        while !awaitingResponse, !closing, !closeAfterWrites {
+            let event: HTTPParseEvent
+            do {
+                event = try parser.next()
+            } catch {
+                respondToParseError(error)
+                return
+            }
+            switch event {
+            case .needMoreData:
+                if server.shuttingDown, !parser.isMidRequest { close() }
+                return
+            case .continueExpected:
+                write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            case .request(let request):
+                let keepAlive = request.keepAlive && !server.shuttingDown
+                let headOnly = request.method == "HEAD"
+                switch server.handler.handle(request) {
+                case .respond(let response):
+                    send(response, version: request.version, keepAlive: keepAlive, headOnly: headOnly)
+                case .respondAfter(let ms, let response):
+                    awaitingResponse = true
+                    let timer = delayTimer ?? LoopTimer(loop: server.loop)
+                    delayTimer = timer
+                    timer.start(afterMilliseconds: ms) { [unowned self] in
+                        self.awaitingResponse = false
+                        self.send(response, version: request.version, keepAlive: keepAlive && !self.server.shuttingDown, headOnly: headOnly)
+                        self.processRequests()
+                    }
+                }
+            }
+        }
+    }
+
+    private func send(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
+        var r = response
+        if version == .http10, keepAlive { r.headers.append(("Connection", "keep-alive")) }
+        write(r.serialize(version: version, date: server.dateHeader(), closing: !keepAlive, headOnly: headOnly))
+        if !keepAlive { finishAfterWrites() }
+    }
+
+    private func respondToParseError(_ error: HTTPParseError) {
+        let response = server.handler.errorResponse(for: error)
+        write(response.serialize(date: server.dateHeader(), closing: true))
+        finishAfterWrites()
+    }
+
+    private func finishAfterWrites() {
+        closeAfterWrites = true
+        pauseReading()
+        if pendingWrites == 0 { close() }
+    }
+
+    /// Tries a direct write first (the usual case: the whole response fits in the socket
+    /// buffer, one syscall, no copy), and queues the rest with `uv_write`.
+    private func write(_ bytes: [UInt8]) {
+        guard !closing else { return }
+        var offset = 0
+        if pendingWrites == 0 {
+            let written = bytes.withUnsafeBytes { p -> Int32 in
+                var buf = uv_buf_init(UnsafeMutablePointer(mutating: p.baseAddress!.assumingMemoryBound(to: CChar.self)), UInt32(p.count))
+                return uv_try_write(stream, &buf, 1)
+            }
+            if written == Int32(bytes.count) { return }
+            if written > 0 { offset = Int(written) } else if written != UV_EAGAIN.rawValue && written != -11 {
+                close()
+                return
+            }
+        }
+        let request = WriteRequest(bytes: bytes[offset...], connection: self)
+        pendingWrites += 1
+        let rc = request.submit(to: stream)
+        if rc != 0 {
+            pendingWrites -= 1
+            close()
+            return
+        }
+        if uv_stream_get_write_queue_size(stream) > server.options.maxPendingWriteBytes { pauseReading() }
+    }
+
+    fileprivate func writeCompleted(status: Int32) {
+        pendingWrites -= 1
+        if status != 0 {
+            close()
+            return
+        }
+        if pendingWrites == 0 {
+            if closeAfterWrites { close(); return }
+            if !awaitingResponse { resumeReading() }
+        }
+    }
+
+    /// Closes now when nothing is in flight; otherwise after the current response.
+    func closeIfIdle() {
+        // A request being received or a delayed response still completes; its response goes
+        // out with `Connection: close` because the server is shutting down.
+        if awaitingResponse || parser.isMidRequest { return }
+        if pendingWrites > 0 {
+            closeAfterWrites = true
+            return
+        }
+        close()
+    }
+
+    func close() {
+        guard !closing else { return }
+        closing = true
+        reading = false
+        idleTimer.close()
+        delayTimer?.close()
+        delayTimer = nil
+        uv_close(CLibUV_handle(tcp)) { h in
+            let c = Unmanaged<Connection>.fromOpaque(h!.pointee.data!)
+            let connection = c.takeUnretainedValue()
+            UnsafeMutableRawPointer(h!).deallocate()
+            connection.server.connectionClosed(connection)
+            c.release()
+        }
+    }
+}
+
+/// A queued write: owns its bytes until libuv reports them sent.
+private final class WriteRequest {
+    let request: UnsafeMutablePointer<uv_write_t>
+    let storage: UnsafeMutableRawPointer
+    let count: Int
+    let connection: Connection
+
+    init(bytes: ArraySlice<UInt8>, connection: Connection) {
+        request = .allocate(capacity: 1)
+        let n = bytes.count
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1), alignment: 1)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: n) }
+        count = n
+        storage = buffer
+        self.connection = connection
+    }
+
+    deinit {
+        storage.deallocate()
+        request.deallocate()
+    }
+
+    func submit(to stream: UnsafeMutablePointer<uv_stream_t>) -> Int32 {
+        request.pointee.data = Unmanaged.passRetained(self).toOpaque()
+        var buf = uv_buf_init(storage.assumingMemoryBound(to: CChar.self), UInt32(count))
+        let rc = uv_write(request, stream, &buf, 1) { req, status in
+            let w = Unmanaged<WriteRequest>.fromOpaque(req!.pointee.data).takeRetainedValue()
+            w.connection.writeCompleted(status: status)
+        }
+        if rc != 0 { Unmanaged<WriteRequest>.fromOpaque(request.pointee.data).release() }
+        return rc
+    }
+}
+
+func CLibUV_stream(_ p: UnsafeMutablePointer<uv_tcp_t>) -> UnsafeMutablePointer<uv_stream_t> { stream(p) }
+func CLibUV_handle(_ p: UnsafeMutablePointer<uv_tcp_t>) -> UnsafeMutablePointer<uv_handle_t> { handle(p) }

@@ -1,0 +1,174 @@
+internal import CLibUV
+import HTTP1
+import Logging
+import Timekeeping
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a handler answers: now, or after a delay (a latency fault) without blocking the loop.
+public enum HandlerResult {
+    case respond(HTTPResponse)
+    case respondAfter(milliseconds: UInt64, HTTPResponse)
+}
+
+/// Application logic the server calls for each request, on the loop thread.
+public protocol HTTPHandler: AnyObject {
+    func handle(_ request: HTTPRequest) -> HandlerResult
+    /// The response for a request the parser refused (malformed, too large, timed out).
+    func errorResponse(for error: HTTPParseError) -> HTTPResponse
+}
+
+public struct ServerOptions: Sendable {
+    public var host: String
+    public var port: Int
+    public var limits: HTTPParserLimits
+    public var idleTimeoutMilliseconds: UInt64
+    /// Lets several loops bind the same port (one per worker).
+    public var reusePort: Bool
+    /// A connection whose unsent responses exceed this stops being read until they drain.
+    public var maxPendingWriteBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, limits: HTTPParserLimits = HTTPParserLimits(),
+                idleTimeoutMilliseconds: UInt64 = 60_000, reusePort: Bool = false, maxPendingWriteBytes: Int = 1 << 20) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
+        self.reusePort = reusePort
+        self.maxPendingWriteBytes = maxPendingWriteBytes
+    }
+}
+
+/// An HTTP/1.1 listener on one loop: accepts connections, feeds their bytes to the parser and
+/// the handler, and on shutdown stops accepting, lets in-flight responses finish and closes.
+public final class HTTPServer {
+    let loop: EventLoop
+    let options: ServerOptions
+    let handler: HTTPHandler
+    let logger: Logger
+    private var listener: UnsafeMutablePointer<uv_tcp_t>?
+    private var connections: [ObjectIdentifier: Connection] = [:]
+    private(set) var shuttingDown = false
+    private var onDrained: (() -> Void)?
+    private var cachedDate: (second: Int64, text: String) = (-1, "")
+    public private(set) var boundPort: Int = 0
+
+    public init(loop: EventLoop, options: ServerOptions, handler: HTTPHandler, logger: Logger) {
+        self.loop = loop
+        self.options = options
+        self.handler = handler
+        self.logger = logger
+    }
+
+    public var openConnections: Int { connections.count }
+
+    /// Binds and listens; returns the port (useful with port 0).
+    @discardableResult
+    public func listen() throws -> Int {
+        var storage = sockaddr_storage()
+        let isV6 = options.host.contains(":")
+        let rc: Int32 = withUnsafeMutablePointer(to: &storage) { p in
+            isV6
+                ? uv_ip6_addr(options.host, Int32(options.port), UnsafeMutableRawPointer(p).assumingMemoryBound(to: sockaddr_in6.self))
+                : uv_ip4_addr(options.host, Int32(options.port), UnsafeMutableRawPointer(p).assumingMemoryBound(to: sockaddr_in.self))
+        }
+        guard rc == 0 else { throw LibUVError(code: rc, context: "parsing listen address \(options.host)") }
+        let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw LibUVError(code: -errno, context: "creating a socket") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if options.reusePort { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
+        let length = socklen_t(isV6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &storage) { bind(fd, UnsafeRawPointer($0).assumingMemoryBound(to: sockaddr.self), length) }
+        guard bound == 0 else {
+            let e = errno
+            Glibc.close(fd)
+            throw LibUVError(code: -e, context: "binding \(options.host):\(options.port)")
+        }
+        let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
+        uv_tcp_init(loop.raw, tcp)
+        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
+        listener = tcp
+        var r = uv_tcp_open(tcp, uv_os_sock_t(fd))
+        if r == 0 {
+            r = uv_listen(stream(tcp), 4096) { server, status in
+                let s = Unmanaged<HTTPServer>.fromOpaque(server!.pointee.data).takeUnretainedValue()
+                s.accept(status: status)
+            }
+        }
+        guard r == 0 else {
+            closeListener()
+            throw LibUVError(code: r, context: "listening on \(options.host):\(options.port)")
+        }
+        var name = sockaddr_storage()
+        var nameLength = Int32(MemoryLayout<sockaddr_storage>.size)
+        withUnsafeMutablePointer(to: &name) { p in
+            _ = uv_tcp_getsockname(tcp, UnsafeMutableRawPointer(p).assumingMemoryBound(to: sockaddr.self), &nameLength)
+        }
+        boundPort = withUnsafePointer(to: &name) { p in
+            isV6 ? Int(UInt16(bigEndian: UnsafeRawPointer(p).assumingMemoryBound(to: sockaddr_in6.self).pointee.sin6_port))
+                 : Int(UInt16(bigEndian: UnsafeRawPointer(p).assumingMemoryBound(to: sockaddr_in.self).pointee.sin_port))
+        }
+        return boundPort
+    }
+
+    private func accept(status: Int32) {
+        guard status == 0, let listener, !shuttingDown else { return }
+        let connection = Connection(server: self)
+        guard uv_accept(stream(listener), connection.stream) == 0 else {
+            connection.close()
+            return
+        }
+        connections[ObjectIdentifier(connection)] = connection
+        connection.start()
+    }
+
+    /// Stops accepting, closes idle connections, lets busy ones finish their response, then
+    /// calls `drained` once the last connection is closed.
+    public func shutdown(drained: @escaping () -> Void) {
+        guard !shuttingDown else { return }
+        shuttingDown = true
+        onDrained = drained
+        closeListener()
+        for c in connections.values { c.closeIfIdle() }
+        checkDrained()
+    }
+
+    private func closeListener() {
+        guard let tcp = listener else { return }
+        listener = nil
+        uv_close(handle(tcp)) { h in
+            let s = Unmanaged<HTTPServer>.fromOpaque(h!.pointee.data!)
+            UnsafeMutableRawPointer(h!).deallocate()
+            s.release()
+        }
+    }
+
+    func connectionClosed(_ c: Connection) {
+        connections.removeValue(forKey: ObjectIdentifier(c))
+        checkDrained()
+    }
+
+    private func checkDrained() {
+        if shuttingDown, connections.isEmpty, let d = onDrained {
+            onDrained = nil
+            d()
+        }
+    }
+
+    /// The `Date` header, formatted once a second.
+    func dateHeader() -> String {
+        let now = SystemClock.now().secondsSinceEpoch
+        if now != cachedDate.second { cachedDate = (now, HTTPDate.format(Instant(secondsSinceEpoch: now))) }
+        return cachedDate.text
+    }
+}
+
+func stream(_ p: UnsafeMutablePointer<uv_tcp_t>) -> UnsafeMutablePointer<uv_stream_t> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: uv_stream_t.self)
+}
+
+func handle<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<uv_handle_t> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: uv_handle_t.self)
+}

@@ -1,0 +1,225 @@
+import Crypto
+import Synchronization
+import Timekeeping
+
+/// A key pair the verifier accepts, with its session token when it is a temporary credential.
+public struct SigV4Credential: Sendable {
+    public var accessKeyId: String
+    public var secretAccessKey: String
+    public var sessionToken: String?
+
+    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+    }
+}
+
+/// The parts of an HTTP request that SigV4 reads. Header names must be lower case; the path
+/// and query are exactly as received on the wire (still percent-encoded).
+public struct SigV4Request: Sendable {
+    public var method: String
+    public var path: Substring
+    public var query: Substring
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(method: String, path: Substring, query: Substring, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public enum SigV4Verdict: Sendable {
+    case authenticated(SignatureInput)
+    case rejected(SigV4Failure, accessKeyId: String?)
+}
+
+/// Verifies SigV4 as an AWS service front end does: request + credentials + clock in, verdict
+/// out. It never reads a clock itself, so tests pin time and the server passes the system clock
+/// (never the mock's data clock).
+public final class SigV4Verifier: Sendable {
+    public struct Options: Sendable {
+        public var service: String
+        public var maxSkewSeconds: Int64
+        public var explainFailures: Bool
+        /// False only for S3-style signing; every other AWS service normalizes.
+        public var normalizePath: Bool
+
+        public init(service: String, maxSkewSeconds: Int64 = 300, explainFailures: Bool = true, normalizePath: Bool = true) {
+            self.service = service
+            self.maxSkewSeconds = maxSkewSeconds
+            self.explainFailures = explainFailures
+            self.normalizePath = normalizePath
+        }
+    }
+
+    public let options: Options
+    private let credentials: [String: SigV4Credential]
+    private let keyCache = SigningKeyCache(capacity: 256)
+
+    public init(options: Options, credentials: [SigV4Credential]) {
+        self.options = options
+        var map: [String: SigV4Credential] = [:]
+        for c in credentials { map[c.accessKeyId] = c }
+        self.credentials = map
+    }
+
+    static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+    public func verify(_ request: SigV4Request, now: Instant) -> SigV4Verdict {
+        let query = QueryParameter.parse(request.query)
+        let input: SignatureInput
+        switch SignatureInputParser.parse(headers: request.headers, query: query) {
+        case .failure(let f): return .rejected(f, accessKeyId: nil)
+        case .success(let i): input = i
+        }
+        func reject(_ f: SigV4Failure) -> SigV4Verdict { .rejected(f, accessKeyId: input.accessKeyId) }
+
+        guard let credential = credentials[input.accessKeyId] else { return reject(.unrecognizedClient) }
+        if let expected = credential.sessionToken {
+            guard let sent = input.sessionToken, constantTimeEqual(sent, expected) else { return reject(.badSessionToken) }
+        } else if input.sessionToken != nil {
+            return reject(.badSessionToken)
+        }
+        if let f = checkScope(input) { return reject(f) }
+        if let f = checkTime(input, now: now) { return reject(f) }
+        guard input.signedHeaders.contains("host") else {
+            return reject(SigV4Failure(.invalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", reason: "host-unsigned"))
+        }
+        guard let provided = Hex.decode(input.signature), provided.count == 32 else {
+            return reject(mismatch(nil, input: input))
+        }
+
+        let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
+        let key = keyCache.key(secret: credential.secretAccessKey, date: input.scopeDate, region: input.region, service: input.service)
+
+        var candidates: [[QueryParameter]] = []
+        switch input.form {
+        case .header:
+            candidates = [query]
+        case .query:
+            let unsigned = query.filter { $0.name != "X-Amz-Signature" }
+            candidates = [unsigned]
+            if input.sessionToken != nil {
+                // The token may have been appended after signing (post-sts-header-after).
+                candidates.append(unsigned.filter { $0.name != "X-Amz-Security-Token" })
+            }
+        }
+        var first: (CanonicalRequest, String)?
+        for params in candidates {
+            let canonical = CanonicalRequest(method: request.method, path: request.path, query: params, headers: request.headers,
+                                             signedHeaders: input.signedHeaders, payloadHash: payloadHash,
+                                             normalizePath: options.normalizePath)
+            let stringToSign = canonical.stringToSign(amzDate: input.amzDate, scope: input.scope)
+            if HMAC<SHA256>.isValidAuthenticationCode(provided, authenticating: Array(stringToSign.utf8), using: key) {
+                return .authenticated(input)
+            }
+            if first == nil { first = (canonical, stringToSign) }
+        }
+        return reject(mismatch(first, input: input))
+    }
+
+    /// Rebuilds the canonical request and string to sign without verifying; tests compare them
+    /// with the suite's expected files.
+    public func canonicalize(_ request: SigV4Request, input: SignatureInput) -> (canonicalRequest: String, stringToSign: String) {
+        var params = QueryParameter.parse(request.query)
+        if case .query = input.form { params.removeAll { $0.name == "X-Amz-Signature" } }
+        let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
+        let c = CanonicalRequest(method: request.method, path: request.path, query: params, headers: request.headers,
+                                 signedHeaders: input.signedHeaders, payloadHash: payloadHash, normalizePath: options.normalizePath)
+        return (c.text, c.stringToSign(amzDate: input.amzDate, scope: input.scope))
+    }
+
+    private func mismatch(_ built: (CanonicalRequest, String)?, input: SignatureInput) -> SigV4Failure {
+        var message = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+        if options.explainFailures, let (canonical, sts) = built {
+            message += "\n\nThe Canonical String for this request should have been\n'" + canonical.text
+                + "'\n\nThe String-to-Sign should have been\n'" + sts + "'\n"
+        }
+        return SigV4Failure(.invalidSignature, message, reason: "signature-mismatch")
+    }
+
+    private func checkScope(_ input: SignatureInput) -> SigV4Failure? {
+        if input.terminator != "aws4_request" {
+            return SigV4Failure(.invalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '\(input.terminator)'. ", reason: "scope-terminator")
+        }
+        if input.service != options.service {
+            return SigV4Failure(.invalidSignature, "Credential should be scoped to correct service: '\(options.service)'. ", reason: "scope-service")
+        }
+        if !SigV4Verifier.isWellFormedRegion(input.region) {
+            return SigV4Failure(.invalidSignature, "Credential should be scoped to a valid region. ", reason: "scope-region")
+        }
+        let requestDay = String(input.amzDate.prefix(8))
+        if input.scopeDate != requestDay {
+            return SigV4Failure(.invalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(input.scopeDate)' != '\(requestDay)', from '\(input.amzDate)'.", reason: "scope-date")
+        }
+        return nil
+    }
+
+    private func checkTime(_ input: SignatureInput, now: Instant) -> SigV4Failure? {
+        let window = options.maxSkewSeconds
+        let nowText = AMZDate.format(now)
+        let windowText = window % 60 == 0 ? "\(window / 60) min." : "\(window) sec."
+        if case .query(let expires) = input.form {
+            let expiry = input.instant.adding(seconds: expires)
+            if now > expiry {
+                return SigV4Failure(.invalidSignature, "Signature expired: \(input.amzDate) is now earlier than \(AMZDate.format(now.adding(seconds: -expires))) (\(nowText) - \(expires) sec.)", reason: "presign-expired")
+            }
+        }
+        guard window > 0 else { return nil }
+        let earliest = now.adding(seconds: -window)
+        let latest = now.adding(seconds: window)
+        if case .header = input.form, input.instant < earliest {
+            return SigV4Failure(.invalidSignature, "Signature expired: \(input.amzDate) is now earlier than \(AMZDate.format(earliest)) (\(nowText) - \(windowText))", reason: "skew-past")
+        }
+        if input.instant > latest {
+            return SigV4Failure(.invalidSignature, "Signature not yet current: \(input.amzDate) is still later than \(AMZDate.format(latest)) (\(nowText) + \(windowText))", reason: "skew-future")
+        }
+        return nil
+    }
+
+    /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: letters, dashes, a number.
+    public static func isWellFormedRegion(_ region: String) -> Bool {
+        let parts = region.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isASCII), last.allSatisfy(\.isNumber) else { return false }
+        return parts.dropLast().allSatisfy { p in !p.isEmpty && p.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7a } } && parts[0].count == 2
+    }
+}
+
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    var diff = UInt8(x.count == y.count ? 0 : 1)
+    for i in 0..<min(x.count, y.count) { diff |= x[i] ^ y[i] }
+    return diff == 0
+}
+
+/// Derived signing keys by secret, day, region and service. A key is four HMACs; SDKs reuse a
+/// day's key for thousands of calls, so the cache removes that work from nearly every request.
+/// Bounded: when full it starts over, which costs at most one derivation per entry.
+final class SigningKeyCache: Sendable {
+    private let capacity: Int
+    private let entries = Mutex<[String: [UInt8]]>([:])
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func key(secret: String, date: String, region: String, service: String) -> SymmetricKey {
+        let id = secret + "\u{0}" + date + "\u{0}" + region + "\u{0}" + service
+        if let k = entries.withLock({ $0[id] }) { return SymmetricKey(data: k) }
+        let kDate = HMAC<SHA256>.authenticationCode(for: Array(date.utf8), using: SymmetricKey(data: Array(("AWS4" + secret).utf8)))
+        let kRegion = HMAC<SHA256>.authenticationCode(for: Array(region.utf8), using: SymmetricKey(data: kDate))
+        let kService = HMAC<SHA256>.authenticationCode(for: Array(service.utf8), using: SymmetricKey(data: kRegion))
+        let kSigning = HMAC<SHA256>.authenticationCode(for: Array("aws4_request".utf8), using: SymmetricKey(data: kService))
+        let bytes = Array(kSigning)
+        entries.withLock {
+            if $0.count >= capacity { $0.removeAll(keepingCapacity: true) }
+            $0[id] = bytes
+        }
+        return SymmetricKey(data: bytes)
+    }
+}

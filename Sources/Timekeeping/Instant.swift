@@ -1,0 +1,37 @@
+/// A point in time as whole milliseconds since the Unix epoch, UTC.
+///
+/// Connect reports timestamps with millisecond precision, so every clock, fixture and retention
+/// computation in the mock works on this one integer type instead of `Foundation.Date`'s double,
+/// which keeps comparisons exact and formatting deterministic.
+public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var millisecondsSinceEpoch: Int64
+
+    public init(millisecondsSinceEpoch: Int64) {
+        self.millisecondsSinceEpoch = millisecondsSinceEpoch
+    }
+
+    public init(secondsSinceEpoch: Int64) {
+        self.millisecondsSinceEpoch = secondsSinceEpoch * 1000
+    }
+
+    /// Whole seconds, rounded toward negative infinity.
+    public var secondsSinceEpoch: Int64 {
+        millisecondsSinceEpoch >= 0 ? millisecondsSinceEpoch / 1000 : -((-millisecondsSinceEpoch + 999) / 1000)
+    }
+
+    public static func < (lhs: Instant, rhs: Instant) -> Bool {
+        lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
+    }
+
+    public func adding(seconds: Int64) -> Instant {
+        Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000)
+    }
+
+    public func adding(milliseconds: Int64) -> Instant {
+        Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
+    }
+
+    public var civil: CivilDateTime { CivilDateTime(self) }
+
+    public var description: String { ISO8601.format(self) }
+}
