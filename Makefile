@@ -1,0 +1,36 @@
+# connect-mock: `make serve` runs the mock with the shipped config.yaml; `make test` is the one
+# test command (it installs what is missing, builds, runs swift test and the end-to-end suite).
+
+SWIFT ?= swift
+PYTHON ?= python3
+BIN := .build/debug/connect-mock
+APT_PACKAGES := libuv1-dev libsqlite3-dev
+
+.PHONY: deps build test unit e2e serve bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@$(PYTHON) -c "import boto3, botocore, awscli, awscrt, requests, requests_aws4auth, pytest" 2>/dev/null || \
+		$(PYTHON) -m pip install -q -r e2e/requirements.txt
+	@command -v aws >/dev/null || $(PYTHON) -m pip install -q awscli
+
+build: deps
+	$(SWIFT) build
+
+unit: build
+	$(SWIFT) test
+
+e2e: build
+	CONNECT_MOCK_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q e2e
+
+test: unit e2e
+
+serve: build
+	$(BIN) serve --config config.yaml
+
+clean:
+	rm -rf .build .connect-mock

@@ -1,0 +1,94 @@
+"""Starts the real connect-mock binary for each test module and hands out real clients."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+import boto3
+import botocore.config
+import pytest
+import requests
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.environ.get("CONNECT_MOCK_BIN", os.path.join(REPO, ".build", "debug", "connect-mock"))
+INSTANCE = "8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01"
+KEY = "AKIAIOSFODNN7EXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+FROZEN = "2026-06-01T12:00:00Z"
+LOG_DIR = os.environ.get("CONNECT_MOCK_E2E_LOGS", os.path.join(tempfile.gettempdir(), "connect-mock-e2e-logs"))
+
+
+def base_config(**overrides):
+    """The shipped defaults as a dict, with a frozen data clock and the repo's seed data."""
+    cfg = {
+        "server": {"host": "127.0.0.1", "port": 0, "idleTimeoutSeconds": 60},
+        "database": {"path": ":memory:"},
+        "instances": [
+            {"id": INSTANCE, "region": "us-east-1", "accountId": "123456789012", "alias": "demo"},
+            {"id": "11111111-2222-4333-8444-555555555555", "region": "eu-west-2", "accountId": "123456789012", "alias": "london"},
+        ],
+        "credentials": [
+            {"accessKeyId": KEY, "secretAccessKey": SECRET, "name": "demo"},
+            {"accessKeyId": "ASIATEMPORARYEXAMPLE", "secretAccessKey": "temporarySecretKeyExample0123456789abcdef",
+             "name": "session-user", "sessionToken": "FQoGZXIvYXdzEXAMPLEtokenValue+/=="},
+            {"accessKeyId": "AKIALONDONONLYEXAMPLE", "secretAccessKey": "londonOnlySecretExample0123456789abcdef",
+             "name": "london-reader", "instances": ["11111111-2222-4333-8444-555555555555"]},
+        ],
+        "auth": {"mode": "verify", "maxSkewSeconds": 300, "explainFailures": True},
+        "clock": {"now": FROZEN},
+        "seed": {"fixtures": [os.path.join(REPO, "seed-data")], "synthetic": {"count": 0, "seed": 42}},
+        "logging": {"level": "debug", "format": "text"},
+    }
+    for k, v in overrides.items():
+        cfg[k] = v
+    return cfg
+
+
+class MockServer:
+    def __init__(self, config, name):
+        self.dir = tempfile.mkdtemp(prefix="connect-mock-e2e-")
+        self.config_path = os.path.join(self.dir, "config.yaml")
+        with open(self.config_path, "w") as f:
+            json.dump(config, f)  # JSON is YAML
+        os.makedirs(LOG_DIR, exist_ok=True)
+        self.log_path = os.path.join(LOG_DIR, name + ".log")
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config_path], stdout=subprocess.PIPE,
+                                     stderr=self.log, cwd=self.dir)
+        line = self.proc.stdout.readline().decode()
+        assert line.startswith("connect-mock listening on http://"), f"unexpected first line {line!r}, see {self.log_path}"
+        self.url = line.strip().split(" on ", 1)[1]
+        self.port = int(self.url.rsplit(":", 1)[1])
+
+    def client(self, key=KEY, secret=SECRET, token=None, region="us-east-1", **config):
+        cfg = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}, **config)
+        return boto3.client("connect", endpoint_url=self.url, region_name=region, aws_access_key_id=key,
+                            aws_secret_access_key=secret, aws_session_token=token, config=cfg)
+
+    def mock(self, method, path, **kw):
+        return requests.request(method, self.url + path, timeout=10, **kw)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+@pytest.fixture(scope="module")
+def server(request):
+    overrides = getattr(request.module, "CONFIG_OVERRIDES", {})
+    s = MockServer(base_config(**overrides), request.module.__name__)
+    yield s
+    assert s.stop() == 0, f"serve did not exit 0 on SIGTERM, see {s.log_path}"
+
+
+def start_server(name, **overrides):
+    return MockServer(base_config(**overrides), name)
