@@ -39,10 +39,9 @@ let package = Package(
         ]),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], exclude: ["malformed-requests.txt"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "Timekeeping"]),
-        .testTarget(name: "ContactModelTests", dependencies: ["ContactModel", "JSON", "Timekeeping"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ContactModelTests", dependencies: ["ContactModel", "JSON", "Timekeeping"], exclude: ["Fixtures"]),
         .testTarget(name: "ContactStoreTests", dependencies: ["ContactStore", "ContactModel", "JSON"]),
         .testTarget(name: "ConnectMockTests", dependencies: ["ConnectMock", "Server", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
     ]

@@ -1,0 +1,87 @@
+import ContactModel
+import JSON
+import Timekeeping
+import XCTest
+
+final class ContactSynthesizerTests: XCTestCase {
+    func generate(_ n: Int, seed: UInt64 = 7, now: Instant = fixedNow) -> [ContactRecord] {
+        var out: [ContactRecord] = []
+        ContactSynthesizer(instance: demoInstance, seed: seed, now: now, policy: RetentionPolicy()).generate(count: n) { out.append($0) }
+        return out
+    }
+
+    func testDeterministic() {
+        XCTAssertEqual(generate(300), generate(300))
+        XCTAssertNotEqual(generate(50, seed: 1), generate(50, seed: 2))
+    }
+
+    func testEveryContactValidatesAndIsAlreadyNormalized() throws {
+        let validator = ContactValidator(now: fixedNow)
+        for r in generate(3000) {
+            let doc = try JSONParser.parse(r.document)
+            let normalized = try validator.normalize(doc, line: 1)
+            XCTAssertEqual(JSONWriter.bytes(normalized), r.document, "\(r.contactId) is not in normalized form")
+        }
+    }
+
+    func testRealisticAndConsistent() throws {
+        let records = generate(4000)
+        XCTAssertEqual(records.count, 4000)
+        let docs = try records.map { try JSONParser.parse($0.document) }
+        let ids = Set(records.map(\.contactId))
+        var methods = Set<String>(), channels = Set<String>()
+        var depth3 = 0
+        let policy = RetentionPolicy()
+        for d in docs {
+            let method = d["InitiationMethod"]!.stringValue!, channel = d["Channel"]!.stringValue!
+            methods.insert(method)
+            channels.insert(channel)
+            func ts(_ v: JSONValue?) -> Double? { if case .number(let n)? = v { return Double(n) } else { return nil } }
+            let chain = [ts(d["InitiationTimestamp"]), ts(d["ConnectedToSystemTimestamp"]), ts(d["QueueInfo"]?["EnqueueTimestamp"]),
+                         ts(d["AgentInfo"]?["ConnectedToAgentTimestamp"]), ts(d["DisconnectTimestamp"]), ts(d["LastUpdateTimestamp"])].compactMap { $0 }
+            XCTAssertEqual(chain, chain.sorted(), "timestamps out of order in \(d["Id"]!)")
+            let initiation = Instant(millisecondsSinceEpoch: Int64(ts(d["InitiationTimestamp"])! * 1000))
+            XCTAssertNil(policy.hiddenReason(initiation: initiation, now: fixedNow))
+            if ["MONITOR", "QUEUE_TRANSFER", "CALLBACK"].contains(method) { XCTAssertNil(d["SystemEndpoint"]) }
+            if d["AnsweringMachineDetectionStatus"] != nil { XCTAssertEqual(channel, "VOICE") }
+            if d["Campaign"] != nil { XCTAssertFalse(["INBOUND", "TRANSFER", "QUEUE_TRANSFER", "MONITOR"].contains(method)) }
+            if channel == "VOICE", d["AgentInfo"] != nil { XCTAssertNotNil(d["QualityMetrics"]) }
+            if channel == "CHAT" { XCTAssertNotNil(d["ChatMetrics"]) }
+            if channel == "TASK" { XCTAssertNotNil(d["TaskTemplateInfo"]) }
+            if channel == "EMAIL" { XCTAssertNotNil(d["AdditionalEmailRecipients"]) }
+            for key in ["InitialContactId", "PreviousContactId", "RelatedContactId"] {
+                if let ref = d[key]?.stringValue { XCTAssertTrue(ids.contains(ref), "\(key) \(ref) does not resolve") }
+            }
+            if case .array(let next)? = d["NextContacts"] {
+                for n in next { XCTAssertTrue(ids.contains(n["NextContactMetadata"]!["QuickConnectContactData"]!["ContactId"]!.stringValue!)) }
+            }
+            if case .array(let steps)? = d["RoutingCriteria"]?["Steps"] {
+                XCTAssertTrue((1...4).contains(steps.count))
+                let statuses = steps.map { $0["Status"]!.stringValue! }
+                let current = statuses.firstIndex(where: { $0 == "ACTIVE" || $0 == "JOINED" })!
+                XCTAssertTrue(statuses[..<current].allSatisfy { $0 == "EXPIRED" }, "\(statuses)")
+                XCTAssertTrue(statuses[(current + 1)...].allSatisfy { $0 == "INACTIVE" }, "\(statuses)")
+                for (k, s) in steps.enumerated() {
+                    XCTAssertEqual(s["Expiry"]?["DurationInSeconds"] != nil, k < steps.count - 1)
+                    if statuses[k] == "EXPIRED" {
+                        let e = ts(s["Expiry"]?["ExpiryTimestamp"])!
+                        XCTAssertTrue(e >= ts(d["InitiationTimestamp"])! && e <= ts(d["DisconnectTimestamp"])!)
+                    }
+                    let depth = ContactSynthesizerTests.depth(s["Expression"]!)
+                    XCTAssertTrue((1...3).contains(depth))
+                    if depth == 3 { depth3 += 1 }
+                }
+            }
+        }
+        XCTAssertEqual(channels, ["VOICE", "CHAT", "TASK", "EMAIL"])
+        XCTAssertEqual(methods.count, 12, "\(methods.sorted())")
+        XCTAssertGreaterThan(depth3, 0)
+    }
+
+    static func depth(_ e: JSONValue) -> Int {
+        for key in ["AndExpression", "OrExpression"] {
+            if case .array(let children)? = e[key] { return 1 + (children.map(depth).max() ?? 0) }
+        }
+        return 1
+    }
+}
