@@ -19,5 +19,6 @@ throttle: {ratePerSecond: 0, burst: 0}                # 0 = off
 faults: []                                           # rules as in PUT /_mock/faults
 admin: {enabled: true, token: null, journalSize: 1000}
 logging: {level: info, format: text}                  # text | json
+
 """
 }

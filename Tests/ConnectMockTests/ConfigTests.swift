@@ -1,0 +1,57 @@
+@testable import ConnectMock
+import JSON
+import Timekeeping
+import Foundation
+import XCTest
+
+final class ConfigTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func testShippedConfigIsTheBuiltInDefault() throws {
+        let shipped = try String(contentsOf: ConfigTests.repo.appendingPathComponent("config.yaml"), encoding: .utf8)
+        XCTAssertEqual(shipped, DefaultConfig.yaml)
+        let c = MockConfig.defaults()
+        XCTAssertEqual(c.server.port, 8080)
+        XCTAssertEqual(c.instances.first?.id, "8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01")
+        XCTAssertEqual(c.credentials.first?.accessKeyId, "AKIAIOSFODNN7EXAMPLE")
+        XCTAssertEqual(c.seed.syntheticCount, 50)
+    }
+
+    /// Bad values and unknown keys name the file, the line and the key.
+    func testErrorsNameLineAndKey() {
+        let base = DefaultConfig.yaml
+        let cases: [(String, String, String)] = [
+            (base.replacingOccurrences(of: "port: 8080", with: "port: eighty"), "config.yaml:3: server.port: expected an integer from 0 to 65535", "port"),
+            (base.replacingOccurrences(of: "workers: 1", with: "wrokers: 1"), "config.yaml:3: server.wrokers: unknown key", "typo"),
+            (base + "extra: 1\n", "config.yaml:19: extra: unknown key", "top-level"),
+            (base.replacingOccurrences(of: "mode: verify", with: "mode: sometimes"), "config.yaml:11: auth.mode: expected one of verify, off", "enum"),
+            (base.replacingOccurrences(of: "cutoff: \"2021-11-12T00:00:00Z\"", with: "cutoff: soon"), "config.yaml:12: retention.cutoff: expected an ISO 8601 instant", "instant"),
+            (base.replacingOccurrences(of: "clock: {}", with: "clock: {now: 5, offsetSeconds: 3}"), "config.yaml:13: clock: expected one of now, offsetSeconds or mode", "clock"),
+            (base.replacingOccurrences(of: "faults: []", with: "faults: [{latencyMs: -1}]"), "config.yaml:16: faults[0].latencyMs: expected an integer from 0", "fault"),
+        ]
+        for (text, prefix, name) in cases {
+            XCTAssertThrowsError(try MockConfig.parse(text, file: "config.yaml"), name) { error in
+                XCTAssertTrue("\(error)".hasPrefix(prefix), "\(name): \(error)")
+            }
+        }
+    }
+
+    func testEnvironmentOverrides() throws {
+        var c = MockConfig.defaults()
+        try c.applyEnvironment(["CONNECT_MOCK_PORT": "9000", "CONNECT_MOCK_HOST": "0.0.0.0", "CONNECT_MOCK_CLOCK": "-86400",
+                                "CONNECT_MOCK_DATABASE": ":memory:", "CONNECT_MOCK_LOG_LEVEL": "debug"])
+        XCTAssertEqual(c.server.port, 9000)
+        XCTAssertEqual(c.server.host, "0.0.0.0")
+        XCTAssertEqual(c.clock, .offset(seconds: -86400))
+        XCTAssertEqual(c.databasePath, ":memory:")
+        try c.applyEnvironment(["CONNECT_MOCK_CLOCK": "2022-01-01T00:00:00Z"])
+        XCTAssertEqual(c.clock, .frozen(ISO8601.parse("2022-01-01T00:00:00Z")!))
+        XCTAssertThrowsError(try c.applyEnvironment(["CONNECT_MOCK_PORT": "x"]))
+    }
+
+    func testRedactedDescriptionHidesSecrets() {
+        let text = JSONWriter.string(MockConfig.defaults().redactedDescription())
+        XCTAssertFalse(text.contains("wJalrXUtnFEMI"))
+        XCTAssertTrue(text.contains("\"secretAccessKey\":\"***\""))
+    }
+}

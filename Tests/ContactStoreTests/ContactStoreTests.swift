@@ -1,0 +1,67 @@
+import ContactModel
+import ContactStore
+import Foundation
+import Timekeeping
+import XCTest
+
+final class ContactStoreTests: XCTestCase {
+    func record(_ id: String, at seconds: Int64, doc: String = "{}") -> ContactRecord {
+        ContactRecord(instanceId: "i", contactId: id, initiation: Instant(secondsSinceEpoch: seconds), document: Array(doc.utf8))
+    }
+
+    func testUpsertLookupDelete() throws {
+        let store = try ContactStore(path: ":memory:")
+        let policy = RetentionPolicy()
+        XCTAssertTrue(try store.upsert(record("a", at: 1_700_000_000, doc: "{\"v\":1}"), policy: policy))
+        XCTAssertFalse(try store.upsert(record("a", at: 1_700_000_000, doc: "{\"v\":2}"), policy: policy))
+        XCTAssertEqual(try store.lookup(instanceId: "i", contactId: "a")?.document, Array("{\"v\":2}".utf8))
+        XCTAssertNil(try store.lookup(instanceId: "i", contactId: "b"))
+        XCTAssertTrue(try store.delete(instanceId: "i", contactId: "a"))
+        XCTAssertFalse(try store.delete(instanceId: "i", contactId: "a"))
+    }
+
+    func testTransactionRollsBackOnError() throws {
+        let store = try ContactStore(path: ":memory:")
+        try store.upsert(record("keep", at: 1_700_000_000), policy: RetentionPolicy())
+        struct Boom: Error {}
+        XCTAssertThrowsError(try store.transaction { s in
+            try s.deleteAll()
+            try s.upsert(self.record("new", at: 1_700_000_000), policy: RetentionPolicy())
+            throw Boom()
+        })
+        XCTAssertEqual(try store.count(), 1)
+        XCTAssertNotNil(try store.lookup(instanceId: "i", contactId: "keep"))
+    }
+
+    func testPurgeRemovesExpiredAndPreCutoff() throws {
+        let store = try ContactStore(path: ":memory:")
+        let policy = RetentionPolicy()
+        let now = ISO8601.parse("2026-01-15T00:00:00Z")!
+        try store.upsert(record("expired", at: ISO8601.parse("2024-01-15T00:00:00Z")!.secondsSinceEpoch), policy: policy)
+        try store.upsert(record("kept", at: ISO8601.parse("2024-01-15T00:00:01Z")!.secondsSinceEpoch), policy: policy)
+        try store.upsert(record("old", at: ISO8601.parse("2021-01-01T00:00:00Z")!.secondsSinceEpoch), policy: policy)
+        XCTAssertEqual(try store.purge(policy: policy, now: now), 2)
+        XCTAssertNotNil(try store.lookup(instanceId: "i", contactId: "kept"))
+    }
+
+    func testListPagesInOrder() throws {
+        let store = try ContactStore(path: ":memory:")
+        for k in 0..<5 { try store.upsert(record("c\(k)", at: 1_700_000_000 - Int64(k)), policy: RetentionPolicy()) }
+        let first = try store.list(instanceId: nil, after: nil, limit: 3)
+        XCTAssertEqual(first.map(\.contactId), ["c4", "c3", "c2"])
+        let last = first.last!
+        let rest = try store.list(instanceId: "i", after: (last.instanceId, last.initiation.millisecondsSinceEpoch, last.contactId), limit: 3)
+        XCTAssertEqual(rest.map(\.contactId), ["c1", "c0"])
+    }
+
+    func testFileStoreUsesWALAndSchemaVersion() throws {
+        let path = NSTemporaryDirectory() + "store-\(UUID().uuidString).sqlite"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        do {
+            let store = try ContactStore(path: path)
+            try store.upsert(record("a", at: 1_700_000_000), policy: RetentionPolicy())
+        }
+        let reopened = try ContactStore(path: path, readOnly: true)
+        XCTAssertEqual(try reopened.count(), 1)
+    }
+}
