@@ -57,19 +57,27 @@ final class DescribeContactEndpoint {
             return fail(error, requestId: requestId, key: key, reason: "instance-not-allowed")
         }
 
-        var delay: UInt64 = 0
-        if let key = accessKeyId ?? Optional("anonymous"), !state.throttle.take(key) {
+        if !state.throttle.take(accessKeyId ?? "anonymous") {
             return fail(.throttled, requestId: requestId, key: accessKeyId, reason: "throttle")
         }
-        if let fault = state.firingFault(instanceId: instanceId, contactId: contactId, accessKeyId: accessKeyId) {
-            delay = UInt64(fault.latencyMs ?? 0)
-            if let kind = fault.error {
-                var v = fail(kind == .throttling ? .throttled : .internalError, requestId: requestId, key: accessKeyId, reason: "fault")
-                if delay > 0, case .respond(let r) = v.result { v.result = .respondAfter(milliseconds: delay, r) }
-                return v
-            }
+        var verdict: Verdict
+        let fault = state.firingFault(instanceId: instanceId, contactId: contactId, accessKeyId: accessKeyId)
+        if let kind = fault?.error {
+            verdict = fail(kind == .throttling ? .throttled : .internalError, requestId: requestId, key: accessKeyId, reason: "fault")
+        } else {
+            verdict = lookUp(instanceId: instanceId, contactId: contactId, instance: instance, scopeRegion: scopeRegion,
+                             requestId: requestId, accessKeyId: accessKeyId)
         }
+        if let ms = fault?.latencyMs, ms > 0, case .respond(let r) = verdict.result {
+            verdict.result = .respondAfter(milliseconds: UInt64(ms), r)
+        }
+        return verdict
+    }
 
+    /// Validation and the lookup: the last two steps, after any fault.
+    private func lookUp(instanceId: String, contactId: String, instance: InstanceInfo?, scopeRegion: String?,
+                        requestId: String, accessKeyId: String?) -> Verdict {
+        let config = state.config
         if let problem = DescribeContactEndpoint.validate(instanceId: instanceId, contactId: contactId) {
             return fail(.invalidParameter(problem), requestId: requestId, key: accessKeyId, reason: "invalid-parameter")
         }
@@ -95,7 +103,7 @@ final class DescribeContactEndpoint {
         body.append(contentsOf: stored.document)
         body.append(UInt8(ascii: "}"))
         let response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId)], body: body)
-        return Verdict(result: delay > 0 ? .respondAfter(milliseconds: delay, response) : .respond(response), accessKeyId: accessKeyId)
+        return Verdict(result: .respond(response), accessKeyId: accessKeyId)
     }
 
     private func fail(_ error: AWSError, requestId: String, key: String?, reason: String) -> Verdict {
