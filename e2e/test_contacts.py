@@ -1,0 +1,191 @@
+"""Issue 4: the whole DescribeContact shape, retention at its edges, strict fixtures, synthesis."""
+import datetime
+import hashlib
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import tempfile
+import urllib.parse
+
+import pytest
+import requests
+
+from conftest import BINARY, FROZEN, INSTANCE, KEY, REPO, SECRET, base_config, start_server
+from contacts import assert_same
+from model_check import all_member_paths, full_contact, validate
+from signing import botocore_signed, contact_path
+
+NOW = datetime.datetime.fromisoformat(FROZEN.replace("Z", "+00:00"))
+
+
+def write_config(folder, **overrides):
+    path = os.path.join(folder, "config.yaml")
+    with open(path, "w") as f:
+        json.dump(base_config(**overrides), f)
+    return path
+
+
+def cli(*args, env=None):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=300, env=env)
+
+
+def store_digest(db):
+    if not os.path.exists(db):
+        return None
+    with sqlite3.connect(db) as c:
+        rows = c.execute("SELECT instance_id, contact_id, initiated_at, document FROM contacts ORDER BY 1, 2").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest(), len(rows)
+
+
+def raw_describe(server, cid, instance=INSTANCE):
+    r = requests.get(server.url + contact_path(instance, cid), headers=dict(botocore_signed(server.url + contact_path(instance, cid), KEY, SECRET).headers), timeout=10)
+    return r
+
+
+def test_every_member_round_trips_through_boto3_and_the_cli(tmp_path):
+    contact = full_contact()
+    contact["Id"] = "every-member"
+    contact["Arn"] = f"arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/every-member"
+    contact["InitiationTimestamp"] = "2026-05-30T10:00:00.250Z"
+    fixture = tmp_path / "every.json"
+    fixture.write_text(json.dumps({"Contact": contact}))
+    db = str(tmp_path / "c.sqlite")
+    cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
+    out = cli("seed", "--config", cfg, "--fixtures", str(fixture))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "wrote 1 contacts; all visible at the data clock"
+    s = start_server("every-member", database={"path": db}, seed={"fixtures": []})
+    try:
+        answer = s.client().describe_contact(InstanceId=INSTANCE, ContactId="every-member")["Contact"]
+        assert_same(contact, answer, NOW)
+        assert validate(raw_describe(s, "every-member").json()["Contact"]) == []
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION="us-east-1")
+        r = subprocess.run(["aws", "connect", "describe-contact", "--endpoint-url", s.url, "--instance-id", INSTANCE,
+                            "--contact-id", "every-member", "--output", "json"], capture_output=True, text=True, env=env, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert_same(contact, json.loads(r.stdout)["Contact"], NOW)
+    finally:
+        assert s.stop() == 0
+
+
+RETENTION_CASES = [
+    ("exactly-24-months", "2024-01-15T00:00:00Z", "2026-01-15T00:00:00Z", 404, "retention"),
+    ("one-second-before-expiry", "2024-01-15T00:00:00Z", "2026-01-14T23:59:59Z", 200, None),
+    ("one-second-after-expiry", "2024-01-15T00:00:00Z", "2026-01-15T00:00:01Z", 404, "retention"),
+    ("leap-day-last-second", "2024-02-29T10:00:00Z", "2026-02-28T09:59:59Z", 200, None),
+    ("leap-day-expired", "2024-02-29T10:00:00Z", "2026-02-28T10:00:00Z", 404, "retention"),
+    ("at-the-cutoff", "2021-11-12T00:00:00Z", "2022-06-01T00:00:00Z", 200, None),
+    ("before-the-cutoff", "2021-11-11T23:59:59Z", "2022-06-01T00:00:00Z", 404, "cutoff"),
+    ("not-yet-initiated", "2026-06-01T00:00:01Z", "2026-06-01T00:00:00Z", 404, "future"),
+    ("initiated-now", "2026-06-01T00:00:00Z", "2026-06-01T00:00:00Z", 200, None),
+    ("cutoff-wins-over-retention", "2021-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 404, "cutoff"),
+]
+
+
+@pytest.mark.parametrize("name,initiated,now,status,reason", RETENTION_CASES, ids=[c[0] for c in RETENTION_CASES])
+def test_retention_edges_through_the_endpoint(server, name, initiated, now, status, reason):
+    r = server.mock("PUT", f"/_mock/contacts/{INSTANCE}/{name}",
+                    json={"Channel": "VOICE", "InitiationMethod": "INBOUND", "InitiationTimestamp": initiated})
+    assert r.status_code in (200, 201), r.text
+    assert server.mock("PUT", "/_mock/clock", json={"now": now}).status_code == 200
+    r = raw_describe(server, name)
+    assert r.status_code == status, r.text
+    if reason:
+        assert r.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+        assert r.headers["x-mock-reason"] == reason
+        assert r.json() == {"Message": f"Contact not found: {name}"}
+    server.mock("PUT", "/_mock/clock", json={"now": FROZEN})
+
+
+BAD_FIXTURES = {
+    "unknown-member.json": ('{"Contact":{"Id":"a","Channel":"VOICE","InitiationMethod":"INBOUND",\n"InitiationTimestamp":"now","Chanel":"VOICE"}}', ":2: $.Contact.Chanel: "),
+    "wrong-enum.json": ('{"Id":"a","Channel":"FAX","InitiationMethod":"INBOUND","InitiationTimestamp":"now"}', ":1: $.Contact.Channel: expected one of"),
+    "wrong-type.json": ('{"Id":"a","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"now",\n"QueuePriority":"high"}', ":2: $.Contact.QueuePriority: expected an integer"),
+    "out-of-range.json": ('{"Id":"a","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"now",\n"QueuePriority":0}', ":2: $.Contact.QueuePriority: expected an integer from 1 to"),
+    "bad-timestamp.json": ('{"Id":"a","Channel":"VOICE","InitiationMethod":"INBOUND",\n"InitiationTimestamp":"2026-13-01T00:00:00Z"}', ":2: $.Contact.InitiationTimestamp: expected a timestamp"),
+    "arn-id.json": ('{"Contact":{"Arn":"arn:aws:connect:us-east-1:123456789012:instance/' + INSTANCE + '/contact/one",\n"Id":"two","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"now"}}', ":2: $.Contact.Id: expected the Id in the Arn (one), found two"),
+    "syntax.json": ('{"Id":"a",\n"Channel":"VOICE" "InitiationMethod":"INBOUND"}', ":2: invalid JSON at column 19"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FIXTURES))
+def test_bad_fixture_exits_2_and_leaves_the_store(tmp_path, name):
+    db = str(tmp_path / "c.sqlite")
+    cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
+    assert cli("seed", "--config", cfg, "--fixtures", os.path.join(REPO, "seed-data")).returncode == 0
+    before = store_digest(db)
+    text, expected = BAD_FIXTURES[name]
+    bad = tmp_path / name
+    bad.write_text(text)
+    good = tmp_path / "a-good.json"
+    good.write_text('{"Id":"fine","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"now"}')
+    out = cli("seed", "--config", cfg, "--fixtures", str(good), "--fixtures", str(bad))
+    assert out.returncode == 2, out.stderr
+    assert str(bad) + expected in out.stderr, out.stderr
+    assert store_digest(db) == before
+
+
+def test_seed_reports_hidden_contacts_by_reason(tmp_path):
+    db = str(tmp_path / "c.sqlite")
+    cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
+    f = tmp_path / "old.jsonl"
+    f.write_text("\n".join(json.dumps({"Id": f"c{k}", "Channel": "VOICE", "InitiationMethod": "INBOUND", "InitiationTimestamp": t})
+                           for k, t in enumerate(["2020-01-01T00:00:00Z", "2023-01-01T00:00:00Z", "now+1d", "now-1d"])))
+    out = cli("seed", "--config", cfg, "--fixtures", str(f))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "wrote 4 contacts; 3 hidden at the data clock (retention 1, cutoff 1, future 1)"
+    purged = cli("purge", "--config", cfg)
+    assert purged.stdout.strip() == "purged 2 contacts"
+    assert store_digest(db)[1] == 2
+
+
+@pytest.fixture(scope="module")
+def synthetic_server():
+    s = start_server("synthetic", seed={"fixtures": [], "synthetic": {"count": 10000, "seed": 42}})
+    yield s
+    assert s.stop() == 0
+
+
+def listed_ids(server):
+    ids, token = [], None
+    while True:
+        q = "?limit=1000" + ("&nextToken=" + urllib.parse.quote(token, safe="") if token else "")
+        page = server.mock("GET", "/_mock/contacts" + q).json()
+        ids += [(c["InstanceId"], c["Id"]) for c in page["Contacts"]]
+        token = page.get("NextToken")
+        if not token:
+            return ids
+
+
+def test_ten_thousand_synthetic_contacts_validate_and_cover_the_shape(synthetic_server):
+    ids = listed_ids(synthetic_server)
+    assert len(ids) == 10000
+    seen, problems = set(), []
+    session = requests.Session()
+    for instance, cid in ids:
+        u = synthetic_server.url + contact_path(instance, cid)
+        r = session.get(u, headers=dict(botocore_signed(u, KEY, SECRET).headers), timeout=10)
+        assert r.status_code == 200, r.text
+        problems += validate(r.json()["Contact"], paths=seen)
+    assert problems == [], problems[:20]
+    model = all_member_paths()
+    covered = model & seen
+    assert len(covered) / len(model) >= 0.9, sorted(model - seen)
+
+
+def test_same_seed_and_clock_give_the_same_bytes(tmp_path, synthetic_server):
+    digests = []
+    for k in range(2):
+        db = str(tmp_path / f"s{k}.sqlite")
+        cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
+        out = cli("seed", "--config", cfg, "--synthetic", "10000", "--seed", "42")
+        assert out.returncode == 0, out.stderr
+        digests.append(store_digest(db))
+    assert digests[0] == digests[1] and digests[0][1] == 10000
+    with sqlite3.connect(str(tmp_path / "s0.sqlite")) as c:
+        sample = random.Random(1).sample(c.execute("SELECT contact_id, document FROM contacts").fetchall(), 200)
+    for cid, doc in sample:
+        r = raw_describe(synthetic_server, cid)
+        assert r.content == b'{"Contact":' + doc + b"}"
