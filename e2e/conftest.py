@@ -63,7 +63,8 @@ class MockServer:
         self.port = int(self.url.rsplit(":", 1)[1])
 
     def client(self, key=KEY, secret=SECRET, token=None, region="us-east-1", **config):
-        cfg = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}, **config)
+        config.setdefault("retries", {"max_attempts": 1, "mode": "standard"})
+        cfg = botocore.config.Config(**config)
         return boto3.client("connect", endpoint_url=self.url, region_name=region, aws_access_key_id=key,
                             aws_secret_access_key=secret, aws_session_token=token, config=cfg)
 
