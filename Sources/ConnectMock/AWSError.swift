@@ -54,11 +54,26 @@ public struct AWSError: Error, Sendable {
     }
 }
 
-/// Random version-4 UUIDs for request ids.
-enum RequestID {
-    static func make() -> String {
+/// Random version-4 UUIDs for request ids: xorshift seeded once from the system, since a
+/// request id needs to be unique, not secret, and a getrandom call per request is measurable.
+struct RequestIDGenerator {
+    private var state: (UInt64, UInt64)
+
+    init() {
         var g = SystemRandomNumberGenerator()
-        let a: UInt64 = g.next(), b: UInt64 = g.next()
+        state = (g.next() | 1, g.next() | 1)
+    }
+
+    mutating func next() -> String {
+        func step(_ s: inout (UInt64, UInt64)) -> UInt64 {
+            var x = s.0
+            let y = s.1
+            s.0 = y
+            x ^= x << 23
+            s.1 = x ^ y ^ (x >> 17) ^ (y >> 26)
+            return s.1 &+ y
+        }
+        let a = step(&state), b = step(&state)
         return StableIdentifier.uuid(a, b)
     }
 }

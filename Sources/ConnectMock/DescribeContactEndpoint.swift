@@ -112,9 +112,11 @@ final class DescribeContactEndpoint {
 
     /// The two ids, percent-decoded, when the path is `/contacts/{InstanceId}/{ContactId}`.
     static func route(_ path: Substring) -> (String, String)? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0].isEmpty, parts[1] == "contacts", !parts[2].isEmpty, !parts[3].isEmpty else { return nil }
-        return (URIEncoding.decode(parts[2]), URIEncoding.decode(parts[3]))
+        let parts = path.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 4, omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].isEmpty, parts[1].elementsEqual("contacts".utf8), !parts[2].isEmpty, !parts[3].isEmpty
+        else { return nil }
+        return (String(decoding: URIEncoding.decode(Array(parts[2])), as: UTF8.self),
+                String(decoding: URIEncoding.decode(Array(parts[3])), as: UTF8.self))
     }
 
     /// InvalidParameterException's message, or nil when both ids are acceptable.

@@ -110,6 +110,7 @@ final class MockHandler: HTTPHandler {
     private let state: MockState
     private let endpoint: DescribeContactEndpoint
     private let api: MockAPI
+    private var requestIDs = RequestIDGenerator()
 
     init(state: MockState) {
         self.state = state
@@ -119,12 +120,12 @@ final class MockHandler: HTTPHandler {
 
     func handle(_ request: HTTPRequest) -> HandlerResult {
         let started = MonotonicClock.nanoseconds()
-        if request.path == "/_mock" || request.path.hasPrefix("/_mock/") {
+        if request.path.utf8.starts(with: "/_mock".utf8) {
             let (route, response) = api.handle(request)
             state.metrics.observe(route: route, status: response.status, seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
             return .respond(response)
         }
-        let requestId = RequestID.make()
+        let requestId = requestIDs.next()
         let verdict = endpoint.handle(request, requestId: requestId)
         let status: Int
         switch verdict.result {

@@ -68,13 +68,18 @@ final class MockState {
 /// Counters and a latency histogram in Prometheus' text format 0.0.4.
 final class Metrics {
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
-    private var requests: [String: Int] = [:]
+    private struct Series: Hashable {
+        var route: String
+        var status: Int
+    }
+
+    private var requests: [Series: Int] = [:]
     private var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
     private var count = 0
     private var sum = 0.0
 
     func observe(route: String, status: Int, seconds: Double) {
-        requests["route=\"\(route)\",status=\"\(status)\"", default: 0] += 1
+        requests[Series(route: route, status: status), default: 0] += 1
         count += 1
         sum += seconds
         for (k, b) in Metrics.buckets.enumerated() where seconds <= b { bucketCounts[k] += 1 }
@@ -82,7 +87,9 @@ final class Metrics {
 
     func exposition(contacts: Int) -> String {
         var s = "# HELP connect_mock_requests_total Requests answered, by route and status.\n# TYPE connect_mock_requests_total counter\n"
-        for key in requests.keys.sorted() { s += "connect_mock_requests_total{\(key)} \(requests[key]!)\n" }
+        for key in requests.keys.sorted(by: { ($0.route, $0.status) < ($1.route, $1.status) }) {
+            s += "connect_mock_requests_total{route=\"\(key.route)\",status=\"\(key.status)\"} \(requests[key]!)\n"
+        }
         s += "# HELP connect_mock_request_duration_seconds Time from a parsed request to its response.\n# TYPE connect_mock_request_duration_seconds histogram\n"
         for (k, b) in Metrics.buckets.enumerated() { s += "connect_mock_request_duration_seconds_bucket{le=\"\(b)\"} \(bucketCounts[k])\n" }
         s += "connect_mock_request_duration_seconds_bucket{le=\"+Inf\"} \(count)\n"

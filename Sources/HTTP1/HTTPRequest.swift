@@ -5,10 +5,16 @@
 public struct HTTPRequest: Sendable {
     public var method: String
     /// The request-target as received (origin-form, or the path and query of an absolute-form).
-    public var target: String
+    public var target: String {
+        didSet { (path, query) = HTTPRequest.split(target) }
+    }
     public var version: HTTPVersion
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The path part of the target, still percent-encoded.
+    public private(set) var path: Substring
+    /// The query part of the target without the `?`, still percent-encoded; empty when absent.
+    public private(set) var query: Substring
 
     public init(method: String, target: String, version: HTTPVersion = .http11, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.method = method
@@ -16,18 +22,14 @@ public struct HTTPRequest: Sendable {
         self.version = version
         self.headers = headers
         self.body = body
+        (path, query) = HTTPRequest.split(target)
     }
 
-    /// The path part of the target, still percent-encoded.
-    public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
-        return target[...]
-    }
-
-    /// The query part of the target without the `?`, still percent-encoded; empty when absent.
-    public var query: Substring {
-        if let q = target.firstIndex(of: "?") { return target[target.index(after: q)...] }
-        return ""
+    /// Splits at the first `?`, scanning bytes: the target is ASCII by the time it gets here.
+    static func split(_ target: String) -> (Substring, Substring) {
+        let u = target.utf8
+        guard let q = u.firstIndex(of: UInt8(ascii: "?")) else { return (target[...], "") }
+        return (target[..<q], target[u.index(after: q)...])
     }
 
     /// Whether the connection stays open after the response (RFC 9112 §9.3).
@@ -56,17 +58,25 @@ public struct HTTPHeaders: Sendable, Sequence {
     }
 
     public mutating func add(name: String, value: String) {
-        fields.append((name.lowercased(), value))
+        fields.append((HTTPHeaders.asciiLowercased(name), value))
+    }
+
+    /// Field names are ASCII tokens, so ASCII case folding is all they need (and much cheaper
+    /// than Unicode lower-casing).
+    static func asciiLowercased(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) else { return s }
+        return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// The first value for a (case-insensitive) name.
     public subscript(name: String) -> String? {
-        let n = name.lowercased()
-        return fields.first(where: { $0.name == n })?.value
+        let n = HTTPHeaders.asciiLowercased(name)
+        for f in fields where f.name == n { return f.value }
+        return nil
     }
 
     public func values(for name: String) -> [String] {
-        let n = name.lowercased()
+        let n = HTTPHeaders.asciiLowercased(name)
         return fields.filter { $0.name == n }.map(\.value)
     }
 

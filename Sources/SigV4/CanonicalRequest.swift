@@ -1,78 +1,114 @@
 import Crypto
 
 /// The one builder of SigV4's canonical request and string to sign, for both the header and
-/// the presigned form, so the two can never canonicalize differently.
+/// the presigned form, so the two can never canonicalize differently. Works on bytes: it runs
+/// on every request, and the text form is only needed to explain a mismatch.
 public struct CanonicalRequest: Sendable {
-    public var text: String
+    public var bytes: [UInt8]
 
-    public init(method: String, path: some StringProtocol, query: [QueryParameter], headers: [(name: String, value: String)],
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    public init(method: String, path: Substring, query: [QueryParameter], headers: [(name: String, value: String)],
                 signedHeaders: [String], payloadHash: String, normalizePath: Bool) {
-        var t = method + "\n"
-        t += CanonicalRequest.canonicalPath(path, normalize: normalizePath) + "\n"
-        t += CanonicalRequest.canonicalQuery(query) + "\n"
+        var b: [UInt8] = []
+        b.reserveCapacity(384)
+        b.append(contentsOf: method.utf8)
+        b.append(0x0a)
+        CanonicalRequest.appendPath(path, normalize: normalizePath, into: &b)
+        b.append(0x0a)
+        CanonicalRequest.appendQuery(query, into: &b)
+        b.append(0x0a)
         for name in signedHeaders {
-            t += name + ":" + CanonicalRequest.canonicalHeaderValue(name: name, headers: headers) + "\n"
+            b.append(contentsOf: name.utf8)
+            b.append(UInt8(ascii: ":"))
+            CanonicalRequest.appendHeaderValue(name: name, headers: headers, into: &b)
+            b.append(0x0a)
         }
-        t += "\n" + signedHeaders.joined(separator: ";") + "\n" + payloadHash
-        text = t
+        b.append(0x0a)
+        for (k, name) in signedHeaders.enumerated() {
+            if k > 0 { b.append(UInt8(ascii: ";")) }
+            b.append(contentsOf: name.utf8)
+        }
+        b.append(0x0a)
+        b.append(contentsOf: payloadHash.utf8)
+        bytes = b
     }
 
     /// The path as received, dot segments and empty segments removed when normalizing, then
     /// URI-encoded once more: a path that arrived as `/a%20b` is signed as `/a%2520b`, the rule
     /// for every AWS service but S3.
-    public static func canonicalPath(_ path: some StringProtocol, normalize: Bool) -> String {
-        var p = String(path)
-        if p.isEmpty { p = "/" }
-        if normalize {
-            var segments: [Substring] = []
-            for seg in p.split(separator: "/", omittingEmptySubsequences: true) {
-                if seg == "." { continue }
-                if seg == ".." {
-                    if !segments.isEmpty { segments.removeLast() }
-                    continue
-                }
-                segments.append(seg)
-            }
-            var n = "/" + segments.joined(separator: "/")
-            if p.hasSuffix("/"), n != "/" { n += "/" }
-            p = n
+    static func appendPath(_ path: Substring, normalize: Bool, into out: inout [UInt8]) {
+        let p = path.utf8
+        if p.isEmpty {
+            out.append(UInt8(ascii: "/"))
+            return
         }
-        return URIEncoding.encode(p, keepingSlashes: true)
+        guard normalize else {
+            URIEncoding.encode(p, keepingSlashes: true, into: &out)
+            return
+        }
+        var segments: [Substring.UTF8View.SubSequence] = []
+        for seg in p.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if seg.elementsEqual([UInt8(ascii: ".")]) { continue }
+            if seg.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
+                if !segments.isEmpty { segments.removeLast() }
+                continue
+            }
+            segments.append(seg)
+        }
+        for seg in segments {
+            out.append(UInt8(ascii: "/"))
+            URIEncoding.encode(seg, keepingSlashes: true, into: &out)
+        }
+        if segments.isEmpty || p.last == UInt8(ascii: "/") { out.append(UInt8(ascii: "/")) }
     }
 
     /// Each name and value encoded, then sorted by encoded name and then by encoded value.
-    public static func canonicalQuery(_ params: [QueryParameter]) -> String {
-        params.map { (URIEncoding.encode($0.name), URIEncoding.encode($0.value)) }
+    static func appendQuery(_ params: [QueryParameter], into out: inout [UInt8]) {
+        guard !params.isEmpty else { return }
+        let encoded = params.map { (URIEncoding.encode($0.name), URIEncoding.encode($0.value)) }
             .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            .map { $0.0 + "=" + $0.1 }
-            .joined(separator: "&")
+        for (k, (n, v)) in encoded.enumerated() {
+            if k > 0 { out.append(UInt8(ascii: "&")) }
+            out.append(contentsOf: n.utf8)
+            out.append(UInt8(ascii: "="))
+            out.append(contentsOf: v.utf8)
+        }
     }
 
     /// Every value of the field in the order received, each trimmed and with inner runs of
     /// whitespace folded to one space, joined with commas.
-    public static func canonicalHeaderValue(name: String, headers: [(name: String, value: String)]) -> String {
-        var parts: [String] = []
+    static func appendHeaderValue(name: String, headers: [(name: String, value: String)], into out: inout [UInt8]) {
+        var first = true
         for h in headers where h.name == name {
-            var out: [UInt8] = []
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            var started = false
             var pendingSpace = false
             for c in h.value.utf8 {
                 if c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d {
-                    pendingSpace = !out.isEmpty
+                    pendingSpace = started
                 } else {
                     if pendingSpace { out.append(0x20) }
                     pendingSpace = false
+                    started = true
                     out.append(c)
                 }
             }
-            parts.append(String(decoding: out, as: UTF8.self))
         }
-        return parts.joined(separator: ",")
     }
 
-    public var hash: String { Hex.sha256(Array(text.utf8)) }
+    public var hash: String { Hex.sha256(bytes) }
 
-    public func stringToSign(amzDate: String, scope: String) -> String {
-        "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hash
+    public func stringToSign(amzDate: String, scope: String) -> [UInt8] {
+        var s: [UInt8] = Array("AWS4-HMAC-SHA256\n".utf8)
+        s.reserveCapacity(160)
+        s.append(contentsOf: amzDate.utf8)
+        s.append(0x0a)
+        s.append(contentsOf: scope.utf8)
+        s.append(0x0a)
+        s.append(contentsOf: hash.utf8)
+        return s
     }
 }
 
@@ -81,6 +117,7 @@ enum Hex {
 
     static func encode<D: Sequence<UInt8>>(_ bytes: D) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(64)
         for b in bytes {
             out.append(digits[Int(b >> 4)])
             out.append(digits[Int(b & 15)])

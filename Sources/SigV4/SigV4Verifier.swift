@@ -109,13 +109,13 @@ public final class SigV4Verifier: Sendable {
                 candidates.append(unsigned.filter { $0.name != "X-Amz-Security-Token" })
             }
         }
-        var first: (CanonicalRequest, String)?
+        var first: (CanonicalRequest, [UInt8])?
         for params in candidates {
             let canonical = CanonicalRequest(method: request.method, path: request.path, query: params, headers: request.headers,
                                              signedHeaders: input.signedHeaders, payloadHash: payloadHash,
                                              normalizePath: options.normalizePath)
             let stringToSign = canonical.stringToSign(amzDate: input.amzDate, scope: input.scope)
-            if HMAC<SHA256>.isValidAuthenticationCode(provided, authenticating: Array(stringToSign.utf8), using: key) {
+            if HMAC<SHA256>.isValidAuthenticationCode(provided, authenticating: stringToSign, using: key) {
                 return .authenticated(input)
             }
             if first == nil { first = (canonical, stringToSign) }
@@ -131,14 +131,14 @@ public final class SigV4Verifier: Sendable {
         let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
         let c = CanonicalRequest(method: request.method, path: request.path, query: params, headers: request.headers,
                                  signedHeaders: input.signedHeaders, payloadHash: payloadHash, normalizePath: options.normalizePath)
-        return (c.text, c.stringToSign(amzDate: input.amzDate, scope: input.scope))
+        return (c.text, String(decoding: c.stringToSign(amzDate: input.amzDate, scope: input.scope), as: UTF8.self))
     }
 
-    private func mismatch(_ built: (CanonicalRequest, String)?, input: SignatureInput) -> SigV4Failure {
+    private func mismatch(_ built: (CanonicalRequest, [UInt8])?, input: SignatureInput) -> SigV4Failure {
         var message = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
         if options.explainFailures, let (canonical, sts) = built {
             message += "\n\nThe Canonical String for this request should have been\n'" + canonical.text
-                + "'\n\nThe String-to-Sign should have been\n'" + sts + "'\n"
+                + "'\n\nThe String-to-Sign should have been\n'" + String(decoding: sts, as: UTF8.self) + "'\n"
         }
         return SigV4Failure(.invalidSignature, message, reason: "signature-mismatch")
     }
@@ -162,31 +162,32 @@ public final class SigV4Verifier: Sendable {
 
     private func checkTime(_ input: SignatureInput, now: Instant) -> SigV4Failure? {
         let window = options.maxSkewSeconds
-        let nowText = AMZDate.format(now)
-        let windowText = window % 60 == 0 ? "\(window / 60) min." : "\(window) sec."
+        var windowText: String { window % 60 == 0 ? "\(window / 60) min." : "\(window) sec." }
         if case .query(let expires) = input.form {
             let expiry = input.instant.adding(seconds: expires)
             if now > expiry {
-                return SigV4Failure(.invalidSignature, "Signature expired: \(input.amzDate) is now earlier than \(AMZDate.format(now.adding(seconds: -expires))) (\(nowText) - \(expires) sec.)", reason: "presign-expired")
+                return SigV4Failure(.invalidSignature, "Signature expired: \(input.amzDate) is now earlier than \(AMZDate.format(now.adding(seconds: -expires))) (\(AMZDate.format(now)) - \(expires) sec.)", reason: "presign-expired")
             }
         }
         guard window > 0 else { return nil }
         let earliest = now.adding(seconds: -window)
         let latest = now.adding(seconds: window)
         if case .header = input.form, input.instant < earliest {
-            return SigV4Failure(.invalidSignature, "Signature expired: \(input.amzDate) is now earlier than \(AMZDate.format(earliest)) (\(nowText) - \(windowText))", reason: "skew-past")
+            return SigV4Failure(.invalidSignature, "Signature expired: \(input.amzDate) is now earlier than \(AMZDate.format(earliest)) (\(AMZDate.format(now)) - \(windowText))", reason: "skew-past")
         }
         if input.instant > latest {
-            return SigV4Failure(.invalidSignature, "Signature not yet current: \(input.amzDate) is still later than \(AMZDate.format(latest)) (\(nowText) + \(windowText))", reason: "skew-future")
+            return SigV4Failure(.invalidSignature, "Signature not yet current: \(input.amzDate) is still later than \(AMZDate.format(latest)) (\(AMZDate.format(now)) + \(windowText))", reason: "skew-future")
         }
         return nil
     }
 
     /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: letters, dashes, a number.
     public static func isWellFormedRegion(_ region: String) -> Bool {
-        let parts = region.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isASCII), last.allSatisfy(\.isNumber) else { return false }
-        return parts.dropLast().allSatisfy { p in !p.isEmpty && p.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7a } } && parts[0].count == 2
+        let parts = region.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].count == 2, let last = parts.last, !last.isEmpty,
+              last.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return false }
+        return parts.dropLast().allSatisfy { p in !p.isEmpty && p.allSatisfy { $0 >= 0x61 && $0 <= 0x7a } }
     }
 }
 
@@ -201,25 +202,36 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
 /// day's key for thousands of calls, so the cache removes that work from nearly every request.
 /// Bounded: when full it starts over, which costs at most one derivation per entry.
 final class SigningKeyCache: Sendable {
+    private struct Scope: Hashable {
+        var secret: String, date: String, region: String, service: String
+    }
+
+    /// SymmetricKey is an immutable value; the box only lets it cross the lock.
+    private final class Box: @unchecked Sendable {
+        let key: SymmetricKey
+        init(_ key: SymmetricKey) { self.key = key }
+    }
+
     private let capacity: Int
-    private let entries = Mutex<[String: [UInt8]]>([:])
+    private let entries = Mutex<[Scope: Box]>([:])
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
     func key(secret: String, date: String, region: String, service: String) -> SymmetricKey {
-        let id = secret + "\u{0}" + date + "\u{0}" + region + "\u{0}" + service
-        if let k = entries.withLock({ $0[id] }) { return SymmetricKey(data: k) }
+        let id = Scope(secret: secret, date: date, region: region, service: service)
+        if let k = entries.withLock({ $0[id] }) { return k.key }
         let kDate = HMAC<SHA256>.authenticationCode(for: Array(date.utf8), using: SymmetricKey(data: Array(("AWS4" + secret).utf8)))
         let kRegion = HMAC<SHA256>.authenticationCode(for: Array(region.utf8), using: SymmetricKey(data: kDate))
         let kService = HMAC<SHA256>.authenticationCode(for: Array(service.utf8), using: SymmetricKey(data: kRegion))
         let kSigning = HMAC<SHA256>.authenticationCode(for: Array("aws4_request".utf8), using: SymmetricKey(data: kService))
-        let bytes = Array(kSigning)
+        let key = SymmetricKey(data: kSigning)
+        let box = Box(key)
         entries.withLock {
             if $0.count >= capacity { $0.removeAll(keepingCapacity: true) }
-            $0[id] = bytes
+            $0[id] = box
         }
-        return SymmetricKey(data: bytes)
+        return key
     }
 }

@@ -42,33 +42,50 @@ public enum SignatureInputParser {
     }
 
     public static func parseHeader(_ auth: String, headers: [(name: String, value: String)]) -> Result<SignatureInput, SigV4Failure> {
-        let algorithm = "AWS4-HMAC-SHA256"
-        var fields: [String: String] = [:]
-        var hasAlgorithm = false
-        if auth.hasPrefix(algorithm + " ") {
-            hasAlgorithm = true
-            for part in auth.dropFirst(algorithm.count + 1).split(separator: ",") {
-                let p = part.trimmingCharacters(" ")
+        let algorithm = "AWS4-HMAC-SHA256 ".utf8
+        var credential: Substring?, signedHeaders: Substring?, signature: Substring?
+        let u = auth.utf8
+        let hasAlgorithm = u.starts(with: algorithm)
+        if hasAlgorithm {
+            let rest = auth[u.index(u.startIndex, offsetBy: algorithm.count)...]
+            for part in rest.utf8.split(separator: UInt8(ascii: ",")) {
+                var p = part[...]
+                while p.first == 0x20 { p = p.dropFirst() }
+                while p.last == 0x20 { p = p.dropLast() }
                 if p.isEmpty { continue }
-                guard let eq = p.firstIndex(of: "=") else {
-                    return .failure(incomplete("'\(p)' not a valid key=value pair (missing equal-sign) in Authorization header: '\(auth)'."))
+                guard let eq = p.firstIndex(of: UInt8(ascii: "=")) else {
+                    return .failure(incomplete("'\(Substring(p))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(auth)'."))
                 }
-                fields[String(p[..<eq])] = String(p[p.index(after: eq)...])
+                let key = p[p.startIndex..<eq]
+                let value = Substring(p[p.index(after: eq)...])
+                if key.elementsEqual("Credential".utf8) { credential = value }
+                else if key.elementsEqual("SignedHeaders".utf8) { signedHeaders = value }
+                else if key.elementsEqual("Signature".utf8) { signature = value }
             }
         }
-        let dateHeader = headers.first(where: { $0.name == "x-amz-date" })?.value ?? headers.first(where: { $0.name == "date" })?.value
-        var missing = ""
-        for key in ["Credential", "Signature", "SignedHeaders"] where fields[key] == nil {
-            missing += "Authorization header requires '\(key)' parameter. "
+        var dateHeader: String?
+        var date: String?
+        var token: String?
+        for h in headers {
+            switch h.name {
+            case "x-amz-date": if dateHeader == nil { dateHeader = h.value }
+            case "date": if date == nil { date = h.value }
+            case "x-amz-security-token": if token == nil { token = h.value }
+            default: break
+            }
         }
-        if dateHeader == nil { missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " }
-        if !missing.isEmpty || !hasAlgorithm {
-            if !hasAlgorithm && missing.isEmpty { missing = "Unsupported AWS 'algorithm'. " }
+        let requestDate = dateHeader ?? date
+        var missing = ""
+        if credential == nil { missing += "Authorization header requires 'Credential' parameter. " }
+        if signature == nil { missing += "Authorization header requires 'Signature' parameter. " }
+        if signedHeaders == nil { missing += "Authorization header requires 'SignedHeaders' parameter. " }
+        if requestDate == nil { missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " }
+        guard missing.isEmpty, hasAlgorithm, let credential, let signedHeaders, let signature, let requestDate else {
+            if missing.isEmpty { missing = "Unsupported AWS 'algorithm'. " }
             return .failure(incomplete(missing + "Authorization=" + auth))
         }
-        let token = headers.first(where: { $0.name == "x-amz-security-token" })?.value
-        return build(form: .header, credential: fields["Credential"]!, signedHeaders: fields["SignedHeaders"]!,
-                     signature: fields["Signature"]!, date: dateHeader!, sessionToken: token)
+        return build(form: .header, credential: credential, signedHeaders: signedHeaders, signature: signature,
+                     date: requestDate, sessionToken: token)
     }
 
     public static func parseQuery(_ query: [QueryParameter]) -> Result<SignatureInput, SigV4Failure> {
@@ -95,20 +112,31 @@ public enum SignatureInputParser {
                      date: value("X-Amz-Date")!, sessionToken: value("X-Amz-Security-Token"))
     }
 
-    static func build(form: SignatureInput.Form, credential: String, signedHeaders: String, signature: String,
-                      date: String, sessionToken: String?) -> Result<SignatureInput, SigV4Failure> {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+    static func build(form: SignatureInput.Form, credential: some StringProtocol, signedHeaders: some StringProtocol,
+                      signature: some StringProtocol, date: String, sessionToken: String?) -> Result<SignatureInput, SigV4Failure> {
+        let parts = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         guard parts.count == 5 else {
             return .failure(incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"))
         }
-        guard let instant = AMZDate.parse(date) ?? HTTPDate.parse(date) else {
+        let instant: Instant
+        let amzDate: String
+        if let i = AMZDate.parse(date) {
+            instant = i
+            amzDate = date
+        } else if let i = HTTPDate.parse(date) {
+            instant = i
+            amzDate = AMZDate.format(i)
+        } else {
             return .failure(incomplete("Date must be in ISO-8601 'basic format'. Got '\(date)'. See http://en.wikipedia.org/wiki/ISO_8601"))
         }
-        let names = signedHeaders.split(separator: ";", omittingEmptySubsequences: false).map { $0.lowercased() }
+        let names = signedHeaders.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).map { name in
+            String(decoding: name.map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        func text(_ s: some Sequence<UInt8>) -> String { String(decoding: Array(s), as: UTF8.self) }
         return .success(SignatureInput(
-            form: form, accessKeyId: String(parts[0]), scopeDate: String(parts[1]), region: String(parts[2]),
-            service: String(parts[3]), terminator: String(parts[4]), signedHeaders: names, signature: signature,
-            amzDate: AMZDate.format(instant), instant: instant, sessionToken: sessionToken))
+            form: form, accessKeyId: text(parts[0]), scopeDate: text(parts[1]), region: text(parts[2]),
+            service: text(parts[3]), terminator: text(parts[4]), signedHeaders: names, signature: String(signature),
+            amzDate: amzDate, instant: instant, sessionToken: sessionToken))
     }
 }
 

@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""`make bench`: connect-mock side by side with nginx and moto_server in one run.
+
+Seeds 100,000 synthetic contacts, starts the release build, signs one DescribeContact with
+botocore into a wrk Lua script and runs wrk (-t1 -c50, keep-alive) against connect-mock with 1
+and 2 workers, nginx (one worker) serving the same response bytes as a static file, and
+moto_server's DescribeInstance. Also measures exec-to-first-200, the seed rate for 1,000,000
+contacts, and RSS with 3,000 open connections. Prints one table.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+import boto3
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import requests
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(REPO, ".build", "release", "connect-mock")
+INSTANCE = "8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01"
+KEY, SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_config(folder, db, workers=1, port=0):
+    cfg = {
+        "server": {"host": "127.0.0.1", "port": port, "workers": workers},
+        "database": {"path": db},
+        "instances": [{"id": INSTANCE, "region": "us-east-1", "accountId": "123456789012"}],
+        "credentials": [{"accessKeyId": KEY, "secretAccessKey": SECRET, "name": "bench"}],
+        "seed": {"fixtures": []},
+        "logging": {"level": "warning"},
+    }
+    path = os.path.join(folder, f"config-{workers}.yaml")
+    with open(path, "w") as f:
+        json.dump(cfg, f)
+    return path
+
+
+def signed_headers(url, service="connect"):
+    req = botocore.awsrequest.AWSRequest(method="GET", url=url)
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials(KEY, SECRET), service, "us-east-1").add_auth(req)
+    return dict(req.headers)
+
+
+def wrk_script(folder, name, path, headers):
+    lines = [f'wrk.method = "GET"', f'wrk.path = "{path}"']
+    for k, v in headers.items():
+        if k.lower() != "host":
+            lines.append(f'wrk.headers["{k}"] = "{v}"')
+    p = os.path.join(folder, name + ".lua")
+    with open(p, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return p
+
+
+def run_wrk(url, script, seconds, connections=50):
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url],
+                         capture_output=True, text=True, timeout=seconds + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    def lat(p):
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        v, unit = float(m.group(1)), m.group(2)
+        return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p50": lat(50), "p99": lat(99), "non2xx": int(non2xx.group(1)) if non2xx else 0,
+            "errors": errors.group(1) if errors else ""}
+
+
+def start_mock(config):
+    proc = subprocess.Popen([BIN, "serve", "--config", config], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    url = proc.stdout.readline().decode().strip().split(" on ", 1)[1]
+    return proc, url
+
+
+def stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+def startup_ms(config, port, path):
+    """From exec to the first 200 answer for a signed DescribeContact."""
+    url = f"http://127.0.0.1:{port}{path}"
+    headers = signed_headers(url)
+    start = time.monotonic()
+    proc = subprocess.Popen([BIN, "serve", "--config", config, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                if requests.get(url, headers=headers, timeout=1).status_code == 200:
+                    return (time.monotonic() - start) * 1000
+            except requests.ConnectionError:
+                time.sleep(0.001)
+            if time.monotonic() - start > 10:
+                return float("nan")
+    finally:
+        stop(proc)
+
+
+def connections_test(url, path, count=3000):
+    parsed = urllib.parse.urlsplit(url)
+    socks = []
+    for _ in range(count):
+        s = socket.create_connection((parsed.hostname, parsed.port))
+        socks.append(s)
+    time.sleep(0.5)
+    headers = signed_headers(url + path)
+    t = time.monotonic()
+    ok = requests.get(url + path, headers=headers, timeout=5).status_code == 200
+    latency = (time.monotonic() - t) * 1000
+    return socks, ok, latency
+
+
+def note(text):
+    print(f"[bench] {text}", file=sys.stderr, flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--contacts", type=int, default=100_000)
+    ap.add_argument("--seed-rate-contacts", type=int, default=1_000_000)
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="connect-mock-bench-")
+    os.chmod(tmp, 0o755)  # nginx's worker runs as another user
+    rows = []
+    try:
+        db = os.path.join(tmp, "bench.sqlite")
+        cfg1 = write_config(tmp, db, 1)
+        t = time.monotonic()
+        subprocess.run([BIN, "seed", "--config", cfg1, "--synthetic", str(args.contacts), "--seed", "1"], check=True, capture_output=True)
+        seed100k = args.contacts / (time.monotonic() - t)
+        note(f"seeded {args.contacts} contacts at {seed100k:,.0f}/s")
+        with sqlite3.connect(db) as c:
+            contact_id = c.execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 1 OFFSET 500").fetchone()[0]
+            document = c.execute("SELECT document FROM contacts WHERE contact_id = ?", (contact_id,)).fetchone()[0]
+        path = f"/contacts/{INSTANCE}/{contact_id}"
+
+        big_db = os.path.join(tmp, "million.sqlite")
+        t = time.monotonic()
+        subprocess.run([BIN, "seed", "--config", write_config(tmp, big_db, 9), "--synthetic", str(args.seed_rate_contacts), "--seed", "2"],
+                       check=True, capture_output=True)
+        seed_rate = args.seed_rate_contacts / (time.monotonic() - t)
+        note(f"seeded {args.seed_rate_contacts} contacts at {seed_rate:,.0f}/s")
+        os.remove(big_db)
+
+        start = min(startup_ms(cfg1, free_port(), path) for _ in range(5))
+
+        results = {}
+        for workers in (1, 2):
+            proc, url = start_mock(write_config(tmp, db, workers))
+            script = wrk_script(tmp, f"mock{workers}", path, signed_headers(url + path))
+            assert requests.get(url + path, headers=signed_headers(url + path), timeout=5).status_code == 200
+            run_wrk(url, script, 2)
+            results[f"connect-mock (workers={workers})"] = run_wrk(url, script, args.seconds)
+            results[f"connect-mock (workers={workers})"]["rss_mb"] = rss_kb(proc.pid) / 1024
+            note(f"connect-mock workers={workers}: {results[f'connect-mock (workers={workers})']}")
+            if workers == 1:
+                socks, ok, latency = connections_test(url, path)
+                conn_rss = rss_kb(proc.pid) / 1024
+                for s in socks:
+                    s.close()
+            stop(proc)
+
+        www = os.path.join(tmp, "www")
+        os.makedirs(os.path.join(www, "contacts", INSTANCE))
+        with open(os.path.join(www, "contacts", INSTANCE, contact_id), "wb") as f:
+            f.write(b'{"Contact":' + document + b"}")
+        nport = free_port()
+        nconf = os.path.join(tmp, "nginx.conf")
+        with open(nconf, "w") as f:
+            f.write(f"""worker_processes 1; daemon off; pid {tmp}/nginx.pid; error_log {tmp}/nginx.err;
+events {{ worker_connections 4096; }}
+http {{ access_log off; default_type application/json; keepalive_requests 1000000;
+  server {{ listen 127.0.0.1:{nport}; root {www}; }} }}
+""")
+        nginx = subprocess.Popen(["nginx", "-c", nconf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        nurl = f"http://127.0.0.1:{nport}"
+        assert requests.get(nurl + path, timeout=5).status_code == 200
+        nscript = wrk_script(tmp, "nginx", path, signed_headers(nurl + path))
+        run_wrk(nurl, nscript, 2)
+        results["nginx (1 worker, static file)"] = run_wrk(nurl, nscript, args.seconds)
+        results["nginx (1 worker, static file)"]["rss_mb"] = rss_kb(nginx.pid) / 1024
+        nginx.terminate()
+        nginx.wait()
+
+        if shutil.which("moto_server"):
+            mport = free_port()
+            moto = subprocess.Popen(["moto_server", "-p", str(mport)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            murl = f"http://127.0.0.1:{mport}"
+            for _ in range(100):
+                try:
+                    requests.get(murl, timeout=1)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.1)
+            client = boto3.client("connect", endpoint_url=murl, region_name="us-east-1", aws_access_key_id=KEY, aws_secret_access_key=SECRET)
+            iid = client.create_instance(IdentityManagementType="CONNECT_MANAGED", InstanceAlias="bench", InboundCallsEnabled=True,
+                                         OutboundCallsEnabled=True)["Id"]
+            mpath = f"/instance/{iid}"
+            mscript = wrk_script(tmp, "moto", mpath, signed_headers(murl + mpath))
+            results["moto_server (DescribeInstance)"] = run_wrk(murl, mscript, args.seconds)
+            results["moto_server (DescribeInstance)"]["rss_mb"] = rss_kb(moto.pid) / 1024
+            moto.terminate()
+            moto.wait()
+
+        nginx_rps = results["nginx (1 worker, static file)"]["rps"]
+        print()
+        print(f"{'server':34} {'req/s':>10} {'vs nginx':>9} {'p50 ms':>8} {'p99 ms':>8} {'RSS MB':>7} {'non-2xx':>8}")
+        for name, r in results.items():
+            print(f"{name:34} {r['rps']:>10.0f} {r['rps'] / nginx_rps:>8.2f}x {r['p50']:>8.2f} {r['p99']:>8.2f} {r['rss_mb']:>7.1f} {r['non2xx']:>8}")
+        print()
+        print(f"exec to first 200, {args.contacts:,} contacts stored: {start:.1f} ms (best of 5)")
+        print(f"seed --synthetic {args.contacts:,}: {seed100k:,.0f} contacts/s; --synthetic {args.seed_rate_contacts:,}: {seed_rate:,.0f} contacts/s")
+        print(f"3,000 open connections: RSS {conn_rss:.1f} MB, a signed request answered {'200' if ok else 'NOT 200'} in {latency:.1f} ms")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
