@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Timekeeping
 
@@ -44,15 +45,18 @@ public enum ClockSetting: Sendable, Equatable {
 /// The mock's data clock: decides retention and resolves relative fixture times. SigV4 never
 /// reads it.
 public final class DataClock: @unchecked Sendable {
-    public private(set) var setting: ClockSetting
-    private let systemNow: () -> Instant
+    private var current: ClockSetting
+    private let lock = NSLock()
+    private let systemNow: @Sendable () -> Instant
 
-    public init(_ setting: ClockSetting, systemNow: @escaping () -> Instant = SystemClock.now) {
-        self.setting = setting
+    public init(_ setting: ClockSetting, systemNow: @escaping @Sendable () -> Instant = SystemClock.now) {
+        current = setting
         self.systemNow = systemNow
     }
 
-    public func set(_ s: ClockSetting) { setting = s }
+    public var setting: ClockSetting { lock.withLock { current } }
+
+    public func set(_ s: ClockSetting) { lock.withLock { current = s } }
 
     public func now() -> Instant {
         switch setting {
@@ -66,6 +70,7 @@ public final class DataClock: @unchecked Sendable {
 
     /// `{"mode":...,"now":...,"offsetSeconds":...}` as `GET /_mock/clock` answers.
     public var json: JSONValue {
+        let setting = self.setting
         var m: [JSONMember] = []
         switch setting {
         case .system: m.append(JSONMember(key: "mode", value: .string("system")))

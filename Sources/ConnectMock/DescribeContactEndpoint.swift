@@ -8,10 +8,13 @@ import Timekeeping
 /// `GET /contacts/{InstanceId}/{ContactId}`, checked in AWS's order: authenticate, authorize,
 /// throttle and faults, validate, look up.
 final class DescribeContactEndpoint {
-    private unowned let state: MockState
+    private let state: MockState
+    /// This worker's own connection.
+    private let store: ContactStore
 
-    init(state: MockState) {
+    init(state: MockState, store: ContactStore) {
         self.state = state
+        self.store = store
     }
 
     struct Verdict {
@@ -86,7 +89,7 @@ final class DescribeContactEndpoint {
         }
         let stored: ContactStore.StoredContact?
         do {
-            stored = try state.store.lookup(instanceId: instance.id, contactId: contactId)
+            stored = try store.lookup(instanceId: instance.id, contactId: contactId)
         } catch {
             state.logger.error("store lookup failed: \(error)")
             return fail(.internalError, requestId: requestId, key: accessKeyId, reason: "store-error")
@@ -112,11 +115,16 @@ final class DescribeContactEndpoint {
 
     /// The two ids, percent-decoded, when the path is `/contacts/{InstanceId}/{ContactId}`.
     static func route(_ path: Substring) -> (String, String)? {
-        let parts = path.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 4, omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0].isEmpty, parts[1].elementsEqual("contacts".utf8), !parts[2].isEmpty, !parts[3].isEmpty
-        else { return nil }
-        return (String(decoding: URIEncoding.decode(Array(parts[2])), as: UTF8.self),
-                String(decoding: URIEncoding.decode(Array(parts[3])), as: UTF8.self))
+        let prefix = "/contacts/".utf8
+        let u = path.utf8
+        guard u.starts(with: prefix) else { return nil }
+        let rest = u.dropFirst(prefix.count)
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let instance = rest[rest.startIndex..<slash]
+        let contact = rest[rest.index(after: slash)...]
+        guard !instance.isEmpty, !contact.isEmpty, !contact.contains(UInt8(ascii: "/")) else { return nil }
+        return (String(decoding: URIEncoding.decode(Array(instance)), as: UTF8.self),
+                String(decoding: URIEncoding.decode(Array(contact)), as: UTF8.self))
     }
 
     /// InvalidParameterException's message, or nil when both ids are acceptable.

@@ -9,11 +9,14 @@ import Timekeeping
 /// The mock's own API under `/_mock/` (SPEC §5): JSON in and out, camelCase keys, errors as
 /// `{"message":...,"path":...}`, never SigV4; `X-Mock-Admin-Token` when `admin.token` is set.
 final class MockAPI {
-    private unowned let state: MockState
+    private let state: MockState
+    /// This worker's own connection; writes from any worker land in the same file.
+    private let store: ContactStore
     static let version = "0.1.0"
 
-    init(state: MockState) {
+    init(state: MockState, store: ContactStore) {
         self.state = state
+        self.store = store
     }
 
     struct APIError: Error {
@@ -68,18 +71,18 @@ final class MockAPI {
         switch (s.first ?? "", s.count) {
         case ("health", 1):
             try methods(["GET"])
-            return MockAPI.json(.fields(["status": .string("ok"), "contacts": .int(try state.store.count()), "version": .string(MockAPI.version)]))
+            return MockAPI.json(.fields(["status": .string("ok"), "contacts": .int(try store.count()), "version": .string(MockAPI.version)]))
         case ("contacts", 1):
             try methods(["GET", "POST", "DELETE"])
             switch r.method {
             case "GET": return try listContacts(r)
             case "POST": return try bulkUpsert(r)
-            default: return MockAPI.json(.fields(["deleted": .int(try state.store.deleteAll())]))
+            default: return MockAPI.json(.fields(["deleted": .int(try store.deleteAll())]))
             }
         case ("contacts", 3):
             try methods(["PUT", "DELETE"])
             if r.method == "DELETE" {
-                guard try state.store.delete(instanceId: s[1], contactId: s[2]) else {
+                guard try store.delete(instanceId: s[1], contactId: s[2]) else {
                     throw APIError(status: 404, message: "no contact \(s[2]) in instance \(s[1])")
                 }
                 return HTTPResponse(status: 204)
@@ -89,10 +92,10 @@ final class MockAPI {
             try methods(["POST"])
             state.clock.set(state.config.clock)
             state.journal.clear()
-            state.faults = state.config.faults
+            state.setFaults(state.config.faults)
             state.throttle.reset()
-            _ = try state.seedFromConfig(replace: true)
-            return MockAPI.json(.fields(["contacts": .int(try state.store.count())]))
+            _ = try state.seedFromConfig(into: store, replace: true)
+            return MockAPI.json(.fields(["contacts": .int(try store.count())]))
         case ("clock", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" { state.clock.set(try ClockSetting.read(try body(r))) }
@@ -111,13 +114,13 @@ final class MockAPI {
                 let b = try body(r)
                 try b.onlyKeys(["faults"])
                 guard let list = try b.child("faults") else { throw APIError(status: 400, message: "expected a \"faults\" list", path: "$.faults") }
-                state.faults = try list.items().map { i throws(ConfigError) in try FaultRule.read(i) }
+                state.setFaults(try list.items().map { i throws(ConfigError) in try FaultRule.read(i) })
             }
-            return MockAPI.json(.fields(["faults": .array(state.faults.map(\.json))]))
+            return MockAPI.json(.fields(["faults": .array(state.currentFaults().map(\.json))]))
         case ("metrics", 1):
             try methods(["GET"])
             return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")],
-                                body: Array(state.metrics.exposition(contacts: try state.store.count()).utf8))
+                                body: Array(state.metrics.exposition(contacts: try store.count()).utf8))
         default:
             throw APIError(status: 404, message: "no route \(r.path) in the mock API")
         }
@@ -173,7 +176,7 @@ final class MockAPI {
         guard record.contactId == contactId else {
             throw APIError(status: 400, message: "expected Id \(contactId) from the path, found \(record.contactId)", path: "$.Contact.Id")
         }
-        let created = try state.store.transaction { try $0.upsert(record, policy: state.config.retention.policy) }
+        let created = try store.transaction { try $0.upsert(record, policy: state.config.retention.policy) }
         var body = Array(#"{"Contact":"#.utf8) + record.document
         body.append(UInt8(ascii: "}"))
         return HTTPResponse(status: created ? 201 : 200, headers: [("Content-Type", "application/json")], body: body)
@@ -186,7 +189,7 @@ final class MockAPI {
         decoder().decodeAny(doc, file: "body", issues: &issues) { records.append($0) }
         if let first = issues.first { throw APIError(status: 400, message: first.message, path: first.path) }
         let policy = state.config.retention.policy
-        try state.store.transaction { store in
+        try store.transaction { store in
             for rec in records { try store.upsert(rec, policy: policy) }
         }
         return MockAPI.json(.fields(["written": .int(records.count)]))
@@ -205,7 +208,7 @@ final class MockAPI {
             guard parts.count == 3, let t = Int64(parts[1]) else { throw APIError(status: 400, message: "nextToken is not one this server issued") }
             after = (String(parts[0]), t, String(parts[2]))
         }
-        let rows = try state.store.list(instanceId: instanceId, after: after, limit: limit + 1)
+        let rows = try store.list(instanceId: instanceId, after: after, limit: limit + 1)
         let page = rows.prefix(limit)
         var out: [JSONMember] = [JSONMember(key: "Contacts", value: .array(page.map { row in
             let channel = (try? JSONParser.parse(row.document))?["Channel"] ?? .null

@@ -7,21 +7,23 @@ import Logging
 import Server
 import Timekeeping
 
-/// The whole mock wired together: config in, a listening server out. Tests build one on port 0
+/// The whole mock wired together: config in, listening workers out. Tests build one on port 0
 /// and run it on a thread; `connect-mock serve` builds one and runs it on the main thread.
+///
+/// `server.workers` event loops listen on the same port (SO_REUSEPORT), each on its own thread
+/// with its own SQLite connection; they share the state in `MockState`.
 public final class MockApplication: @unchecked Sendable {
     public let config: MockConfig
     let logger: Logger
-    let loop = EventLoop()
     let state: MockState
-    private var server: HTTPServer?
+    private var workers: [Worker] = []
+    private let firstStore: ContactStore
     private var signals: SignalWatcher?
     private var purgeTimer: LoopTimer?
-    private var wakeup: LoopWakeup?
-    private var handler: MockHandler?
     public private(set) var initialSeed: SeedReport?
-    /// uv_loop_close's result after `run()`: 0 when every handle was released.
-    public private(set) var loopCloseResult: Int32 = -1
+    /// uv_loop_close's results after `run()`: 0 for each loop when every handle was released.
+    public private(set) var loopCloseResults: [Int32] = []
+    public var loopCloseResult: Int32 { loopCloseResults.first(where: { $0 != 0 }) ?? (loopCloseResults.isEmpty ? -1 : 0) }
 
     /// Opens the store and, when it holds no contacts, seeds it from the config.
     public init(config: MockConfig, logger: Logger) throws {
@@ -34,65 +36,125 @@ public final class MockApplication: @unchecked Sendable {
         }
         let store = try ContactStore(path: path)
         try store.recordInstances(config.instances)
-        state = MockState(config: config, store: store, logger: logger)
+        firstStore = store
+        state = MockState(config: config, logger: logger)
         if try store.count() == 0 {
-            let report = try state.seedFromConfig(replace: false)
+            let report = try state.seedFromConfig(into: store, replace: false)
             initialSeed = report
             logger.info("seeded the empty store: \(report.summary)")
         }
     }
 
-    /// Binds the listener; returns the port.
+    /// Binds every worker's listener; returns the port.
     public func start() throws -> Int {
-        let options = ServerOptions(
+        var count = config.server.workers
+        if count > 1, config.databasePath == ":memory:" {
+            logger.warning("server.workers: \(count) needs a database file (each worker opens its own connection); running one worker on :memory:")
+            count = 1
+        }
+        var options = ServerOptions(
             host: config.server.host, port: config.server.port,
             limits: HTTPParserLimits(maxHeaderBytes: config.server.maxHeaderBytes, maxBodyBytes: config.server.maxBodyBytes),
-            idleTimeoutMilliseconds: UInt64(config.server.idleTimeoutSeconds) * 1000)
-        let handler = MockHandler(state: state)
-        self.handler = handler
-        let server = HTTPServer(loop: loop, options: options, handler: handler, logger: logger)
-        let port = try server.listen()
-        self.server = server
-        wakeup = LoopWakeup(loop: loop) { [unowned self] in self.beginShutdown() }
+            idleTimeoutMilliseconds: UInt64(config.server.idleTimeoutSeconds) * 1000, reusePort: count > 1)
+        for k in 0..<count {
+            let store = k == 0 ? firstStore : try ContactStore(path: config.databasePath)
+            let worker = Worker(state: state, store: store, logger: logger)
+            options.port = try worker.listen(options)
+            workers.append(worker)
+        }
+        let main = workers[0]
         let interval = UInt64(config.retention.purgeIntervalSeconds) * 1000
         if interval > 0 {
-            let timer = LoopTimer(loop: loop)
+            let timer = LoopTimer(loop: main.loop)
             timer.start(afterMilliseconds: interval, repeatMilliseconds: interval) { [unowned self] in
                 guard self.state.clock.isSystem else { return }
-                let n = self.state.purge()
+                let n = self.state.purge(main.store)
                 if n > 0 { self.logger.info("purged \(n) contacts past retention") }
             }
             purgeTimer = timer
+        }
+        main.onShutdown = { [unowned self] in
+            self.signals?.close()
+            self.signals = nil
+            self.purgeTimer?.close()
+            self.purgeTimer = nil
         }
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(config.server.host) || config.server.host.hasPrefix("127.")
         if !loopback, config.admin.enabled, config.admin.token == nil {
             logger.warning("listening on \(config.server.host) with the mock API open and no admin.token: anyone who reaches this port can change its data")
         }
-        return port
+        return options.port
     }
 
     /// Runs until SIGINT/SIGTERM (when `handleSignals`) or `stop()`, then drains and closes.
+    /// The first worker runs on the calling thread, the others on threads of their own.
     public func run(handleSignals: Bool) {
         if handleSignals {
-            signals = SignalWatcher(loop: loop, signals: [SIGINT, SIGTERM]) { [unowned self] sig in
+            signals = SignalWatcher(loop: workers[0].loop, signals: [SIGINT, SIGTERM]) { [unowned self] sig in
                 self.logger.info("signal \(sig): finishing requests in flight")
-                self.beginShutdown()
+                self.stop()
             }
         }
+        let done = DispatchSemaphore(value: 0)
+        for worker in workers.dropFirst() {
+            let t = Thread {
+                worker.run()
+                done.signal()
+            }
+            t.start()
+        }
+        workers[0].run()
+        for _ in workers.dropFirst() { done.wait() }
+        loopCloseResults = workers.map(\.loopCloseResult)
+    }
+
+    /// Asks every worker to finish; safe from any thread.
+    public func stop() {
+        for w in workers { w.stop() }
+    }
+}
+
+/// One event loop with its listener, its handler and its own store connection.
+final class Worker: @unchecked Sendable {
+    let loop = EventLoop()
+    let store: ContactStore
+    private let handler: MockHandler
+    private let logger: Logger
+    private var server: HTTPServer?
+    private var wakeup: LoopWakeup?
+    /// Runs on the loop thread when shutdown begins (the main worker closes its extra handles).
+    var onShutdown: (() -> Void)?
+
+    init(state: MockState, store: ContactStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+        handler = MockHandler(state: state, store: store)
+    }
+
+    func listen(_ options: ServerOptions) throws -> Int {
+        let server = HTTPServer(loop: loop, options: options, handler: handler, logger: logger)
+        let port = try server.listen()
+        self.server = server
+        wakeup = LoopWakeup(loop: loop) { [unowned self] in self.beginShutdown() }
+        return port
+    }
+
+    /// uv_loop_close's result once `run()` returns.
+    private(set) var loopCloseResult: Int32 = -1
+
+    /// Runs the loop to its end, then closes it.
+    func run() {
         loop.run()
         loopCloseResult = loop.close()
     }
 
-    /// Asks the loop to shut down; safe from any thread.
-    public func stop() {
+    func stop() {
         wakeup?.send()
     }
 
     private func beginShutdown() {
-        signals?.close()
-        signals = nil
-        purgeTimer?.close()
-        purgeTimer = nil
+        onShutdown?()
+        onShutdown = nil
         guard let server else {
             wakeup?.close()
             return
@@ -112,10 +174,10 @@ final class MockHandler: HTTPHandler {
     private let api: MockAPI
     private var requestIDs = RequestIDGenerator()
 
-    init(state: MockState) {
+    init(state: MockState, store: ContactStore) {
         self.state = state
-        endpoint = DescribeContactEndpoint(state: state)
-        api = MockAPI(state: state)
+        endpoint = DescribeContactEndpoint(state: state, store: store)
+        api = MockAPI(state: state, store: store)
     }
 
     func handle(_ request: HTTPRequest) -> HandlerResult {

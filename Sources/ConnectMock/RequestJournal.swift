@@ -1,9 +1,11 @@
+import Foundation
 import JSON
 import Timekeeping
 
 /// The last N DescribeContact calls with their verdicts, for tests to assert what the code
 /// under test asked for.
-final class RequestJournal {
+final class RequestJournal: @unchecked Sendable {
+    private let lock = NSLock()
     struct Entry {
         var time: Instant
         var method: String
@@ -27,6 +29,8 @@ final class RequestJournal {
 
     func record(_ e: Entry) {
         guard capacity > 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
         if entries.count < capacity {
             entries.append(e)
         } else {
@@ -36,12 +40,16 @@ final class RequestJournal {
     }
 
     func clear() {
-        entries.removeAll(keepingCapacity: true)
-        head = 0
+        lock.withLock {
+            entries.removeAll(keepingCapacity: true)
+            head = 0
+        }
     }
 
     /// Oldest first; the newest `limit` when given.
     func list(limit: Int?) -> [Entry] {
+        lock.lock()
+        defer { lock.unlock() }
         let ordered = Array(entries[head...]) + Array(entries[..<head])
         if let limit, limit < ordered.count { return Array(ordered.suffix(limit)) }
         return ordered
@@ -63,7 +71,8 @@ final class RequestJournal {
 }
 
 /// Per-access-key token buckets (`throttle:`): B tokens, refilled at R a second.
-final class Throttle {
+final class Throttle: @unchecked Sendable {
+    private let lock = NSLock()
     var ratePerSecond: Double
     var burst: Double
     private var buckets: [String: (tokens: Double, at: UInt64)] = [:]
@@ -78,6 +87,8 @@ final class Throttle {
     /// Takes a token; false when the bucket is empty.
     func take(_ key: String, nowNanos: UInt64 = MonotonicClock.nanoseconds()) -> Bool {
         guard enabled else { return true }
+        lock.lock()
+        defer { lock.unlock() }
         var b = buckets[key] ?? (burst, nowNanos)
         b.tokens = min(burst, b.tokens + Double(nowNanos - b.at) / 1e9 * ratePerSecond)
         b.at = nowNanos
@@ -87,5 +98,5 @@ final class Throttle {
         return ok
     }
 
-    func reset() { buckets.removeAll() }
+    func reset() { lock.withLock { buckets.removeAll() } }
 }

@@ -277,14 +277,25 @@ public enum StableIdentifier {
         return uuid(h1, h2)
     }
 
+    /// Version 4, variant 1: `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`, written digit by digit.
     public static func uuid(_ a: UInt64, _ b: UInt64) -> String {
         let x = (a & 0xffff_ffff_ffff_0fff) | 0x4000
         let y = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000
-        func hex(_ v: UInt64, _ width: Int) -> String {
-            let s = String(v, radix: 16)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var k = 0
+            func put(_ v: UInt64, _ count: Int) {
+                for shift in stride(from: (count - 1) * 4, through: 0, by: -4) {
+                    out[k] = digits.utf8Start[Int((v >> UInt64(shift)) & 15)]
+                    k += 1
+                }
+            }
+            put(x >> 32, 8); out[k] = 0x2d; k += 1
+            put(x >> 16, 4); out[k] = 0x2d; k += 1
+            put(x, 4); out[k] = 0x2d; k += 1
+            put(y >> 48, 4); out[k] = 0x2d; k += 1
+            put(y, 12)
+            return k
         }
-        return hex(x >> 32, 8) + "-" + hex((x >> 16) & 0xffff, 4) + "-" + hex(x & 0xffff, 4) + "-"
-            + hex(y >> 48, 4) + "-" + hex(y & 0xffff_ffff_ffff, 12)
     }
 }

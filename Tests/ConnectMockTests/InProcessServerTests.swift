@@ -18,8 +18,8 @@ final class InProcessServerTests: XCTestCase {
         faults: [{match: {contactId: slow}, latencyMs: 300}]
         """
 
-    func withServer(_ body: (Int) throws -> Void) throws {
-        let app = try MockApplication(config: try MockConfig.parse(InProcessServerTests.yaml, file: "test"), logger: Logger(label: "test"))
+    func withServer(yaml: String = InProcessServerTests.yaml, _ body: (Int) throws -> Void) throws {
+        let app = try MockApplication(config: try MockConfig.parse(yaml, file: "test"), logger: Logger(label: "test"))
         let port = try app.start()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -81,6 +81,29 @@ final class InProcessServerTests: XCTestCase {
             XCTAssertTrue(text.contains(#""mode":"frozen","now":"2022-01-01T00:00:00Z""#), text)
             try c.send("PUT /_mock/clock HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\n{\"mod\r\n12\r\ne\":\"system\"}      \r\n0\r\n\r\n")
             XCTAssertTrue(c.readAll().contains(#""mode":"system""#))
+        }
+    }
+
+    /// Two loops on one port, each with its own connection to one file: a write through either
+    /// is read through both, and both loops close with nothing left open.
+    func testTwoWorkersShareThePortAndTheFile() throws {
+        let db = NSTemporaryDirectory() + "workers-\(UUID().uuidString).sqlite"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) } }
+        let yaml = InProcessServerTests.yaml
+            .replacingOccurrences(of: "port: 0,", with: "port: 0, workers: 2,")
+            .replacingOccurrences(of: "\":memory:\"", with: "\"\(db)\"")
+        try withServer(yaml: yaml) { port in
+            let body = #"{"Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"now-1m"}"#
+            for k in 0..<20 {
+                let c = try RawClient(port: port)
+                try c.send("PUT /_mock/contacts/inst-1/w\(k) HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+                XCTAssertEqual(RawClient.statuses(c.readAll()), [201])
+            }
+            for k in 0..<20 {
+                let c = try RawClient(port: port)
+                try c.send("GET /contacts/inst-1/w\(k) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                XCTAssertEqual(RawClient.statuses(c.readAll()), [200])
+            }
         }
     }
 
