@@ -190,7 +190,7 @@ final class MockAPI {
         if let first = issues.first { throw APIError(status: 400, message: first.message, path: first.path) }
         let policy = state.config.retention.policy
         try store.transaction { store in
-            for rec in records { try store.upsert(rec, policy: policy) }
+            for rec in records { try store.write(rec, policy: policy) }
         }
         return MockAPI.json(.fields(["written": .int(records.count)]))
     }

@@ -84,7 +84,7 @@ public struct Seeder {
         let policy = self.policy
         let now = self.now
         func write(_ record: ContactRecord) throws {
-            try store.upsert(record, policy: policy)
+            try store.write(record, policy: policy)
             report.written += 1
             if let reason = policy.hiddenReason(initiation: record.initiation, now: now) { report.hidden[reason, default: 0] += 1 }
         }

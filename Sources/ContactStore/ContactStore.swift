@@ -21,6 +21,9 @@ public final class ContactStore {
         if !readOnly {
             if path != ":memory:" { try db.execute("PRAGMA journal_mode=WAL") }
             try db.execute("PRAGMA synchronous=NORMAL")
+            // 64 MiB of page cache: seeds insert random UUID keys all over the B-trees, and a
+            // small cache turns that into a read and a write per row.
+            try db.execute("PRAGMA cache_size=-65536")
             try ContactStore.migrate(db)
         }
         lookupStatement = try db.prepare("SELECT document, initiated_at FROM contacts WHERE instance_id = ?1 AND contact_id = ?2")
@@ -102,6 +105,12 @@ public final class ContactStore {
     @discardableResult
     public func upsert(_ record: ContactRecord, policy: RetentionPolicy) throws -> Bool {
         let existed = try lookup(instanceId: record.instanceId, contactId: record.contactId) != nil
+        try write(record, policy: policy)
+        return !existed
+    }
+
+    /// Inserts or replaces without asking whether the contact existed (seeds write many).
+    public func write(_ record: ContactRecord, policy: RetentionPolicy) throws {
         if upsertStatement == nil {
             upsertStatement = try db.prepare("""
                 INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -113,7 +122,6 @@ public final class ContactStore {
             .text(record.instanceId), .text(record.contactId), .int(record.initiation.millisecondsSinceEpoch),
             .int(policy.expiry(of: record.initiation).millisecondsSinceEpoch), .blob(record.document),
         ])
-        return !existed
     }
 
     @discardableResult
