@@ -8,7 +8,7 @@ APT_PACKAGES := libuv1-dev libsqlite3-dev
 
 RELEASE_BIN := .build/release/connect-mock
 
-.PHONY: deps build release test unit e2e docker-check serve bench clean
+.PHONY: deps build release test unit e2e docker-check serve bench fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -43,3 +43,9 @@ serve: build
 
 clean:
 	rm -rf .build .connect-mock
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh http-parser $(FUZZ_SECONDS)
+	scripts/fuzz.sh authorization $(FUZZ_SECONDS)
+	scripts/fuzz.sh fixture-decoder $(FUZZ_SECONDS)

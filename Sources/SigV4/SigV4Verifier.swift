@@ -150,7 +150,7 @@ public final class SigV4Verifier: Sendable {
         if input.service != options.service {
             return SigV4Failure(.invalidSignature, "Credential should be scoped to correct service: '\(options.service)'. ", reason: "scope-service")
         }
-        if !SigV4Verifier.isWellFormedRegion(input.region) {
+        if !RegionName.isWellFormed(input.region) {
             return SigV4Failure(.invalidSignature, "Credential should be scoped to a valid region. ", reason: "scope-region")
         }
         let requestDay = String(input.amzDate.prefix(8))
@@ -179,15 +179,6 @@ public final class SigV4Verifier: Sendable {
             return SigV4Failure(.invalidSignature, "Signature not yet current: \(input.amzDate) is still later than \(AMZDate.format(latest)) (\(AMZDate.format(now)) + \(windowText))", reason: "skew-future")
         }
         return nil
-    }
-
-    /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: letters, dashes, a number.
-    public static func isWellFormedRegion(_ region: String) -> Bool {
-        let parts = region.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-        guard parts.count >= 3, parts[0].count == 2, let last = parts.last, !last.isEmpty,
-              last.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-        else { return false }
-        return parts.dropLast().allSatisfy { p in !p.isEmpty && p.allSatisfy { $0 >= 0x61 && $0 <= 0x7a } }
     }
 }
 

@@ -148,3 +148,15 @@ extension StringProtocol {
         return Substring(s)
     }
 }
+
+/// AWS region names as credential scopes carry them.
+public enum RegionName {
+    /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: two letters, words, a number.
+    public static func isWellFormed(_ region: String) -> Bool {
+        let parts = region.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].count == 2, let last = parts.last, !last.isEmpty,
+              last.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return false }
+        return parts.dropLast().allSatisfy { p in !p.isEmpty && p.allSatisfy { $0 >= 0x61 && $0 <= 0x7a } }
+    }
+}
