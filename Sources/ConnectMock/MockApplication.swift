@@ -54,7 +54,8 @@ public final class MockApplication: @unchecked Sendable {
         }
         var options = ServerOptions(
             host: config.server.host, port: config.server.port,
-            limits: HTTPParserLimits(maxHeaderBytes: config.server.maxHeaderBytes, maxBodyBytes: config.server.maxBodyBytes),
+            limits: HTTPParserLimits(maxHeaderBytes: config.server.maxHeaderBytes, maxBodyBytes: config.server.maxBodyBytes,
+                                     maxTargetLength: config.server.maxTargetBytes, maxHeaderCount: config.server.maxHeaderCount),
             idleTimeoutMilliseconds: UInt64(config.server.idleTimeoutSeconds) * 1000, reusePort: count > 1)
         for k in 0..<count {
             let store = k == 0 ? firstStore : try ContactStore(path: config.databasePath)

@@ -12,6 +12,10 @@ public struct MockConfig: Sendable {
         public var idleTimeoutSeconds = 60
         public var maxHeaderBytes = 16384
         public var maxBodyBytes = 1_048_576
+        /// Not in the shipped file (SPEC §6 fixes its keys) but accepted: the request-target
+        /// length (414 beyond) and the number of header fields (431 beyond).
+        public var maxTargetBytes = 8192
+        public var maxHeaderCount = 100
     }
 
     public struct Credential: Sendable {
@@ -89,13 +93,15 @@ public struct MockConfig: Sendable {
         try root.onlyKeys(["server", "database", "instances", "credentials", "auth", "retention", "clock", "seed",
                            "throttle", "faults", "admin", "logging"])
         if let s = try root.child("server") {
-            try s.onlyKeys(["host", "port", "workers", "idleTimeoutSeconds", "maxHeaderBytes", "maxBodyBytes"])
+            try s.onlyKeys(["host", "port", "workers", "idleTimeoutSeconds", "maxHeaderBytes", "maxBodyBytes", "maxTargetBytes", "maxHeaderCount"])
             c.server.host = try s.string("host", default: c.server.host)
             c.server.port = try s.int("port", default: c.server.port, min: 0, max: 65535)
             c.server.workers = try s.int("workers", default: c.server.workers, min: 1, max: 64)
             c.server.idleTimeoutSeconds = try s.int("idleTimeoutSeconds", default: c.server.idleTimeoutSeconds, min: 1, max: 86400)
             c.server.maxHeaderBytes = try s.int("maxHeaderBytes", default: c.server.maxHeaderBytes, min: 1024, max: 1 << 20)
             c.server.maxBodyBytes = try s.int("maxBodyBytes", default: c.server.maxBodyBytes, min: 0, max: 1 << 30)
+            c.server.maxTargetBytes = try s.int("maxTargetBytes", default: c.server.maxTargetBytes, min: 64, max: 1 << 20)
+            c.server.maxHeaderCount = try s.int("maxHeaderCount", default: c.server.maxHeaderCount, min: 4, max: 10_000)
         }
         if let d = try root.child("database") {
             try d.onlyKeys(["path"])
@@ -217,7 +223,8 @@ public struct MockConfig: Sendable {
             "server": .fields([
                 "host": .string(server.host), "port": .int(server.port), "workers": .int(server.workers),
                 "idleTimeoutSeconds": .int(server.idleTimeoutSeconds), "maxHeaderBytes": .int(server.maxHeaderBytes),
-                "maxBodyBytes": .int(server.maxBodyBytes),
+                "maxBodyBytes": .int(server.maxBodyBytes), "maxTargetBytes": .int(server.maxTargetBytes),
+                "maxHeaderCount": .int(server.maxHeaderCount),
             ]),
             "database": .fields(["path": .string(databasePath)]),
             "instances": .array(instances.map { i in

@@ -18,6 +18,9 @@ final class Connection {
     private var closing = false
     private var reading = false
     private var pendingWrites = 0
+    /// The timer is counting down a request that has started to arrive: more bytes of it do not
+    /// push the deadline out, so a head sent a byte at a time is still closed in time.
+    private var timingRequest = false
 
     var stream: UnsafeMutablePointer<uv_stream_t> { CLibUV_stream(tcp) }
 
@@ -82,8 +85,14 @@ final class Connection {
         }
         guard n > 0, let base else { return }
         parser.append(UnsafeRawBufferPointer(start: base, count: n))
-        armIdleTimer()
         processRequests()
+        if !parser.isMidRequest {
+            timingRequest = false
+            armIdleTimer()
+        } else if !timingRequest {
+            timingRequest = true
+            armIdleTimer()
+        }
     }
 
     /// Answers every complete request in the buffer, in order, until one must wait.

@@ -66,6 +66,8 @@ public final class HTTPServer {
     /// Binds and listens; returns the port (useful with port 0).
     @discardableResult
     public func listen() throws -> Int {
+        // A peer that closes while we write must cost us an EPIPE, not the process.
+        signal(SIGPIPE, SIG_IGN)
         var storage = sockaddr_storage()
         let isV6 = options.host.contains(":")
         let rc: Int32 = withUnsafeMutablePointer(to: &storage) { p in

@@ -107,6 +107,23 @@ final class InProcessServerTests: XCTestCase {
         }
     }
 
+    /// A head trickled a byte at a time is closed at the idle timeout counted from its first
+    /// byte, not pushed out by each new byte.
+    func testSlowlySentHeadIsClosed() throws {
+        try withServer { port in
+            let c = try RawClient(port: port)
+            let started = Date()
+            for b in "GET /_mock/health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".utf8 {
+                try? c.send(String(decoding: [b], as: UTF8.self))
+                Thread.sleep(forTimeInterval: 0.1)
+                if Date().timeIntervalSince(started) > 3.5 { break }
+            }
+            let text = c.readAll()
+            XCTAssertTrue(text.hasPrefix("HTTP/1.1 408 "), text)
+            XCTAssertLessThan(Date().timeIntervalSince(started), 4.5)
+        }
+    }
+
     func testIdleConnectionIsClosed() throws {
         try withServer { port in
             let c = try RawClient(port: port)
@@ -137,7 +154,9 @@ final class RawClient {
 
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
-        guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw POSIXError(.EIO) }
+        guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
+            throw POSIXError(.EPIPE)
+        }
     }
 
     /// What one read returns.
