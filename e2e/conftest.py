@@ -20,6 +20,13 @@ FROZEN = "2026-06-01T12:00:00Z"
 LOG_DIR = os.environ.get("CONNECT_MOCK_E2E_LOGS", os.path.join(tempfile.gettempdir(), "connect-mock-e2e-logs"))
 
 
+def pytest_sessionstart(session):
+    """Each run starts with empty server logs (test_zz_no_secrets_in_logs reads them all)."""
+    os.makedirs(LOG_DIR, exist_ok=True)
+    for name in os.listdir(LOG_DIR):
+        os.remove(os.path.join(LOG_DIR, name))
+
+
 def base_config(**overrides):
     """The shipped defaults as a dict, with a frozen data clock and the repo's seed data."""
     cfg = {
