@@ -54,10 +54,10 @@ public enum Commands {
         ProcessLimits.raiseOpenFileLimit()
         do {
             let app = try MockApplication(config: config, logger: logger)
-            let port = try app.start()
+            let port = try app.start(handleSignals: true)
             let host = config.server.host.contains(":") ? "[\(config.server.host)]" : config.server.host
             out("connect-mock listening on http://\(host):\(port)")
-            app.run(handleSignals: true)
+            app.run()
             logger.info("stopped")
             return 0
         } catch let e as SeedFailure {

@@ -45,8 +45,10 @@ public final class MockApplication: @unchecked Sendable {
         }
     }
 
-    /// Binds every worker's listener; returns the port.
-    public func start() throws -> Int {
+    /// Binds every worker's listener; returns the port. With `handleSignals`, SIGINT and SIGTERM
+    /// start a graceful shutdown from here on (before the listening line is printed, so a
+    /// signal sent as soon as it is read is never fatal).
+    public func start(handleSignals: Bool = false) throws -> Int {
         var count = config.server.workers
         if count > 1, config.databasePath == ":memory:" {
             logger.warning("server.workers: \(count) needs a database file (each worker opens its own connection); running one worker on :memory:")
@@ -80,6 +82,12 @@ public final class MockApplication: @unchecked Sendable {
             self.purgeTimer?.close()
             self.purgeTimer = nil
         }
+        if handleSignals {
+            signals = SignalWatcher(loop: main.loop, signals: [SIGINT, SIGTERM]) { [unowned self] sig in
+                self.logger.info("signal \(sig): finishing requests in flight")
+                self.stop()
+            }
+        }
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(config.server.host) || config.server.host.hasPrefix("127.")
         if !loopback, config.admin.enabled, config.admin.token == nil {
             logger.warning("listening on \(config.server.host) with the mock API open and no admin.token: anyone who reaches this port can change its data")
@@ -87,15 +95,9 @@ public final class MockApplication: @unchecked Sendable {
         return options.port
     }
 
-    /// Runs until SIGINT/SIGTERM (when `handleSignals`) or `stop()`, then drains and closes.
-    /// The first worker runs on the calling thread, the others on threads of their own.
-    public func run(handleSignals: Bool) {
-        if handleSignals {
-            signals = SignalWatcher(loop: workers[0].loop, signals: [SIGINT, SIGTERM]) { [unowned self] sig in
-                self.logger.info("signal \(sig): finishing requests in flight")
-                self.stop()
-            }
-        }
+    /// Runs until a signal (see `start`) or `stop()`, then drains and closes. The first worker
+    /// runs on the calling thread, the others on threads of their own.
+    public func run() {
         let done = DispatchSemaphore(value: 0)
         for worker in workers.dropFirst() {
             let t = Thread {

@@ -23,7 +23,7 @@ final class InProcessServerTests: XCTestCase {
         let port = try app.start()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            app.run(handleSignals: false)
+            app.run()
             done.signal()
         }
         thread.start()
