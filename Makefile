@@ -49,3 +49,9 @@ fuzz:
 	scripts/fuzz.sh http-parser $(FUZZ_SECONDS)
 	scripts/fuzz.sh authorization $(FUZZ_SECONDS)
 	scripts/fuzz.sh fixture-decoder $(FUZZ_SECONDS)
+
+bench: release
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light)
+	$(PYTHON) bench/run.py
+	@command -v valgrind >/dev/null && $(PYTHON) bench/callgrind.py $(RELEASE_BIN) 2000 || true
