@@ -7,6 +7,7 @@ import random
 import sqlite3
 import subprocess
 import tempfile
+import time
 import urllib.parse
 
 import pytest
@@ -189,3 +190,16 @@ def test_same_seed_and_clock_give_the_same_bytes(tmp_path, synthetic_server):
     for cid, doc in sample:
         r = raw_describe(synthetic_server, cid)
         assert r.content == b'{"Contact":' + doc + b"}"
+
+
+def test_purge_timer_runs_only_on_the_system_clock():
+    old = {"Channel": "VOICE", "InitiationMethod": "INBOUND", "InitiationTimestamp": "2022-01-01T00:00:00Z"}
+    for clock, survives in (({}, False), ({"now": "2022-06-01T00:00:00Z"}, True)):
+        s = start_server("purge-timer", clock=clock, retention={"months": 24, "cutoff": "2021-11-12T00:00:00Z", "purgeIntervalSeconds": 1})
+        try:
+            assert s.mock("PUT", f"/_mock/contacts/{INSTANCE}/old-one", json=old).status_code == 201
+            time.sleep(2.5)
+            ids = {c["Id"] for c in s.mock("GET", "/_mock/contacts?limit=1000").json()["Contacts"]}
+            assert ("old-one" in ids) == survives, f"clock {clock}"
+        finally:
+            assert s.stop() == 0
