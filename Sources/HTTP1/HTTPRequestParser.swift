@@ -209,36 +209,43 @@ public struct HTTPRequestParser: Sendable {
     /// Advances over the head; true once a complete head is parsed and the body state is set.
     private mutating func scanHead() throws(HTTPParseError) -> Bool {
         while scan < buffer.count {
-            let c = buffer[scan]
-            if c == 0x0a {
-                guard scan > lineStart, buffer[scan - 1] == 0x0d else { throw HTTPParseError(400, "bare LF in the request head") }
-                let line = lineStart..<(scan - 1)
-                scan += 1
-                lineStart = scan
-                if line.isEmpty {
-                    if lines.isEmpty {
-                        start = scan
-                        continue
-                    }
-                    try parseHead()
-                    return true
-                }
-                if lines.isEmpty { requestLine = try parseRequestLine(line) }
-                lines.append(line)
-                if lines.count > limits.maxHeaderCount + 1 {
-                    throw HTTPParseError(431, "more than \(limits.maxHeaderCount) header fields")
-                }
-                continue
+            // Jump to the next CR or LF; everything between is checked when the line is parsed.
+            let next = buffer.withUnsafeBufferPointer { p -> Int in
+                var i = scan
+                while i < p.count, p[i] != 0x0a, p[i] != 0x0d { i += 1 }
+                return i
             }
-            if c == 0x0d, scan + 1 < buffer.count, buffer[scan + 1] != 0x0a {
-                throw HTTPParseError(400, "bare CR in the request head")
+            let limit = lines.isEmpty ? limits.maxTargetLength + 32 : limits.maxHeaderBytes
+            if min(next, buffer.count) - start > limits.maxHeaderBytes {
+                throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes")
             }
-            scan += 1
-            if lines.isEmpty, scan - start > limits.maxTargetLength + 32 {
+            if lines.isEmpty, min(next, buffer.count) - start > limit {
                 throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
             }
-            if scan - start > limits.maxHeaderBytes {
-                throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes")
+            scan = next
+            guard scan < buffer.count else { return false }
+            if buffer[scan] == 0x0d {
+                guard scan + 1 < buffer.count else { return false }
+                guard buffer[scan + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in the request head") }
+                scan += 1
+                continue
+            }
+            guard scan > lineStart, buffer[scan - 1] == 0x0d else { throw HTTPParseError(400, "bare LF in the request head") }
+            let line = lineStart..<(scan - 1)
+            scan += 1
+            lineStart = scan
+            if line.isEmpty {
+                if lines.isEmpty {
+                    start = scan
+                    continue
+                }
+                try parseHead()
+                return true
+            }
+            if lines.isEmpty { requestLine = try parseRequestLine(line) }
+            lines.append(line)
+            if lines.count > limits.maxHeaderCount + 1 {
+                throw HTTPParseError(431, "more than \(limits.maxHeaderCount) header fields")
             }
         }
         return false

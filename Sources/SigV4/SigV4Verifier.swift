@@ -95,7 +95,7 @@ public final class SigV4Verifier: Sendable {
         }
 
         let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
-        let key = keyCache.key(secret: credential.secretAccessKey, date: input.scopeDate, region: input.region, service: input.service)
+        let prepared = keyCache.hmac(secret: credential.secretAccessKey, date: input.scopeDate, region: input.region, service: input.service)
 
         var candidates: [[QueryParameter]] = []
         switch input.form {
@@ -115,7 +115,9 @@ public final class SigV4Verifier: Sendable {
                                              signedHeaders: input.signedHeaders, payloadHash: payloadHash,
                                              normalizePath: options.normalizePath)
             let stringToSign = canonical.stringToSign(amzDate: input.amzDate, scope: input.scope)
-            if HMAC<SHA256>.isValidAuthenticationCode(provided, authenticating: stringToSign, using: key) {
+            var mac = prepared
+            mac.update(data: stringToSign)
+            if constantTimeEqual(Array(mac.finalize()), provided) {
                 return .authenticated(input)
             }
             if first == nil { first = (canonical, stringToSign) }
@@ -182,25 +184,30 @@ public final class SigV4Verifier: Sendable {
     }
 }
 
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
+/// Equal bytes, in time that depends only on the lengths.
+func constantTimeEqual(_ x: [UInt8], _ y: [UInt8]) -> Bool {
     var diff = UInt8(x.count == y.count ? 0 : 1)
     for i in 0..<min(x.count, y.count) { diff |= x[i] ^ y[i] }
     return diff == 0
 }
 
-/// Derived signing keys by secret, day, region and service. A key is four HMACs; SDKs reuse a
-/// day's key for thousands of calls, so the cache removes that work from nearly every request.
-/// Bounded: when full it starts over, which costs at most one derivation per entry.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    constantTimeEqual(Array(a.utf8), Array(b.utf8))
+}
+
+/// Derived signing keys by secret, day, region and service, kept as an HMAC already keyed
+/// (its inner and outer pads hashed). A key is four HMACs; SDKs reuse a day's key for thousands
+/// of calls, so the cache removes that work from nearly every request. Bounded: when full it
+/// starts over, which costs at most one derivation per entry.
 final class SigningKeyCache: Sendable {
     private struct Scope: Hashable {
         var secret: String, date: String, region: String, service: String
     }
 
-    /// SymmetricKey is an immutable value; the box only lets it cross the lock.
+    /// Never mutated after it is stored (callers copy the value); the box only lets it cross the lock.
     private final class Box: @unchecked Sendable {
-        let key: SymmetricKey
-        init(_ key: SymmetricKey) { self.key = key }
+        let mac: HMAC<SHA256>
+        init(_ mac: HMAC<SHA256>) { self.mac = mac }
     }
 
     private let capacity: Int
@@ -210,19 +217,19 @@ final class SigningKeyCache: Sendable {
         self.capacity = capacity
     }
 
-    func key(secret: String, date: String, region: String, service: String) -> SymmetricKey {
+    func hmac(secret: String, date: String, region: String, service: String) -> HMAC<SHA256> {
         let id = Scope(secret: secret, date: date, region: region, service: service)
-        if let k = entries.withLock({ $0[id] }) { return k.key }
+        if let k = entries.withLock({ $0[id] }) { return k.mac }
         let kDate = HMAC<SHA256>.authenticationCode(for: Array(date.utf8), using: SymmetricKey(data: Array(("AWS4" + secret).utf8)))
         let kRegion = HMAC<SHA256>.authenticationCode(for: Array(region.utf8), using: SymmetricKey(data: kDate))
         let kService = HMAC<SHA256>.authenticationCode(for: Array(service.utf8), using: SymmetricKey(data: kRegion))
         let kSigning = HMAC<SHA256>.authenticationCode(for: Array("aws4_request".utf8), using: SymmetricKey(data: kService))
-        let key = SymmetricKey(data: kSigning)
-        let box = Box(key)
+        let mac = HMAC<SHA256>(key: SymmetricKey(data: kSigning))
+        let box = Box(mac)
         entries.withLock {
             if $0.count >= capacity { $0.removeAll(keepingCapacity: true) }
             $0[id] = box
         }
-        return key
+        return mac
     }
 }
