@@ -98,5 +98,14 @@ def server(request):
     assert s.stop() == 0, f"serve did not exit 0 on SIGTERM, see {s.log_path}"
 
 
+def client_error(call):
+    """(status, code, message) of the ClientError a botocore call raises, as botocore surfaces them."""
+    from botocore.exceptions import ClientError
+    with pytest.raises(ClientError) as e:
+        call()
+    r = e.value.response
+    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"], r["Error"]["Message"]
+
+
 def start_server(name, **overrides):
     return MockServer(base_config(**overrides), name)

@@ -6,9 +6,8 @@ import subprocess
 
 import pytest
 from botocore import UNSIGNED
-from botocore.exceptions import ClientError
 
-from conftest import FROZEN, INSTANCE, KEY, REPO, SECRET
+from conftest import FROZEN, INSTANCE, KEY, REPO, SECRET, client_error as error_of
 from contacts import assert_same, fixture_contacts
 
 NOW = datetime.datetime.fromisoformat(FROZEN.replace("Z", "+00:00"))
@@ -45,13 +44,6 @@ def test_aws_cli_reads_each_fixture_unchanged(server, path, contact):
     expected = dict(contact)
     expected.setdefault("Arn", f"arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/contact/{contact['Id']}")
     assert_same(expected, json.loads(out.stdout)["Contact"], NOW)
-
-
-def error_of(call):
-    with pytest.raises(ClientError) as e:
-        call()
-    err = e.value.response
-    return err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Code"], err["Error"]["Message"]
 
 
 def test_wrong_secret_is_invalid_signature(server):

@@ -9,9 +9,8 @@ import botocore.auth
 import pytest
 import requests
 from botocore import UNSIGNED
-from botocore.exceptions import ClientError
 
-from conftest import INSTANCE, KEY, SECRET
+from conftest import INSTANCE, KEY, SECRET, client_error as error
 from signing import aws4auth_get, botocore_signed, contact_path, crt_get, curl_get, send
 
 LONDON = "11111111-2222-4333-8444-555555555555"
@@ -39,27 +38,21 @@ def test_boto3_with_any_id(server, cid):
     assert answer["Contact"]["Id"] == cid
 
 
+SIGNERS = {
+    "awscrt": crt_get,
+    "requests-aws4auth": aws4auth_get,
+    "botocore-SigV4Auth": lambda u, key, secret: send(botocore_signed(u, key, secret)),
+}
+
+
+@pytest.mark.parametrize("signer", sorted(SIGNERS))
 @pytest.mark.parametrize("cid", SPECIAL_IDS + [SIMPLE_ID])
-def test_awscrt_with_any_id(server, cid):
-    r = crt_get(url(server, cid), KEY, SECRET)
+def test_signer_with_any_id(server, signer, cid):
+    get = SIGNERS[signer]
+    r = get(url(server, cid), KEY, SECRET)
     assert r.status_code == 200, r.text
     assert r.json()["Contact"]["Id"] == cid
-    assert crt_get(url(server, cid), KEY, "wrong").headers["x-amzn-ErrorType"] == "InvalidSignatureException"
-
-
-@pytest.mark.parametrize("cid", SPECIAL_IDS + [SIMPLE_ID])
-def test_requests_aws4auth_with_any_id(server, cid):
-    r = aws4auth_get(url(server, cid), KEY, SECRET)
-    assert r.status_code == 200, r.text
-    assert r.json()["Contact"]["Id"] == cid
-    assert aws4auth_get(url(server, cid), KEY, "wrong").headers["x-amzn-ErrorType"] == "InvalidSignatureException"
-
-
-@pytest.mark.parametrize("cid", SPECIAL_IDS + [SIMPLE_ID])
-def test_botocore_signer_with_any_id(server, cid):
-    r = send(botocore_signed(url(server, cid), KEY, SECRET))
-    assert r.status_code == 200, r.text
-    assert send(botocore_signed(url(server, cid), KEY, "wrong")).headers["x-amzn-ErrorType"] == "InvalidSignatureException"
+    assert get(url(server, cid), KEY, "wrong").headers["x-amzn-ErrorType"] == "InvalidSignatureException"
 
 
 @pytest.mark.parametrize("cid", ["tilde~x", "Dash-dot.under_score", SIMPLE_ID])
@@ -83,13 +76,6 @@ def test_presigned_url_fetched_with_plain_curl(server, cid):
     bad = server.client(secret="wrong").generate_presigned_url("describe_contact", Params={"InstanceId": INSTANCE, "ContactId": cid})
     r = requests.get(bad, timeout=10)
     assert (r.status_code, r.headers["x-amzn-ErrorType"]) == (403, "InvalidSignatureException")
-
-
-def error(call):
-    with pytest.raises(ClientError) as e:
-        call()
-    r = e.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"], r["Error"]["Message"]
 
 
 def test_session_credentials(server):

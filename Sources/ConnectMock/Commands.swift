@@ -121,6 +121,7 @@ public enum Commands {
         return 0
     }
 
+    /// The configured store, its folder created when missing, the instances recorded in it.
     static func openStore(_ config: MockConfig) throws -> ContactStore {
         let path = config.databasePath
         if path != ":memory:" {

@@ -29,13 +29,7 @@ public final class MockApplication: @unchecked Sendable {
     public init(config: MockConfig, logger: Logger) throws {
         self.config = config
         self.logger = logger
-        let path = config.databasePath
-        if path != ":memory:" {
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        }
-        let store = try ContactStore(path: path)
-        try store.recordInstances(config.instances)
+        let store = try Commands.openStore(config)
         firstStore = store
         state = MockState(config: config, logger: logger)
         if try store.count() == 0 {
