@@ -116,15 +116,15 @@ final class DescribeContactEndpoint {
     /// The two ids, percent-decoded, when the path is `/contacts/{InstanceId}/{ContactId}`.
     static func route(_ path: Substring) -> (String, String)? {
         let prefix = "/contacts/".utf8
-        let u = path.utf8
-        guard u.starts(with: prefix) else { return nil }
-        let rest = u.dropFirst(prefix.count)
-        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { return nil }
-        let instance = rest[rest.startIndex..<slash]
-        let contact = rest[rest.index(after: slash)...]
-        guard !instance.isEmpty, !contact.isEmpty, !contact.contains(UInt8(ascii: "/")) else { return nil }
-        return (String(decoding: URIEncoding.decode(Array(instance)), as: UTF8.self),
-                String(decoding: URIEncoding.decode(Array(contact)), as: UTF8.self))
+        let b = Array(path.utf8)
+        guard b.starts(with: prefix) else { return nil }
+        let parts = URIEncoding.ranges(of: b, in: prefix.count..<b.count, separatedBy: UInt8(ascii: "/"))
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        func decoded(_ r: Range<Int>) -> String {
+            b[r].contains(UInt8(ascii: "%")) ? String(decoding: URIEncoding.decode(Array(b[r])), as: UTF8.self)
+                                             : String(decoding: b[r], as: UTF8.self)
+        }
+        return (decoded(parts[0]), decoded(parts[1]))
     }
 
     /// InvalidParameterException's message, or nil when both ids are acceptable.

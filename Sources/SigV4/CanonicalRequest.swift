@@ -38,7 +38,7 @@ public struct CanonicalRequest: Sendable {
     /// URI-encoded once more: a path that arrived as `/a%20b` is signed as `/a%2520b`, the rule
     /// for every AWS service but S3.
     static func appendPath(_ path: Substring, normalize: Bool, into out: inout [UInt8]) {
-        let p = path.utf8
+        let p = Array(path.utf8)
         if p.isEmpty {
             out.append(UInt8(ascii: "/"))
             return
@@ -47,10 +47,10 @@ public struct CanonicalRequest: Sendable {
             URIEncoding.encode(p, keepingSlashes: true, into: &out)
             return
         }
-        var segments: [Substring.UTF8View.SubSequence] = []
-        for seg in p.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
-            if seg.elementsEqual([UInt8(ascii: ".")]) { continue }
-            if seg.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
+        var segments: [Range<Int>] = []
+        for seg in URIEncoding.ranges(of: p, in: 0..<p.count, separatedBy: UInt8(ascii: "/")) where !seg.isEmpty {
+            if seg.count == 1, p[seg.lowerBound] == UInt8(ascii: ".") { continue }
+            if seg.count == 2, p[seg.lowerBound] == UInt8(ascii: "."), p[seg.lowerBound + 1] == UInt8(ascii: ".") {
                 if !segments.isEmpty { segments.removeLast() }
                 continue
             }
@@ -58,7 +58,7 @@ public struct CanonicalRequest: Sendable {
         }
         for seg in segments {
             out.append(UInt8(ascii: "/"))
-            URIEncoding.encode(seg, keepingSlashes: true, into: &out)
+            URIEncoding.encode(p[seg], keepingSlashes: true, into: &out)
         }
         if segments.isEmpty || p.last == UInt8(ascii: "/") { out.append(UInt8(ascii: "/")) }
     }

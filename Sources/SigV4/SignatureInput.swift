@@ -42,22 +42,20 @@ public enum SignatureInputParser {
     }
 
     public static func parseHeader(_ auth: String, headers: [(name: String, value: String)]) -> Result<SignatureInput, SigV4Failure> {
-        let algorithm = "AWS4-HMAC-SHA256 ".utf8
-        var credential: Substring?, signedHeaders: Substring?, signature: Substring?
-        let u = auth.utf8
-        let hasAlgorithm = u.starts(with: algorithm)
+        let algorithm = Array("AWS4-HMAC-SHA256 ".utf8)
+        var credential: String?, signedHeaders: String?, signature: String?
+        let b = Array(auth.utf8)
+        let hasAlgorithm = b.starts(with: algorithm)
         if hasAlgorithm {
-            let rest = auth[u.index(u.startIndex, offsetBy: algorithm.count)...]
-            for part in rest.utf8.split(separator: UInt8(ascii: ",")) {
-                var p = part[...]
-                while p.first == 0x20 { p = p.dropFirst() }
-                while p.last == 0x20 { p = p.dropLast() }
-                if p.isEmpty { continue }
-                guard let eq = p.firstIndex(of: UInt8(ascii: "=")) else {
-                    return .failure(incomplete("'\(Substring(p))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(auth)'."))
+            for var part in URIEncoding.ranges(of: b, in: algorithm.count..<b.count, separatedBy: UInt8(ascii: ",")) {
+                while !part.isEmpty, b[part.lowerBound] == 0x20 { part = (part.lowerBound + 1)..<part.upperBound }
+                while !part.isEmpty, b[part.upperBound - 1] == 0x20 { part = part.lowerBound..<(part.upperBound - 1) }
+                if part.isEmpty { continue }
+                guard let eq = b[part].firstIndex(of: UInt8(ascii: "=")) else {
+                    return .failure(incomplete("'\(String(decoding: b[part], as: UTF8.self))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(auth)'."))
                 }
-                let key = p[p.startIndex..<eq]
-                let value = Substring(p[p.index(after: eq)...])
+                let key = b[part.lowerBound..<eq]
+                let value = String(decoding: b[(eq + 1)..<part.upperBound], as: UTF8.self)
                 if key.elementsEqual("Credential".utf8) { credential = value }
                 else if key.elementsEqual("SignedHeaders".utf8) { signedHeaders = value }
                 else if key.elementsEqual("Signature".utf8) { signature = value }
@@ -112,9 +110,10 @@ public enum SignatureInputParser {
                      date: value("X-Amz-Date")!, sessionToken: value("X-Amz-Security-Token"))
     }
 
-    static func build(form: SignatureInput.Form, credential: some StringProtocol, signedHeaders: some StringProtocol,
-                      signature: some StringProtocol, date: String, sessionToken: String?) -> Result<SignatureInput, SigV4Failure> {
-        let parts = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+    static func build(form: SignatureInput.Form, credential: String, signedHeaders: String,
+                      signature: String, date: String, sessionToken: String?) -> Result<SignatureInput, SigV4Failure> {
+        let c = Array(credential.utf8)
+        let parts = URIEncoding.ranges(of: c, in: 0..<c.count, separatedBy: UInt8(ascii: "/"))
         guard parts.count == 5 else {
             return .failure(incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"))
         }
@@ -129,13 +128,14 @@ public enum SignatureInputParser {
         } else {
             return .failure(incomplete("Date must be in ISO-8601 'basic format'. Got '\(date)'. See http://en.wikipedia.org/wiki/ISO_8601"))
         }
-        let names = signedHeaders.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).map { name in
-            String(decoding: name.map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let h = Array(signedHeaders.utf8)
+        let names = URIEncoding.ranges(of: h, in: 0..<h.count, separatedBy: UInt8(ascii: ";")).map { r in
+            String(decoding: h[r].map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }, as: UTF8.self)
         }
-        func text(_ s: some Sequence<UInt8>) -> String { String(decoding: Array(s), as: UTF8.self) }
+        func text(_ r: Range<Int>) -> String { String(decoding: c[r], as: UTF8.self) }
         return .success(SignatureInput(
             form: form, accessKeyId: text(parts[0]), scopeDate: text(parts[1]), region: text(parts[2]),
-            service: text(parts[3]), terminator: text(parts[4]), signedHeaders: names, signature: String(signature),
+            service: text(parts[3]), terminator: text(parts[4]), signedHeaders: names, signature: signature,
             amzDate: amzDate, instant: instant, sessionToken: sessionToken))
     }
 }
@@ -153,10 +153,11 @@ extension StringProtocol {
 public enum RegionName {
     /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: two letters, words, a number.
     public static func isWellFormed(_ region: String) -> Bool {
-        let parts = region.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        let b = Array(region.utf8)
+        let parts = URIEncoding.ranges(of: b, in: 0..<b.count, separatedBy: UInt8(ascii: "-"))
         guard parts.count >= 3, parts[0].count == 2, let last = parts.last, !last.isEmpty,
-              last.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+              b[last].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
         else { return false }
-        return parts.dropLast().allSatisfy { p in !p.isEmpty && p.allSatisfy { $0 >= 0x61 && $0 <= 0x7a } }
+        return parts.dropLast().allSatisfy { p in !p.isEmpty && b[p].allSatisfy { $0 >= 0x61 && $0 <= 0x7a } }
     }
 }

@@ -50,7 +50,21 @@ public enum URIEncoding {
     }
 
     public static func decode(_ s: some StringProtocol) -> String {
-        String(decoding: decode(Array(s.utf8)), as: UTF8.self)
+        if !s.utf8.contains(UInt8(ascii: "%")) { return String(s) }
+        return String(decoding: decode(Array(s.utf8)), as: UTF8.self)
+    }
+
+    /// `bytes` split at every `separator`, empty pieces kept: a plain index loop, which the
+    /// request path can afford where the generic `split` cannot.
+    public static func ranges(of bytes: [UInt8], in range: Range<Int>, separatedBy separator: UInt8) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = range.lowerBound
+        for i in range where bytes[i] == separator {
+            out.append(start..<i)
+            start = i + 1
+        }
+        out.append(start..<range.upperBound)
+        return out
     }
 
     static func hexValue(_ c: UInt8) -> UInt8? {
