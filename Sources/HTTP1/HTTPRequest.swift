@@ -62,6 +62,11 @@ public struct HTTPHeaders: Sendable, Sequence {
         fields.append((HTTPHeaders.asciiLowercased(name), value))
     }
 
+    /// For the parser, whose names are already lower-cased.
+    mutating func add(lowercasedName name: String, value: String) {
+        fields.append((name, value))
+    }
+
     /// Field names are ASCII tokens, so ASCII case folding is all they need (and much cheaper
     /// than Unicode lower-casing).
     static func asciiLowercased(_ s: String) -> String {

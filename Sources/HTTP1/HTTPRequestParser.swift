@@ -332,7 +332,15 @@ public struct HTTPRequestParser: Sendable {
             guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7f) }) else {
                 throw HTTPParseError(400, "invalid character in the value of \(String(decoding: name, as: UTF8.self))")
             }
-            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+            let lowered = String(unsafeUninitializedCapacity: name.count) { out in
+                var k = 0
+                for c in name {
+                    out[k] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c
+                    k += 1
+                }
+                return k
+            }
+            headers.add(lowercasedName: lowered, value: String(decoding: value, as: UTF8.self))
         }
         start = scan
         var request = HTTPRequest(method: method, target: target, version: version, headers: headers)
