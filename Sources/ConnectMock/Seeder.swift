@@ -107,11 +107,42 @@ public struct Seeder {
                     let target = instanceId ?? instances.first!.id
                     let synth = ContactSynthesizer(instance: instances.first(where: { $0.id == target })!, seed: syntheticSeed,
                                                    now: now, policy: policy)
-                    try synth.generate(count: syntheticCount) { record in try write(record) }
+                    try Seeder.pipelined(synth, count: syntheticCount, write: write)
                 }
                 if !problems.isEmpty { throw SeedFailure(problems: problems, more: more) }
             }
         }
         return report
+    }
+
+    /// Generates on a second thread while this one writes, in batches of 512.
+    static func pipelined(_ synth: ContactSynthesizer, count: Int, write: (ContactRecord) throws -> Void) throws {
+        struct Stopped: Error {}
+        let pipe = BatchPipe<ContactRecord>(capacity: 4)
+        let producer = Thread {
+            var batch: [ContactRecord] = []
+            batch.reserveCapacity(512)
+            do {
+                try synth.generate(count: count) { record in
+                    batch.append(record)
+                    if batch.count == 512 {
+                        guard pipe.put(batch) else { throw Stopped() }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { _ = pipe.put(batch) }
+            } catch {}
+            pipe.finish()
+        }
+        producer.start()
+        do {
+            while let batch = pipe.take() {
+                for record in batch { try write(record) }
+            }
+        } catch {
+            pipe.cancel()
+            while pipe.take() != nil {}
+            throw error
+        }
     }
 }
