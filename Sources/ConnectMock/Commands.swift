@@ -121,7 +121,8 @@ public enum Commands {
         return 0
     }
 
-    /// The configured store, its folder created when missing, the instances recorded in it.
+    /// The configured store, its folder created when missing, the instances and the retention
+    /// months recorded in it.
     static func openStore(_ config: MockConfig) throws -> ContactStore {
         let path = config.databasePath
         if path != ":memory:" {
@@ -130,6 +131,7 @@ public enum Commands {
         }
         let store = try ContactStore(path: path)
         try store.recordInstances(config.instances)
+        try store.useRetention(config.retention.policy)
         return store
     }
 }

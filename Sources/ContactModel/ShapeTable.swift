@@ -23,31 +23,4 @@ public enum ShapeTable {
         guard let s = generated[name] else { preconditionFailure("shape \(name) missing from the generated table") }
         return s
     }
-
-    public static var modelVersion: String { botocoreVersion }
-
-    /// Every member path reachable from Contact, list and map levels written `[]` and `{}`,
-    /// recursion cut at the second visit of a shape; for coverage measurements.
-    public static func memberPaths() -> [String] {
-        var out: [String] = []
-        func walk(_ shape: String, _ path: String, _ seen: [String]) {
-            if seen.filter({ $0 == shape }).count >= 2 { return }
-            switch self.shape(shape) {
-            case .structure(let members, _, _):
-                for (m, s) in members {
-                    let p = path + "." + m
-                    out.append(p)
-                    walk(s, p, seen + [shape])
-                }
-            case .list(let member, _, _):
-                walk(member, path + "[]", seen + [shape])
-            case .map(_, let value, _, _):
-                walk(value, path + "{}", seen + [shape])
-            default:
-                return
-            }
-        }
-        walk(rootShape, "$", [])
-        return out
-    }
 }

@@ -147,31 +147,28 @@ public final class ContactStore {
         }
     }
 
-    /// Rewrites `expires_at` for every row under `policy` (after a change of `retention.months`).
-    public func reapplyRetention(_ policy: RetentionPolicy) throws {
+    /// Records the retention months the stored `expires_at` values were computed with, and
+    /// recomputes them when the configuration changed since (the lookup applies the rule
+    /// itself; the purge relies on these values).
+    public func useRetention(_ policy: RetentionPolicy) throws {
+        try db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+        let read = try db.prepare("SELECT value FROM meta WHERE key = 'retention_months'")
+        try read.bind([])
+        let stored = try read.step() ? read.text(0) : nil
+        read.finishReading()
+        guard stored != String(policy.months) else { return }
         try transaction { _ in
-            let read = try db.prepare("SELECT instance_id, contact_id, initiated_at FROM contacts")
-            let write = try db.prepare("UPDATE contacts SET expires_at = ?3 WHERE instance_id = ?1 AND contact_id = ?2")
-            try read.bind([])
-            var rows: [(String, String, Int64)] = []
-            while try read.step() { rows.append((read.text(0), read.text(1), read.int(2))) }
-            for (i, c, t) in rows {
-                try write.run([.text(i), .text(c), .int(policy.expiry(of: Instant(millisecondsSinceEpoch: t)).millisecondsSinceEpoch)])
+            let rows = try db.prepare("SELECT instance_id, contact_id, initiated_at FROM contacts")
+            let update = try db.prepare("UPDATE contacts SET expires_at = ?3 WHERE instance_id = ?1 AND contact_id = ?2")
+            try rows.bind([])
+            var all: [(String, String, Int64)] = []
+            while try rows.step() { all.append((rows.text(0), rows.text(1), rows.int(2))) }
+            for (i, c, t) in all {
+                try update.run([.text(i), .text(c), .int(policy.expiry(of: Instant(millisecondsSinceEpoch: t)).millisecondsSinceEpoch)])
             }
+            try db.prepare("INSERT INTO meta (key, value) VALUES ('retention_months', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .run([.text(String(policy.months))])
         }
-    }
-
-    public func meta(_ key: String) throws -> String? {
-        try db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
-        let s = try db.prepare("SELECT value FROM meta WHERE key = ?1")
-        try s.bind([.text(key)])
-        return try s.step() ? s.text(0) : nil
-    }
-
-    public func setMeta(_ key: String, _ value: String) throws {
-        try db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
-        try db.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .run([.text(key), .text(value)])
     }
 
     public struct ListedContact: Sendable, Equatable {

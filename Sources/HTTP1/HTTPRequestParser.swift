@@ -66,9 +66,6 @@ public struct HTTPRequestParser: Sendable {
         self.limits = limits
     }
 
-    /// Bytes received and not yet consumed by a request.
-    public var bufferedByteCount: Int { buffer.count - start }
-
     /// True while a request is partly received (a head started, or a body unfinished).
     public var isMidRequest: Bool {
         if case .head = state { return buffer.count > start }

@@ -11,10 +11,6 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    public func header(_ name: String) -> String? {
-        headers.first(where: { $0.0.lowercased() == name.lowercased() })?.1
-    }
-
     /// Status line, headers and body in one buffer, so each response is one write.
     public func serialize(version: HTTPVersion = .http11, date: String?, closing: Bool, headOnly: Bool = false) -> [UInt8] {
         var out: [UInt8] = []

@@ -61,8 +61,6 @@ public final class HTTPServer {
         self.logger = logger
     }
 
-    public var openConnections: Int { connections.count }
-
     /// Binds and listens; returns the port (useful with port 0).
     @discardableResult
     public func listen() throws -> Int {

@@ -23,15 +23,6 @@ public final class LoopTimer {
         }, afterMilliseconds, repeatMilliseconds)
     }
 
-    /// Pushes a running timer's deadline out again, keeping its callback.
-    public func restart(afterMilliseconds: UInt64) {
-        guard !closed, callback != nil else { return }
-        uv_timer_start(handle, { h in
-            let timer = Unmanaged<LoopTimer>.fromOpaque(h!.pointee.data).takeUnretainedValue()
-            timer.callback?()
-        }, afterMilliseconds, 0)
-    }
-
     public func stop() {
         guard !closed else { return }
         uv_timer_stop(handle)

@@ -140,15 +140,6 @@ public enum SignatureInputParser {
     }
 }
 
-extension StringProtocol {
-    func trimmingCharacters(_ c: Character) -> Substring {
-        var s = self[...]
-        while s.first == c { s = s.dropFirst() }
-        while s.last == c { s = s.dropLast() }
-        return Substring(s)
-    }
-}
-
 /// AWS region names as credential scopes carry them.
 public enum RegionName {
     /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: two letters, words, a number.

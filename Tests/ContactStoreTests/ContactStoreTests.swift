@@ -65,3 +65,18 @@ final class ContactStoreTests: XCTestCase {
         XCTAssertEqual(try reopened.count(), 1)
     }
 }
+
+extension ContactStoreTests {
+    /// Expiries written under 24 months are recomputed when the store is opened under 12, so
+    /// the purge follows the configured months.
+    func testChangedRetentionMonthsAreReapplied() throws {
+        let store = try ContactStore(path: ":memory:")
+        try store.useRetention(RetentionPolicy(months: 24))
+        let initiated = ISO8601.parse("2024-01-15T00:00:00Z")!
+        try store.upsert(record("c", at: initiated.secondsSinceEpoch), policy: RetentionPolicy(months: 24))
+        let now = ISO8601.parse("2025-06-01T00:00:00Z")!
+        XCTAssertEqual(try store.purge(policy: RetentionPolicy(months: 12), now: now), 0, "still under the old expiry")
+        try store.useRetention(RetentionPolicy(months: 12))
+        XCTAssertEqual(try store.purge(policy: RetentionPolicy(months: 12), now: now), 1)
+    }
+}
