@@ -10,8 +10,21 @@ public final class ContactStore {
 
     private let db: SQLiteConnection
     private let lookupStatement: SQLiteConnection.Statement
+    private let dataVersionStatement: SQLiteConnection.Statement
     private var upsertStatement: SQLiteConnection.Statement?
     public let path: String
+
+    private struct CacheKey: Hashable {
+        var instanceId: String
+        var contactId: String
+    }
+
+    /// Recently read documents. Bounded (emptied when full), and emptied whenever the file
+    /// changes: by this connection's writes, or by any other connection's commit, which
+    /// `PRAGMA data_version` reports (other workers, a `connect-mock seed` run meanwhile).
+    private var cache: [CacheKey: StoredContact] = [:]
+    private static let cacheLimit = 2048
+    private var seenDataVersion: Int64 = -1
 
     /// Opens (creating when absent) and migrates the store. `":memory:"` gives a private
     /// in-memory store.
@@ -27,6 +40,7 @@ public final class ContactStore {
             try ContactStore.migrate(db)
         }
         lookupStatement = try db.prepare("SELECT document, initiated_at FROM contacts WHERE instance_id = ?1 AND contact_id = ?2")
+        dataVersionStatement = try db.prepare("PRAGMA data_version")
     }
 
     private static func migrate(_ db: SQLiteConnection) throws {
@@ -76,10 +90,28 @@ public final class ContactStore {
     }
 
     public func lookup(instanceId: String, contactId: String) throws -> StoredContact? {
+        try dataVersionStatement.bind([])
+        _ = try dataVersionStatement.step()
+        let version = dataVersionStatement.int(0)
+        dataVersionStatement.finishReading()
+        if version != seenDataVersion {
+            cache.removeAll(keepingCapacity: true)
+            seenDataVersion = version
+        }
+        let key = CacheKey(instanceId: instanceId, contactId: contactId)
+        if let hit = cache[key] { return hit }
         try lookupStatement.bind([.text(instanceId), .text(contactId)])
         defer { lookupStatement.finishReading() }
         guard try lookupStatement.step() else { return nil }
-        return StoredContact(document: lookupStatement.blob(0), initiation: Instant(millisecondsSinceEpoch: lookupStatement.int(1)))
+        let found = StoredContact(document: lookupStatement.blob(0), initiation: Instant(millisecondsSinceEpoch: lookupStatement.int(1)))
+        if cache.count >= ContactStore.cacheLimit { cache.removeAll(keepingCapacity: true) }
+        cache[key] = found
+        return found
+    }
+
+    /// Called by every write of this connection (`data_version` only reports other connections').
+    private func invalidateCache() {
+        cache.removeAll(keepingCapacity: true)
     }
 
     public func count() throws -> Int {
@@ -91,12 +123,15 @@ public final class ContactStore {
     /// Writes inside one transaction; any error rolls everything back.
     public func transaction<T>(_ body: (ContactStore) throws -> T) throws -> T {
         try db.execute("BEGIN IMMEDIATE")
+        invalidateCache()
         do {
             let result = try body(self)
             try db.execute("COMMIT")
+            invalidateCache()
             return result
         } catch {
             try? db.execute("ROLLBACK")
+            invalidateCache()
             throw error
         }
     }
@@ -111,6 +146,7 @@ public final class ContactStore {
 
     /// Inserts or replaces without asking whether the contact existed (seeds write many).
     public func write(_ record: ContactRecord, policy: RetentionPolicy) throws {
+        invalidateCache()
         if upsertStatement == nil {
             upsertStatement = try db.prepare("""
                 INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -126,12 +162,14 @@ public final class ContactStore {
 
     @discardableResult
     public func delete(instanceId: String, contactId: String) throws -> Bool {
+        invalidateCache()
         try db.prepare("DELETE FROM contacts WHERE instance_id = ?1 AND contact_id = ?2").run([.text(instanceId), .text(contactId)])
         return db.changes > 0
     }
 
     @discardableResult
     public func deleteAll() throws -> Int {
+        invalidateCache()
         try db.prepare("DELETE FROM contacts").run()
         return db.changes
     }

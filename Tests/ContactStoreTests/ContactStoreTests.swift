@@ -80,3 +80,19 @@ extension ContactStoreTests {
         XCTAssertEqual(try store.purge(policy: RetentionPolicy(months: 12), now: now), 1)
     }
 }
+
+extension ContactStoreTests {
+    /// A document cached by one connection is not served after another connection replaced it.
+    func testCacheFollowsOtherConnectionsWrites() throws {
+        let path = NSTemporaryDirectory() + "cache-\(UUID().uuidString).sqlite"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let writer = try ContactStore(path: path)
+        let reader = try ContactStore(path: path)
+        try writer.upsert(record("a", at: 1_700_000_000, doc: "{\"v\":1}"), policy: RetentionPolicy())
+        XCTAssertEqual(try reader.lookup(instanceId: "i", contactId: "a")?.document, Array("{\"v\":1}".utf8))
+        try writer.upsert(record("a", at: 1_700_000_000, doc: "{\"v\":2}"), policy: RetentionPolicy())
+        XCTAssertEqual(try reader.lookup(instanceId: "i", contactId: "a")?.document, Array("{\"v\":2}".utf8))
+        try writer.delete(instanceId: "i", contactId: "a")
+        XCTAssertNil(try reader.lookup(instanceId: "i", contactId: "a"))
+    }
+}
