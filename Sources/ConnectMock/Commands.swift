@@ -72,7 +72,7 @@ public enum Commands {
     public static func seed(configPath: String?, fixtures: [String], synthetic: Int?, seed: UInt64?, instance: String?, replace: Bool) -> Int32 {
         guard let config = loadConfig(configPath) else { return 2 }
         do {
-            let store = try openStore(config)
+            let store = try config.openStore()
             let now = DataClock(config.clock).now()
             let seeder = Seeder(instances: config.instances, policy: config.retention.policy, now: now)
             let report = try seeder.seed(into: store, fixtures: fixtures, syntheticCount: synthetic ?? 0,
@@ -91,7 +91,7 @@ public enum Commands {
     public static func purge(configPath: String?) -> Int32 {
         guard let config = loadConfig(configPath) else { return 2 }
         do {
-            let store = try openStore(config)
+            let store = try config.openStore()
             let n = try store.purge(policy: config.retention.policy, now: DataClock(config.clock).now())
             out("purged \(n) contacts")
             return 0
@@ -119,19 +119,5 @@ public enum Commands {
             return 1
         }
         return 0
-    }
-
-    /// The configured store, its folder created when missing, the instances and the retention
-    /// months recorded in it.
-    static func openStore(_ config: MockConfig) throws -> ContactStore {
-        let path = config.databasePath
-        if path != ":memory:" {
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        }
-        let store = try ContactStore(path: path)
-        try store.recordInstances(config.instances)
-        try store.useRetention(config.retention.policy)
-        return store
     }
 }
