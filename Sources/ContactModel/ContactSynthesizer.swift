@@ -85,10 +85,47 @@ struct SynthesisState {
 
     static func ts(_ i: Instant) -> JSONValue { .number(TimestampValue.json(i)) }
 
-    /// A structure with members in the model's order, whatever order they were built in.
-    static func obj(_ shape: String, _ fields: [String: JSONValue]) -> JSONValue {
+    /// Members set one by one, in any order; `obj` puts them in the model's order. Cheaper
+    /// than a dictionary, which synthesis would otherwise hash its way through.
+    struct Fields: ExpressibleByDictionaryLiteral {
+        var pairs: [(String, JSONValue)] = []
+
+        init() {}
+
+        init(dictionaryLiteral elements: (String, JSONValue)...) {
+            pairs = elements
+        }
+
+        /// Setting appends; reading is not needed by the builders.
+        subscript(key: String) -> JSONValue? {
+            get { pairs.first(where: { $0.0 == key })?.1 }
+            set { if let v = newValue { pairs.append((key, v)) } }
+        }
+
+        var isEmpty: Bool { pairs.isEmpty }
+    }
+
+    /// A structure with members in the model's order, whatever order they were set in.
+    static func obj(_ shape: String, from fields: Fields) -> JSONValue {
+        order(shape, fields.pairs)
+    }
+
+    /// The same for structures written as literal pairs.
+    static func obj(_ shape: String, _ fields: KeyValuePairs<String, JSONValue>) -> JSONValue {
+        order(shape, fields.map { ($0.key, $0.value) })
+    }
+
+    /// Orders by a search of the member list: no dictionary, no hashing of member names.
+    static func order(_ shape: String, _ fields: [(String, JSONValue)]) -> JSONValue {
         guard case .structure(let members, _, _) = ShapeTable.shape(shape) else { preconditionFailure(shape) }
-        return .object(members.compactMap { name, _ in fields[name].map { JSONMember(key: name, value: $0) } })
+        var ordered: [(Int, JSONMember)] = []
+        ordered.reserveCapacity(fields.count)
+        for (key, value) in fields {
+            guard let index = members.firstIndex(where: { $0.0 == key }) else { preconditionFailure("\(shape) has no \(key)") }
+            ordered.append((index, JSONMember(key: key, value: value)))
+        }
+        ordered.sort { $0.0 < $1.0 }
+        return .object(ordered.map(\.1))
     }
 
     /// A map with sorted keys, as the validator normalizes maps.
@@ -135,7 +172,7 @@ struct SynthesisState {
 
     // swiftlint:disable:next function_body_length
     mutating func contact(_ c: ChainContext, rng: inout SeededGenerator) -> (JSONValue, Instant) {
-        var f: [String: JSONValue] = [:]
+        var f = Fields()
         let voice = c.channel == "VOICE", chat = c.channel == "CHAT", task = c.channel == "TASK", email = c.channel == "EMAIL"
         let outbound = ["OUTBOUND", "EXTERNAL_OUTBOUND", "CALLBACK"].contains(c.method) || (c.method == "API" && voice)
         let campaign = voice && (c.method == "OUTBOUND" || c.method == "API") && rng.chance(0.6)
@@ -260,11 +297,11 @@ struct SynthesisState {
             f["DisconnectDetails"] = SynthesisState.obj("DisconnectDetails", ["PotentialDisconnectIssue": .string(rng.pick(["AGENT_CONNECTIVITY_ISSUE", "AGENT_NETWORK_DISCONNECT"]))])
         }
         if email {
-            var r: [String: JSONValue] = ["ToList": .array([SynthesisState.obj("EmailRecipient", ["Address": .string("support@example.com"), "DisplayName": .string("Example Support")])])]
+            var r: Fields = ["ToList": .array([SynthesisState.obj("EmailRecipient", ["Address": .string("support@example.com"), "DisplayName": .string("Example Support")])])]
             if rng.chance(0.5) {
                 r["CcList"] = .array([SynthesisState.obj("EmailRecipient", ["Address": .string("manager\(rng.int(1...99))@example.com"), "DisplayName": .string("Account Manager")])])
             }
-            f["AdditionalEmailRecipients"] = SynthesisState.obj("AdditionalEmailRecipients", r)
+            f["AdditionalEmailRecipients"] = SynthesisState.obj("AdditionalEmailRecipients", from: r)
         }
         f["SegmentAttributes"] = segmentAttributes(channel: c.channel, rng: &rng)
         if voice, answered, rng.chance(0.7) { f["Recordings"] = recordings(start: connectedToAgent, end: disconnect, rng: &rng) }
@@ -302,13 +339,13 @@ struct SynthesisState {
                 "TrafficDistributionGroupId": .string(rng.uuid()),
             ])
         }
-        return (SynthesisState.obj("Contact", f), disconnect)
+        return (SynthesisState.obj("Contact", from: f), disconnect)
     }
 
     func endpoint(_ type: String, _ address: String, _ display: String?) -> JSONValue {
-        var e: [String: JSONValue] = ["Type": .string(type), "Address": .string(address)]
+        var e: Fields = ["Type": .string(type), "Address": .string(address)]
         if let display { e["DisplayName"] = .string(display) }
-        return SynthesisState.obj("EndpointInfo", e)
+        return SynthesisState.obj("EndpointInfo", from: e)
     }
 
     func deviceInfo(rng: inout SeededGenerator) -> JSONValue {
@@ -321,7 +358,7 @@ struct SynthesisState {
 
     func agentInfo(voice: Bool, outbound: Bool, ringStart: Instant, connected: Instant, disconnect: Instant, acw: Int,
                    acwEnd: Instant, rng: inout SeededGenerator) -> JSONValue {
-        var a: [String: JSONValue] = [
+        var a: Fields = [
             "Id": .string(rng.uuid()),
             "AcceptedByAgentTimestamp": SynthesisState.ts(connected),
             "ConnectedToAgentTimestamp": SynthesisState.ts(connected),
@@ -332,11 +369,11 @@ struct SynthesisState {
         if outbound, rng.chance(0.3) { a["PreviewEndTimestamp"] = SynthesisState.ts(ringStart) }
         if rng.chance(0.2) { a["AgentPauseDurationInSeconds"] = .int(rng.int(0...120)) }
         if rng.chance(0.5) {
-            var levels: [String: JSONValue] = [:]
+            var levels = Fields()
             for l in 1...rng.int(1...5) {
                 levels["Level\(l)"] = SynthesisState.obj("AgentHierarchyGroup", ["Arn": .string("\(arnPrefix)/agent-group/\(rng.uuid())")])
             }
-            a["HierarchyGroups"] = SynthesisState.obj("HierarchyGroups", levels)
+            a["HierarchyGroups"] = SynthesisState.obj("HierarchyGroups", from: levels)
         }
         if rng.chance(0.4) { a["DeviceInfo"] = deviceInfo(rng: &rng) }
         if rng.chance(0.2) { a["Capabilities"] = SynthesisState.obj("ParticipantCapabilities", ["Video": .string("SEND"), "ScreenShare": .string("SEND")]) }
@@ -349,7 +386,7 @@ struct SynthesisState {
             ])
         }
         if voice, rng.chance(0.4) { a["VoiceEnhancementMode"] = .string(rng.pick(["VOICE_ISOLATION", "NOISE_SUPPRESSION", "NONE"])) }
-        return SynthesisState.obj("AgentInfo", a)
+        return SynthesisState.obj("AgentInfo", from: a)
     }
 
     func audioQuality(rng: inout SeededGenerator) -> JSONValue {
@@ -412,7 +449,7 @@ struct SynthesisState {
     func recordings(start: Instant, end: Instant, rng: inout SeededGenerator) -> JSONValue {
         var out: [JSONValue] = []
         let deleted = rng.chance(0.1)
-        var r: [String: JSONValue] = [
+        var r: Fields = [
             "StorageType": .string("S3"),
             "Location": .string("connect-recordings-\(instance.accountId)/connect/demo/CallRecordings/\(rng.uuid()).wav"),
             "MediaStreamType": .string("AUDIO"), "ParticipantType": .string("AGENT"),
@@ -421,7 +458,7 @@ struct SynthesisState {
         ]
         if deleted { r["DeletionReason"] = .string("Deleted by retention policy") }
         if rng.chance(0.3) { r["UnprocessedTranscriptLocation"] = .string("connect-recordings-\(instance.accountId)/transcripts/\(rng.uuid()).json") }
-        out.append(SynthesisState.obj("RecordingInfo", r))
+        out.append(SynthesisState.obj("RecordingInfo", from: r))
         if rng.chance(0.3) {
             out.append(SynthesisState.obj("RecordingInfo", [
                 "StorageType": .string("KINESIS_VIDEO_STREAM"),
@@ -438,7 +475,7 @@ struct SynthesisState {
     func evaluations(after: Instant, rng: inout SeededGenerator) -> JSONValue {
         let id = rng.uuid()
         let status = rng.pick(["COMPLETE", "IN_PROGRESS", "DELETED"])
-        var e: [String: JSONValue] = [
+        var e: Fields = [
             "FormId": .string(rng.uuid()),
             "EvaluationArn": .string("\(arnPrefix)/contact-evaluation/\(id)"),
             "Status": .string(status),
@@ -447,7 +484,7 @@ struct SynthesisState {
         ]
         if status != "IN_PROGRESS" { e["EndTimestamp"] = SynthesisState.ts(after.adding(seconds: 5400)) }
         if status == "DELETED" { e["DeleteTimestamp"] = SynthesisState.ts(after.adding(seconds: 7200)) }
-        return SynthesisState.map([id: SynthesisState.obj("ContactEvaluation", e)])
+        return SynthesisState.map([id: SynthesisState.obj("ContactEvaluation", from: e)])
     }
 
     /// 1 to 4 steps in order: earlier steps EXPIRED (expiring inside the contact's lifetime),
@@ -459,9 +496,9 @@ struct SynthesisState {
         var steps: [JSONValue] = []
         var expiresAt = activation
         for k in 0..<count {
-            var s: [String: JSONValue] = [:]
+            var s = Fields()
             let duration = rng.int(10...120)
-            var expiry: [String: JSONValue] = [:]
+            var expiry = Fields()
             if k < count - 1 { expiry["DurationInSeconds"] = .int(duration) }
             let status: String
             if k < current {
@@ -473,10 +510,10 @@ struct SynthesisState {
             } else {
                 status = "INACTIVE"
             }
-            if !expiry.isEmpty { s["Expiry"] = SynthesisState.obj("Expiry", expiry) }
+            if !expiry.isEmpty { s["Expiry"] = SynthesisState.obj("Expiry", from: expiry) }
             s["Expression"] = expression(depth: rng.int(1...3), rng: &rng)
             s["Status"] = .string(status)
-            steps.append(SynthesisState.obj("Step", s))
+            steps.append(SynthesisState.obj("Step", from: s))
         }
         return SynthesisState.obj("RoutingCriteria", [
             "Steps": .array(steps), "ActivationTimestamp": SynthesisState.ts(activation), "Index": .int(rng.int(0...3)),

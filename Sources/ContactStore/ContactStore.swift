@@ -6,7 +6,7 @@ import Timekeeping
 /// One store per thread: the server's loop owns one, the seed command owns one. SQLite in WAL
 /// mode lets those readers and one writer work side by side without `database is locked`.
 public final class ContactStore {
-    public static let schemaVersion: Int64 = 1
+    public static let schemaVersion: Int64 = 2
 
     private let db: SQLiteConnection
     private let lookupStatement: SQLiteConnection.Statement
@@ -32,6 +32,9 @@ public final class ContactStore {
         self.path = path
         db = try SQLiteConnection(path: path, readOnly: readOnly)
         if !readOnly {
+            // 16 KiB pages hold several 2-5 KB documents each; with 4 KiB pages most rows
+            // spill into overflow pages. Only takes effect while the file is still empty.
+            try db.execute("PRAGMA page_size=16384")
             if path != ":memory:" { try db.execute("PRAGMA journal_mode=WAL") }
             try db.execute("PRAGMA synchronous=NORMAL")
             // 64 MiB of page cache: seeds insert random UUID keys all over the B-trees, and a
@@ -57,20 +60,41 @@ public final class ContactStore {
                 CREATE TABLE IF NOT EXISTS instances (
                     id TEXT PRIMARY KEY, region TEXT NOT NULL, account_id TEXT NOT NULL, alias TEXT
                 ) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS contacts (
-                    instance_id TEXT NOT NULL,
-                    contact_id TEXT NOT NULL,
-                    initiated_at INTEGER NOT NULL,
-                    expires_at INTEGER NOT NULL,
-                    document BLOB NOT NULL,
-                    PRIMARY KEY (instance_id, contact_id)
-                ) WITHOUT ROWID;
+                \(contactsTable("contacts"));
                 CREATE INDEX IF NOT EXISTS contacts_by_time ON contacts (instance_id, initiated_at, contact_id);
                 CREATE INDEX IF NOT EXISTS contacts_by_expiry ON contacts (expires_at);
-                PRAGMA user_version = 1;
+                PRAGMA user_version = 2;
+                COMMIT;
+                """)
+        } else if current == 1 {
+            // Version 1 kept contacts in a WITHOUT ROWID table, which overflows large rows.
+            try db.execute("""
+                BEGIN IMMEDIATE;
+                \(contactsTable("contacts_v2"));
+                INSERT INTO contacts_v2 (instance_id, contact_id, initiated_at, expires_at, document)
+                    SELECT instance_id, contact_id, initiated_at, expires_at, document FROM contacts;
+                DROP TABLE contacts;
+                ALTER TABLE contacts_v2 RENAME TO contacts;
+                CREATE INDEX contacts_by_time ON contacts (instance_id, initiated_at, contact_id);
+                CREATE INDEX contacts_by_expiry ON contacts (expires_at);
+                PRAGMA user_version = 2;
                 COMMIT;
                 """)
         }
+    }
+
+    private static func contactsTable(_ name: String) -> String {
+        """
+        CREATE TABLE IF NOT EXISTS \(name) (
+            id INTEGER PRIMARY KEY,
+            instance_id TEXT NOT NULL,
+            contact_id TEXT NOT NULL,
+            initiated_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            document BLOB NOT NULL,
+            UNIQUE (instance_id, contact_id)
+        )
+        """
     }
 
     /// Mirrors the configured instances into the file, for whoever inspects it with sqlite3.

@@ -41,12 +41,17 @@ public enum JSONWriter {
 
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let u = s.utf8
-        if !u.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c }) {
-            out.append(contentsOf: u)
+        var s = s
+        let clean = s.withUTF8 { p in
+            for c in p where c < 0x20 || c == 0x22 || c == 0x5c { return false }
+            out.append(contentsOf: p)
+            return true
+        }
+        if clean {
             out.append(UInt8(ascii: "\""))
             return
         }
+        let u = s.utf8
         for c in u {
             switch c {
             case 0x22: out.append(contentsOf: [0x5c, 0x22])

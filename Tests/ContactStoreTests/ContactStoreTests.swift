@@ -96,3 +96,28 @@ extension ContactStoreTests {
         XCTAssertNil(try reader.lookup(instanceId: "i", contactId: "a"))
     }
 }
+
+extension ContactStoreTests {
+    /// A version-1 file (contacts in a WITHOUT ROWID table) opens as version 2 with its rows.
+    func testMigratesVersionOneFiles() throws {
+        let path = NSTemporaryDirectory() + "v1-\(UUID().uuidString).sqlite"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let v1 = """
+            CREATE TABLE instances (id TEXT PRIMARY KEY, region TEXT NOT NULL, account_id TEXT NOT NULL, alias TEXT) WITHOUT ROWID;
+            CREATE TABLE contacts (instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, initiated_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL, document BLOB NOT NULL, PRIMARY KEY (instance_id, contact_id)) WITHOUT ROWID;
+            INSERT INTO contacts VALUES ('i', 'old', 1700000000000, 1763072000000, X'7B7D');
+            PRAGMA user_version = 1;
+            """
+        let created = Process()
+        created.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        created.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, v1]
+        try created.run()
+        created.waitUntilExit()
+        XCTAssertEqual(created.terminationStatus, 0)
+        let store = try ContactStore(path: path)
+        XCTAssertEqual(try store.lookup(instanceId: "i", contactId: "old")?.document, Array("{}".utf8))
+        XCTAssertTrue(try store.upsert(record("new", at: 1_700_000_001), policy: RetentionPolicy()))
+        XCTAssertEqual(try store.count(), 2)
+    }
+}
