@@ -228,5 +228,6 @@ def test_row_unknown_instance_and_wrong_region(server):
 
 
 def test_row_unknown_operation(server):
-    r = send(botocore_signed(server.url + "/instance/" + INSTANCE, KEY, SECRET))
-    assert (r.status_code, r.headers["x-amzn-ErrorType"], r.json()) == (404, "UnknownOperationException", {"message": "Unknown operation"})
+    for path in ("/instance/" + INSTANCE, "/_mockery", "/contacts/" + INSTANCE):
+        r = send(botocore_signed(server.url + path, KEY, SECRET))
+        assert (r.status_code, r.headers["x-amzn-ErrorType"], r.json()) == (404, "UnknownOperationException", {"message": "Unknown operation"}), path

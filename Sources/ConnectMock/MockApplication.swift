@@ -179,7 +179,7 @@ final class MockHandler: HTTPHandler {
 
     func handle(_ request: HTTPRequest) -> HandlerResult {
         let started = MonotonicClock.nanoseconds()
-        if request.path.utf8.starts(with: "/_mock".utf8) {
+        if request.path == "/_mock" || request.path.utf8.starts(with: "/_mock/".utf8) {
             let (route, response) = api.handle(request)
             state.metrics.observe(route: route, status: response.status, seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
             return .respond(response)
