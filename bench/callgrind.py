@@ -5,7 +5,6 @@ Runs the given binary under `valgrind --tool=callgrind` twice, answering 0 and t
 requests over one keep-alive connection, and prints (Ir(N) - Ir(0)) / N.
     python3 bench/callgrind.py [BINARY] [N]
 """
-import json
 import os
 import re
 import signal
@@ -14,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (the bench's config and signing helpers)

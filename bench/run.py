@@ -61,7 +61,7 @@ def signed_headers(url, service="connect"):
 
 
 def wrk_script(folder, name, path, headers):
-    lines = [f'wrk.method = "GET"', f'wrk.path = "{path}"']
+    lines = ['wrk.method = "GET"', f'wrk.path = "{path}"']
     for k, v in headers.items():
         if k.lower() != "host":
             lines.append(f'wrk.headers["{k}"] = "{v}"')
@@ -149,7 +149,6 @@ def main():
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="connect-mock-bench-")
     os.chmod(tmp, 0o755)  # nginx's worker runs as another user
-    rows = []
     try:
         db = os.path.join(tmp, "bench.sqlite")
         cfg1 = write_config(tmp, db, 1)

@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import tempfile
-import time
 
 import boto3
 import botocore.config
@@ -74,6 +73,12 @@ class MockServer:
         cfg = botocore.config.Config(**config)
         return boto3.client("connect", endpoint_url=self.url, region_name=region, aws_access_key_id=key,
                             aws_secret_access_key=secret, aws_session_token=token, config=cfg)
+
+    def signed_get(self, cid, instance=INSTANCE, key=KEY, secret=SECRET, session=requests):
+        """DescribeContact as raw HTTP, signed by botocore: for tests that read bytes and headers."""
+        from signing import botocore_signed, contact_path
+        url = self.url + contact_path(instance, cid)
+        return session.get(url, headers=dict(botocore_signed(url, key, secret).headers), timeout=10)
 
     def mock(self, method, path, **kw):
         return requests.request(method, self.url + path, timeout=10, **kw)

@@ -6,7 +6,6 @@ import os
 import random
 import sqlite3
 import subprocess
-import tempfile
 import time
 import urllib.parse
 
@@ -16,7 +15,6 @@ import requests
 from conftest import BINARY, FROZEN, INSTANCE, KEY, REPO, SECRET, base_config, start_server
 from contacts import assert_same
 from model_check import all_member_paths, full_contact, validate
-from signing import botocore_signed, contact_path
 
 NOW = datetime.datetime.fromisoformat(FROZEN.replace("Z", "+00:00"))
 
@@ -40,11 +38,6 @@ def store_digest(db):
     return hashlib.sha256(repr(rows).encode()).hexdigest(), len(rows)
 
 
-def raw_describe(server, cid, instance=INSTANCE):
-    r = requests.get(server.url + contact_path(instance, cid), headers=dict(botocore_signed(server.url + contact_path(instance, cid), KEY, SECRET).headers), timeout=10)
-    return r
-
-
 def test_every_member_round_trips_through_boto3_and_the_cli(tmp_path):
     contact = full_contact()
     contact["Id"] = "every-member"
@@ -61,7 +54,7 @@ def test_every_member_round_trips_through_boto3_and_the_cli(tmp_path):
     try:
         answer = s.client().describe_contact(InstanceId=INSTANCE, ContactId="every-member")["Contact"]
         assert_same(contact, answer, NOW)
-        assert validate(raw_describe(s, "every-member").json()["Contact"]) == []
+        assert validate(s.signed_get("every-member").json()["Contact"]) == []
         env = dict(os.environ, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION="us-east-1")
         r = subprocess.run(["aws", "connect", "describe-contact", "--endpoint-url", s.url, "--instance-id", INSTANCE,
                             "--contact-id", "every-member", "--output", "json"], capture_output=True, text=True, env=env, timeout=60)
@@ -91,7 +84,7 @@ def test_retention_edges_through_the_endpoint(server, name, initiated, now, stat
                     json={"Channel": "VOICE", "InitiationMethod": "INBOUND", "InitiationTimestamp": initiated})
     assert r.status_code in (200, 201), r.text
     assert server.mock("PUT", "/_mock/clock", json={"now": now}).status_code == 200
-    r = raw_describe(server, name)
+    r = server.signed_get(name)
     assert r.status_code == status, r.text
     if reason:
         assert r.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
@@ -166,8 +159,7 @@ def test_ten_thousand_synthetic_contacts_validate_and_cover_the_shape(synthetic_
     seen, problems = set(), []
     session = requests.Session()
     for instance, cid in ids:
-        u = synthetic_server.url + contact_path(instance, cid)
-        r = session.get(u, headers=dict(botocore_signed(u, KEY, SECRET).headers), timeout=10)
+        r = synthetic_server.signed_get(cid, instance=instance, session=session)
         assert r.status_code == 200, r.text
         problems += validate(r.json()["Contact"], paths=seen)
     assert problems == [], problems[:20]
@@ -188,7 +180,7 @@ def test_same_seed_and_clock_give_the_same_bytes(tmp_path, synthetic_server):
     with sqlite3.connect(str(tmp_path / "s0.sqlite")) as c:
         sample = random.Random(1).sample(c.execute("SELECT contact_id, document FROM contacts").fetchall(), 200)
     for cid, doc in sample:
-        r = raw_describe(synthetic_server, cid)
+        r = synthetic_server.signed_get(cid)
         assert r.content == b'{"Contact":' + doc + b"}"
 
 

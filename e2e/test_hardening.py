@@ -1,6 +1,5 @@
 """Issue 8: thousands of connections, back-pressure, smuggling shapes over the wire, crash safety."""
 import json
-import os
 import re
 import resource
 import signal
@@ -12,8 +11,7 @@ import time
 
 import requests
 
-from conftest import BINARY, INSTANCE, KEY, SECRET, base_config, start_server
-from signing import botocore_signed, contact_path
+from conftest import BINARY, base_config, start_server
 
 SEEDED = "c0ffee00-1111-4a2b-9c3d-000000000001"
 
@@ -21,11 +19,6 @@ SEEDED = "c0ffee00-1111-4a2b-9c3d-000000000001"
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
-
-
-def signed_get(server, cid=SEEDED):
-    url = server.url + contact_path(INSTANCE, cid)
-    return requests.get(url, headers=dict(botocore_signed(url, KEY, SECRET).headers), timeout=10)
 
 
 def test_three_thousand_connections(server):
@@ -37,7 +30,7 @@ def test_three_thousand_connections(server):
             socks.append(socket.create_connection(("127.0.0.1", server.port), timeout=5))
         time.sleep(0.5)
         t = time.monotonic()
-        r = signed_get(server)
+        r = server.signed_get(SEEDED)
         elapsed_ms = (time.monotonic() - t) * 1000
         assert r.status_code == 200
         assert elapsed_ms < 50, f"{elapsed_ms:.1f} ms with 3,000 connections open"
@@ -61,7 +54,7 @@ def test_a_reader_that_never_reads_does_not_grow_the_server(server):
             sent += hog.send(request * 256)
         except BlockingIOError:
             time.sleep(0.01)
-    assert signed_get(server).status_code == 200, "other clients are still served"
+    assert server.signed_get(SEEDED).status_code == 200, "other clients are still served"
     assert rss_mb(server.proc.pid) - before < 32, "unread responses must not pile up in memory"
     hog.close()
 

@@ -8,8 +8,7 @@ import time
 import pytest
 import requests
 
-from conftest import BINARY, INSTANCE, KEY, SECRET, start_server
-from signing import botocore_signed, contact_path
+from conftest import BINARY, start_server
 
 SEEDED = "c0ffee00-1111-4a2b-9c3d-000000000001"
 
@@ -17,11 +16,10 @@ SEEDED = "c0ffee00-1111-4a2b-9c3d-000000000001"
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_during_a_slow_request_finishes_it_and_exits_0(sig):
     s = start_server("drain-" + sig.name, faults=[{"match": {"contactId": SEEDED}, "latencyMs": 1000}])
-    url = s.url + contact_path(INSTANCE, SEEDED)
     result = {}
 
     def call():
-        r = requests.get(url, headers=dict(botocore_signed(url, KEY, SECRET).headers), timeout=10)
+        r = s.signed_get(SEEDED)
         result["status"], result["body"] = r.status_code, r.json()
 
     idle = socket.create_connection(("127.0.0.1", s.port))  # an idle keep-alive connection must not hold shutdown

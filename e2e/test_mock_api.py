@@ -3,10 +3,9 @@ import threading
 import urllib.parse
 
 import pytest
-import requests
 from botocore.exceptions import ClientError
 
-from conftest import FROZEN, INSTANCE, KEY, SECRET, start_server
+from conftest import FROZEN, INSTANCE, KEY, start_server
 
 SEEDED = "c0ffee00-1111-4a2b-9c3d-000000000001"
 

@@ -127,11 +127,7 @@ final class MockAPI {
     }
 
     private func body(_ r: HTTPRequest) throws -> ValueReader {
-        do {
-            return ValueReader(file: "body", value: try JSONParser.parse(r.body), path: "", line: 1)
-        } catch {
-            throw APIError(status: 400, message: "invalid JSON body at line \(error.line), column \(error.column): \(error.message)")
-        }
+        ValueReader(file: "body", value: try parsedBody(r), path: "", line: 1)
     }
 
     private func parsedBody(_ r: HTTPRequest) throws -> JSONValue {

@@ -99,8 +99,8 @@ public struct FixtureDecoder: Sendable {
         return issues
     }
 
-    /// Decodes one document that holds a single contact in any single-contact form (for the
-    /// mock API's PUT); the record's keys must then match `expected`, when given.
+    /// Decodes one document that holds a single contact in any single-contact form (the mock
+    /// API's PUT, which then checks the keys against its path).
     public func decodeSingle(_ value: JSONValue, file: String = "body") throws(FixtureErrors) -> ContactRecord {
         var issues: [FixtureIssue] = []
         var record: ContactRecord?

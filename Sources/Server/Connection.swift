@@ -36,13 +36,13 @@ final class Connection {
     func start() {
         uv_tcp_nodelay(tcp, 1)
         resumeReading()
-        armIdleTimer()
-    }
-
-    private func armIdleTimer() {
         idleTimer.start(afterMilliseconds: server.options.idleTimeoutMilliseconds) { [unowned self] in
             self.idleTimeout()
         }
+    }
+
+    private func armIdleTimer() {
+        idleTimer.rearm(afterMilliseconds: server.options.idleTimeoutMilliseconds)
     }
 
     private func idleTimeout() {

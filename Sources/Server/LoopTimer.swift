@@ -17,6 +17,13 @@ public final class LoopTimer {
     public func start(afterMilliseconds: UInt64, repeatMilliseconds: UInt64 = 0, _ body: @escaping () -> Void) {
         guard !closed else { return }
         callback = body
+        rearm(afterMilliseconds: afterMilliseconds, repeatMilliseconds: repeatMilliseconds)
+    }
+
+    /// Starts the timer again with the callback it already has: a connection pushes its idle
+    /// deadline out on every request without allocating a new closure each time.
+    public func rearm(afterMilliseconds: UInt64, repeatMilliseconds: UInt64 = 0) {
+        guard !closed, callback != nil else { return }
         uv_timer_start(handle, { h in
             let timer = Unmanaged<LoopTimer>.fromOpaque(h!.pointee.data).takeUnretainedValue()
             timer.callback?()

@@ -94,26 +94,9 @@ public final class SigV4Verifier: Sendable {
             return reject(mismatch(nil, input: input))
         }
 
-        let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
         let prepared = keyCache.hmac(secret: credential.secretAccessKey, date: input.scopeDate, region: input.region, service: input.service)
-
-        var candidates: [[QueryParameter]] = []
-        switch input.form {
-        case .header:
-            candidates = [query]
-        case .query:
-            let unsigned = query.filter { $0.name != "X-Amz-Signature" }
-            candidates = [unsigned]
-            if input.sessionToken != nil {
-                // The token may have been appended after signing (post-sts-header-after).
-                candidates.append(unsigned.filter { $0.name != "X-Amz-Security-Token" })
-            }
-        }
         var first: (CanonicalRequest, [UInt8])?
-        for params in candidates {
-            let canonical = CanonicalRequest(method: request.method, path: request.path, query: params, headers: request.headers,
-                                             signedHeaders: input.signedHeaders, payloadHash: payloadHash,
-                                             normalizePath: options.normalizePath)
+        for canonical in canonicalRequests(request, input: input, query: query) {
             let stringToSign = canonical.stringToSign(amzDate: input.amzDate, scope: input.scope)
             var mac = prepared
             mac.update(data: stringToSign)
@@ -125,15 +108,33 @@ public final class SigV4Verifier: Sendable {
         return reject(mismatch(first, input: input))
     }
 
-    /// Rebuilds the canonical request and string to sign without verifying; tests compare them
-    /// with the suite's expected files.
-    public func canonicalize(_ request: SigV4Request, input: SignatureInput) -> (canonicalRequest: String, stringToSign: String) {
-        var params = QueryParameter.parse(request.query)
-        if case .query = input.form { params.removeAll { $0.name == "X-Amz-Signature" } }
+    /// The canonical requests a signer may have signed, most likely first: one for the header
+    /// form; for the presigned form, with the query minus `X-Amz-Signature`, and also without
+    /// `X-Amz-Security-Token` when the token may have been appended after signing
+    /// (post-sts-header-after).
+    func canonicalRequests(_ request: SigV4Request, input: SignatureInput, query: [QueryParameter]) -> [CanonicalRequest] {
         let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
-        let c = CanonicalRequest(method: request.method, path: request.path, query: params, headers: request.headers,
-                                 signedHeaders: input.signedHeaders, payloadHash: payloadHash, normalizePath: options.normalizePath)
-        return (c.text, String(decoding: c.stringToSign(amzDate: input.amzDate, scope: input.scope), as: UTF8.self))
+        var candidates: [[QueryParameter]]
+        switch input.form {
+        case .header:
+            candidates = [query]
+        case .query:
+            let unsigned = query.filter { $0.name != "X-Amz-Signature" }
+            candidates = [unsigned]
+            if input.sessionToken != nil { candidates.append(unsigned.filter { $0.name != "X-Amz-Security-Token" }) }
+        }
+        return candidates.map {
+            CanonicalRequest(method: request.method, path: request.path, query: $0, headers: request.headers,
+                             signedHeaders: input.signedHeaders, payloadHash: payloadHash, normalizePath: options.normalizePath)
+        }
+    }
+
+    /// Every candidate canonical request with its string to sign, without verifying; tests
+    /// compare them with the suite's expected files.
+    public func canonicalize(_ request: SigV4Request, input: SignatureInput) -> [(canonicalRequest: String, stringToSign: String)] {
+        canonicalRequests(request, input: input, query: QueryParameter.parse(request.query)).map {
+            ($0.text, String(decoding: $0.stringToSign(amzDate: input.amzDate, scope: input.scope), as: UTF8.self))
+        }
     }
 
     private func mismatch(_ built: (CanonicalRequest, [UInt8])?, input: SignatureInput) -> SigV4Failure {

@@ -13,7 +13,7 @@ enum HTTPParserFuzzHarness {
         var parser = HTTPRequestParser(limits: limits)
         for part in [Array(rest[..<split]), Array(rest[split...])] {
             parser.append(part)
-            while true {
+            drain: while true {
                 guard let event = try? parser.next() else { return }
                 switch event {
                 case .request(let r):
@@ -22,9 +22,8 @@ enum HTTPParserFuzzHarness {
                 case .continueExpected:
                     continue
                 case .needMoreData:
-                    break
+                    break drain
                 }
-                if case .needMoreData = event { break }
             }
         }
     }
