@@ -15,11 +15,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "ASCII"),
         .target(name: "Timekeeping"),
         .target(name: "JSON"),
-        .target(name: "HTTP1", dependencies: ["Timekeeping"]),
+        .target(name: "HTTP1", dependencies: ["ASCII", "Timekeeping"]),
         .target(name: "SigV4", dependencies: [
-            "Timekeeping",
+            "ASCII", "Timekeeping",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ContactModel", dependencies: ["JSON", "Timekeeping"]),

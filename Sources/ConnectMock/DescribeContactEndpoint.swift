@@ -115,27 +115,28 @@ final class DescribeContactEndpoint {
 
     /// The two ids, percent-decoded, when the path is `/contacts/{InstanceId}/{ContactId}`.
     static func route(_ path: Substring) -> (String, String)? {
-        let prefix = "/contacts/".utf8
-        let b = Array(path.utf8)
-        guard b.starts(with: prefix) else { return nil }
-        let parts = URIEncoding.ranges(of: b, in: prefix.count..<b.count, separatedBy: UInt8(ascii: "/"))
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        func decoded(_ r: Range<Int>) -> String {
-            b[r].contains(UInt8(ascii: "%")) ? String(decoding: URIEncoding.decode(Array(b[r])), as: UTF8.self)
-                                             : String(decoding: b[r], as: UTF8.self)
-        }
-        return (decoded(parts[0]), decoded(parts[1]))
+        let u = path.utf8
+        guard u.starts(with: "/contacts/".utf8) else { return nil }
+        let rest = u[u.index(u.startIndex, offsetBy: 10)...]
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let first = rest[..<slash], second = rest[rest.index(after: slash)...]
+        guard !first.isEmpty, !second.isEmpty, !second.contains(UInt8(ascii: "/")) else { return nil }
+        return (URIEncoding.decode(Substring(first)), URIEncoding.decode(Substring(second)))
     }
 
     /// InvalidParameterException's message, or nil when both ids are acceptable.
     static func validate(instanceId: String, contactId: String) -> String? {
-        for (name, value, max) in [("instanceId", instanceId, 100), ("contactId", contactId, 256)] {
-            if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
-                return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must not contain control characters"
-            }
-            if value.count > max {
-                return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must have length less than or equal to \(max)"
-            }
+        problem(name: "instanceId", value: instanceId, max: 100) ?? problem(name: "contactId", value: contactId, max: 256)
+    }
+
+    /// Reads bytes first: a control character is a byte below 0x20 or 0x7f in UTF-8 too, and
+    /// a value no longer in bytes than the limit cannot be longer in characters.
+    private static func problem(name: String, value: String, max: Int) -> String? {
+        if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) {
+            return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must not contain control characters"
+        }
+        if value.utf8.count > max, value.count > max {
+            return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must have length less than or equal to \(max)"
         }
         return nil
     }

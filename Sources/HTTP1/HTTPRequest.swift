@@ -62,6 +62,8 @@ public struct HTTPHeaders: Sendable, Sequence {
         fields.append((HTTPHeaders.asciiLowercased(name), value))
     }
 
+    mutating func reserveCapacity(_ n: Int) { fields.reserveCapacity(n) }
+
     /// For the parser, whose names are already lower-cased.
     mutating func add(lowercasedName name: String, value: String) {
         fields.append((name, value))

@@ -1,3 +1,4 @@
+import ASCII
 /// Limits a parser enforces while reading; each maps to the status RFC 9110 names for it.
 public struct HTTPParserLimits: Sendable {
     public var maxHeaderBytes: Int
@@ -260,30 +261,33 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private func parseRequestLine(_ line: Range<Int>) throws(HTTPParseError) -> (String, String, HTTPVersion) {
-        let b = buffer[line]
-        guard let sp1 = b.firstIndex(of: 0x20) else { throw HTTPParseError(400, "malformed request line") }
-        let method = b[b.startIndex..<sp1]
-        guard !method.isEmpty, method.allSatisfy(Self.isTchar) else { throw HTTPParseError(400, "malformed method") }
-        let rest = b[(sp1 + 1)...]
-        guard let sp2 = rest.firstIndex(of: 0x20) else { throw HTTPParseError(400, "malformed request line") }
-        let target = rest[rest.startIndex..<sp2]
-        let versionBytes = rest[(sp2 + 1)...]
+        let b = buffer.span
+        var sp1 = line.lowerBound
+        while sp1 < line.upperBound, b[sp1] != 0x20 { sp1 += 1 }
+        guard sp1 < line.upperBound else { throw HTTPParseError(400, "malformed request line") }
+        let method = buffer[line.lowerBound..<sp1]
+        guard sp1 > line.lowerBound else { throw HTTPParseError(400, "malformed method") }
+        for i in line.lowerBound..<sp1 where !Self.isTchar(b[i]) { throw HTTPParseError(400, "malformed method") }
+        var sp2 = sp1 + 1
+        while sp2 < line.upperBound, b[sp2] != 0x20 { sp2 += 1 }
+        guard sp2 < line.upperBound else { throw HTTPParseError(400, "malformed request line") }
+        let target = buffer[(sp1 + 1)..<sp2]
         guard !target.isEmpty else { throw HTTPParseError(400, "empty request target") }
         guard target.count <= limits.maxTargetLength else {
             throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
         }
-        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
+        for i in (sp1 + 1)..<sp2 where b[i] <= 0x20 || b[i] >= 0x7f {
             throw HTTPParseError(400, "request target has a character that must be percent-encoded")
         }
-        let v = Array(versionBytes)
-        guard v.count == 8, v[0..<5].elementsEqual("HTTP/".utf8), v[6] == UInt8(ascii: "."),
-              (0x30...0x39).contains(v[5]), (0x30...0x39).contains(v[7])
+        let v = sp2 + 1
+        guard line.upperBound - v == 8, ASCIIBytes.equals(b, v..<(v + 5), "HTTP/"), b[v + 6] == UInt8(ascii: "."),
+              (0x30...0x39).contains(b[v + 5]), (0x30...0x39).contains(b[v + 7])
         else { throw HTTPParseError(400, "malformed HTTP version") }
         let version: HTTPVersion
-        switch (v[5], v[7]) {
+        switch (b[v + 5], b[v + 7]) {
         case (0x31, 0x31): version = .http11
         case (0x31, 0x30): version = .http10
-        default: throw HTTPParseError(505, "HTTP version \(Character(Unicode.Scalar(v[5]))).\(Character(Unicode.Scalar(v[7]))) is not supported")
+        default: throw HTTPParseError(505, "HTTP version \(Character(Unicode.Scalar(b[v + 5]))).\(Character(Unicode.Scalar(b[v + 7]))) is not supported")
         }
         var targetString = String(decoding: target, as: UTF8.self)
         if target.first != UInt8(ascii: "/") {
@@ -308,45 +312,64 @@ public struct HTTPRequestParser: Sendable {
     private mutating func parseHead() throws(HTTPParseError) {
         let (method, target, version) = requestLine!
         requestLine = nil
+        let (headers, framing) = try readFields()
+        start = scan
+        var request = HTTPRequest(method: method, target: target, version: version, headers: headers)
+        if version == .http11, framing.hostCount != 1 {
+            throw HTTPParseError(400, framing.hostCount == 0 ? "missing Host header" : "more than one Host header")
+        }
+        try setBodyState(framing, version: version)
+        if version == .http11, let expect = framing.expect, expect.lowercased() == "100-continue" {
+            continuePending = true
+        }
+        request.body.reserveCapacity({ if case .fixedBody(let n) = state { return n } else { return 0 } }())
+        pending = request
+    }
+
+    /// Every field line of the head, checked, with the framing fields noted on the way.
+    private func readFields() throws(HTTPParseError) -> (HTTPHeaders, FramingFields) {
         var headers = HTTPHeaders()
+        headers.reserveCapacity(lines.count - 1)
+        var framing = FramingFields()
+        let b = buffer.span
         for line in lines.dropFirst() {
-            let b = buffer[line]
-            guard let first = b.first, first != 0x20, first != 0x09 else {
+            let first = b[line.lowerBound]
+            guard first != 0x20, first != 0x09 else {
                 throw HTTPParseError(400, "obsolete line folding in a header field")
             }
-            guard let colon = b.firstIndex(of: UInt8(ascii: ":")) else { throw HTTPParseError(400, "header field without a colon") }
-            let name = b[b.startIndex..<colon]
+            var colon = line.lowerBound
+            while colon < line.upperBound, b[colon] != UInt8(ascii: ":") { colon += 1 }
+            guard colon < line.upperBound else { throw HTTPParseError(400, "header field without a colon") }
+            let name = line.lowerBound..<colon
             guard !name.isEmpty else { throw HTTPParseError(400, "empty header field name") }
-            guard name.allSatisfy(Self.isTchar) else {
-                if name.last == 0x20 || name.last == 0x09 { throw HTTPParseError(400, "whitespace between a header field name and the colon") }
+            for i in name where !Self.isTchar(b[i]) {
+                if b[colon - 1] == 0x20 || b[colon - 1] == 0x09 { throw HTTPParseError(400, "whitespace between a header field name and the colon") }
                 throw HTTPParseError(400, "invalid character in a header field name")
             }
             var vs = colon + 1
-            var ve = b.endIndex
+            var ve = line.upperBound
             while vs < ve, b[vs] == 0x20 || b[vs] == 0x09 { vs += 1 }
             while ve > vs, b[ve - 1] == 0x20 || b[ve - 1] == 0x09 { ve -= 1 }
-            let value = b[vs..<ve]
-            guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7f) }) else {
-                throw HTTPParseError(400, "invalid character in the value of \(String(decoding: name, as: UTF8.self))")
+            for i in vs..<ve where b[i] != 0x09 && (b[i] < 0x20 || b[i] == 0x7f) {
+                throw HTTPParseError(400, "invalid character in the value of \(String(decoding: buffer[name], as: UTF8.self))")
             }
             let lowered = String(unsafeUninitializedCapacity: name.count) { out in
-                var k = 0
-                for c in name {
+                for k in 0..<name.count {
+                    let c = b[name.lowerBound + k]
                     out[k] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c
-                    k += 1
                 }
-                return k
+                return name.count
             }
-            headers.add(lowercasedName: lowered, value: String(decoding: value, as: UTF8.self))
+            let value = String(decoding: buffer[vs..<ve], as: UTF8.self)
+            framing.note(name: lowered, value: value)
+            headers.add(lowercasedName: lowered, value: value)
         }
-        start = scan
-        var request = HTTPRequest(method: method, target: target, version: version, headers: headers)
-        let hosts = headers.values(for: "host")
-        if version == .http11, hosts.count != 1 {
-            throw HTTPParseError(400, hosts.isEmpty ? "missing Host header" : "more than one Host header")
-        }
-        let te = headers.values(for: "transfer-encoding")
-        let cl = headers.values(for: "content-length")
+        return (headers, framing)
+    }
+
+    private mutating func setBodyState(_ framing: FramingFields, version: HTTPVersion) throws(HTTPParseError) {
+        let te = framing.transferEncoding
+        let cl = framing.contentLength
         if !te.isEmpty {
             guard cl.isEmpty else { throw HTTPParseError(400, "both Transfer-Encoding and Content-Length") }
             guard version == .http11 else { throw HTTPParseError(400, "Transfer-Encoding in an HTTP/1.0 request") }
@@ -369,10 +392,24 @@ public struct HTTPRequestParser: Sendable {
         } else {
             state = .fixedBody(remaining: 0)
         }
-        if version == .http11, headers["expect"]?.lowercased() == "100-continue" {
-            continuePending = true
+    }
+}
+
+/// The fields that decide framing and `Expect`, noted while the head is read so no second
+/// pass over the headers is needed. Most requests have none of them but Host.
+private struct FramingFields {
+    var hostCount = 0
+    var transferEncoding: [String] = []
+    var contentLength: [String] = []
+    var expect: String?
+
+    mutating func note(name: String, value: String) {
+        switch name {
+        case "host": hostCount += 1
+        case "transfer-encoding": transferEncoding.append(value)
+        case "content-length": contentLength.append(value)
+        case "expect": if expect == nil { expect = value }
+        default: break
         }
-        request.body.reserveCapacity({ if case .fixedBody(let n) = state { return n } else { return 0 } }())
-        pending = request
     }
 }

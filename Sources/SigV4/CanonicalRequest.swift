@@ -1,3 +1,4 @@
+import ASCII
 import Crypto
 
 /// The one builder of SigV4's canonical request and string to sign, for both the header and
@@ -38,19 +39,22 @@ public struct CanonicalRequest: Sendable {
     /// URI-encoded once more: a path that arrived as `/a%20b` is signed as `/a%2520b`, the rule
     /// for every AWS service but S3.
     static func appendPath(_ path: Substring, normalize: Bool, into out: inout [UInt8]) {
-        let p = Array(path.utf8)
+        let p = path.utf8.span
         if p.isEmpty {
             out.append(UInt8(ascii: "/"))
             return
         }
-        guard normalize else {
+        guard normalize, needsNormalizing(p) else {
             URIEncoding.encode(p, keepingSlashes: true, into: &out)
             return
         }
         var segments: [Range<Int>] = []
-        for seg in URIEncoding.ranges(of: p, in: 0..<p.count, separatedBy: UInt8(ascii: "/")) where !seg.isEmpty {
-            if seg.count == 1, p[seg.lowerBound] == UInt8(ascii: ".") { continue }
-            if seg.count == 2, p[seg.lowerBound] == UInt8(ascii: "."), p[seg.lowerBound + 1] == UInt8(ascii: ".") {
+        var segmentStart = 0
+        for i in 0...p.count where i == p.count || p[i] == UInt8(ascii: "/") {
+            let seg = segmentStart..<i
+            segmentStart = i + 1
+            if seg.isEmpty || ASCIIBytes.equals(p, seg, ".") { continue }
+            if ASCIIBytes.equals(p, seg, "..") {
                 if !segments.isEmpty { segments.removeLast() }
                 continue
             }
@@ -58,9 +62,19 @@ public struct CanonicalRequest: Sendable {
         }
         for seg in segments {
             out.append(UInt8(ascii: "/"))
-            URIEncoding.encode(p[seg], keepingSlashes: true, into: &out)
+            URIEncoding.encode(p.extracting(seg), keepingSlashes: true, into: &out)
         }
-        if segments.isEmpty || p.last == UInt8(ascii: "/") { out.append(UInt8(ascii: "/")) }
+        if segments.isEmpty || p[p.count - 1] == UInt8(ascii: "/") { out.append(UInt8(ascii: "/")) }
+    }
+
+    /// False for the usual path, `/a/b` or `/a/b/`, which normalizes to itself: absolute, no
+    /// empty segment, nothing that starts with a dot.
+    static func needsNormalizing(_ p: Span<UInt8>) -> Bool {
+        guard p[0] == UInt8(ascii: "/") else { return true }
+        for i in 1..<p.count where p[i - 1] == UInt8(ascii: "/") && (p[i] == UInt8(ascii: "/") || p[i] == UInt8(ascii: ".")) {
+            return true
+        }
+        return false
     }
 
     /// Each name and value encoded, then sorted by encoded name and then by encoded value.
@@ -101,32 +115,35 @@ public struct CanonicalRequest: Sendable {
     public var hash: String { Hex.sha256(bytes) }
 
     public func stringToSign(amzDate: String, scope: String) -> [UInt8] {
-        var s: [UInt8] = Array("AWS4-HMAC-SHA256\n".utf8)
-        s.reserveCapacity(160)
+        var s: [UInt8] = []
+        s.reserveCapacity(18 + amzDate.utf8.count + scope.utf8.count + 64)
+        s.append(contentsOf: "AWS4-HMAC-SHA256\n".utf8)
         s.append(contentsOf: amzDate.utf8)
         s.append(0x0a)
         s.append(contentsOf: scope.utf8)
         s.append(0x0a)
-        s.append(contentsOf: hash.utf8)
+        Hex.append(sha256Digest(bytes), into: &s)
         return s
     }
 }
 
 enum Hex {
-    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let digits: StaticString = "0123456789abcdef"
 
-    static func encode<D: Sequence<UInt8>>(_ bytes: D) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
+    static func append(_ digest: SHA256Digest, into out: inout [UInt8]) {
+        digits.withUTF8Buffer { d in
+            digest.withUnsafeBytes { bytes in
+                for b in bytes {
+                    out.append(d[Int(b >> 4)])
+                    out.append(d[Int(b & 15)])
+                }
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
+    /// The bytes of a hex string, or nil when it is not one.
     static func decode(_ s: String) -> [UInt8]? {
-        let b = Array(s.utf8)
+        let b = s.utf8.span
         guard b.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(b.count / 2)
@@ -140,6 +157,16 @@ enum Hex {
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {
-        encode(SHA256.hash(data: bytes))
+        var hex: [UInt8] = []
+        Hex.append(sha256Digest(bytes), into: &hex)
+        return String(decoding: hex, as: UTF8.self)
     }
+}
+
+/// SHA-256 through the buffer-pointer entry point: the generic `DataProtocol` one does a
+/// dynamic cast per call, which showed up as a tenth of a request's time.
+func sha256Digest(_ bytes: [UInt8]) -> SHA256Digest {
+    var hasher = SHA256()
+    bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    return hasher.finalize()
 }

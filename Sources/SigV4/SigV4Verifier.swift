@@ -1,5 +1,3 @@
-import Crypto
-import Synchronization
 import Timekeeping
 
 /// A key pair the verifier accepts, with its session token when it is a temporary credential.
@@ -58,13 +56,12 @@ public final class SigV4Verifier: Sendable {
     }
 
     public let options: Options
-    private let credentials: [String: SigV4Credential]
-    private let keyCache = SigningKeyCache(capacity: 256)
+    private let credentials: [String: CredentialKeys]
 
     public init(options: Options, credentials: [SigV4Credential]) {
         self.options = options
-        var map: [String: SigV4Credential] = [:]
-        for c in credentials { map[c.accessKeyId] = c }
+        var map: [String: CredentialKeys] = [:]
+        for c in credentials { map[c.accessKeyId] = CredentialKeys(c) }
         self.credentials = map
     }
 
@@ -79,7 +76,8 @@ public final class SigV4Verifier: Sendable {
         }
         func reject(_ f: SigV4Failure) -> SigV4Verdict { .rejected(f, accessKeyId: input.accessKeyId) }
 
-        guard let credential = credentials[input.accessKeyId] else { return reject(.unrecognizedClient) }
+        guard let keys = credentials[input.accessKeyId] else { return reject(.unrecognizedClient) }
+        let credential = keys.credential
         if let expected = credential.sessionToken {
             guard let sent = input.sessionToken, constantTimeEqual(sent, expected) else { return reject(.badSessionToken) }
         } else if input.sessionToken != nil {
@@ -94,13 +92,11 @@ public final class SigV4Verifier: Sendable {
             return reject(mismatch(nil, input: input))
         }
 
-        let prepared = keyCache.hmac(secret: credential.secretAccessKey, date: input.scopeDate, region: input.region, service: input.service)
+        let key = keys.signingKey(date: input.scopeDate, region: input.region, service: input.service)
         var first: (CanonicalRequest, [UInt8])?
         for canonical in canonicalRequests(request, input: input, query: query) {
             let stringToSign = canonical.stringToSign(amzDate: input.amzDate, scope: input.scope)
-            var mac = prepared
-            mac.update(data: stringToSign)
-            if constantTimeEqual(Array(mac.finalize()), provided) {
+            if key.isValid(signature: provided, for: stringToSign) {
                 return .authenticated(input)
             }
             if first == nil { first = (canonical, stringToSign) }
@@ -156,9 +152,8 @@ public final class SigV4Verifier: Sendable {
         if !RegionName.isWellFormed(input.region) {
             return SigV4Failure(.invalidSignature, "Credential should be scoped to a valid region. ", reason: "scope-region")
         }
-        let requestDay = String(input.amzDate.prefix(8))
-        if input.scopeDate != requestDay {
-            return SigV4Failure(.invalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(input.scopeDate)' != '\(requestDay)', from '\(input.amzDate)'.", reason: "scope-date")
+        if !input.scopeDate.utf8.elementsEqual(input.amzDate.utf8.prefix(8)) {
+            return SigV4Failure(.invalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(input.scopeDate)' != '\(input.amzDate.prefix(8))', from '\(input.amzDate)'.", reason: "scope-date")
         }
         return nil
     }
@@ -185,52 +180,10 @@ public final class SigV4Verifier: Sendable {
     }
 }
 
-/// Equal bytes, in time that depends only on the lengths.
-func constantTimeEqual(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+/// Equal text, in time that depends only on the lengths.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = a.utf8.span, y = b.utf8.span
     var diff = UInt8(x.count == y.count ? 0 : 1)
     for i in 0..<min(x.count, y.count) { diff |= x[i] ^ y[i] }
     return diff == 0
-}
-
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    constantTimeEqual(Array(a.utf8), Array(b.utf8))
-}
-
-/// Derived signing keys by secret, day, region and service, kept as an HMAC already keyed
-/// (its inner and outer pads hashed). A key is four HMACs; SDKs reuse a day's key for thousands
-/// of calls, so the cache removes that work from nearly every request. Bounded: when full it
-/// starts over, which costs at most one derivation per entry.
-final class SigningKeyCache: Sendable {
-    private struct Scope: Hashable {
-        var secret: String, date: String, region: String, service: String
-    }
-
-    /// Never mutated after it is stored (callers copy the value); the box only lets it cross the lock.
-    private final class Box: @unchecked Sendable {
-        let mac: HMAC<SHA256>
-        init(_ mac: HMAC<SHA256>) { self.mac = mac }
-    }
-
-    private let capacity: Int
-    private let entries = Mutex<[Scope: Box]>([:])
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    func hmac(secret: String, date: String, region: String, service: String) -> HMAC<SHA256> {
-        let id = Scope(secret: secret, date: date, region: region, service: service)
-        if let k = entries.withLock({ $0[id] }) { return k.mac }
-        let kDate = HMAC<SHA256>.authenticationCode(for: Array(date.utf8), using: SymmetricKey(data: Array(("AWS4" + secret).utf8)))
-        let kRegion = HMAC<SHA256>.authenticationCode(for: Array(region.utf8), using: SymmetricKey(data: kDate))
-        let kService = HMAC<SHA256>.authenticationCode(for: Array(service.utf8), using: SymmetricKey(data: kRegion))
-        let kSigning = HMAC<SHA256>.authenticationCode(for: Array("aws4_request".utf8), using: SymmetricKey(data: kService))
-        let mac = HMAC<SHA256>(key: SymmetricKey(data: kSigning))
-        let box = Box(mac)
-        entries.withLock {
-            if $0.count >= capacity { $0.removeAll(keepingCapacity: true) }
-            $0[id] = box
-        }
-        return mac
-    }
 }

@@ -1,3 +1,4 @@
+import ASCII
 import Timekeeping
 
 /// What a request claims about its signature, parsed from either form before anything is
@@ -42,23 +43,25 @@ public enum SignatureInputParser {
     }
 
     public static func parseHeader(_ auth: String, headers: [(name: String, value: String)]) -> Result<SignatureInput, SigV4Failure> {
-        let algorithm = Array("AWS4-HMAC-SHA256 ".utf8)
         var credential: String?, signedHeaders: String?, signature: String?
-        let b = Array(auth.utf8)
-        let hasAlgorithm = b.starts(with: algorithm)
+        let b = auth.utf8.span
+        let hasAlgorithm = ASCIIBytes.hasPrefix(b, "AWS4-HMAC-SHA256 ")
         if hasAlgorithm {
-            for var part in URIEncoding.ranges(of: b, in: algorithm.count..<b.count, separatedBy: UInt8(ascii: ",")) {
-                while !part.isEmpty, b[part.lowerBound] == 0x20 { part = (part.lowerBound + 1)..<part.upperBound }
-                while !part.isEmpty, b[part.upperBound - 1] == 0x20 { part = part.lowerBound..<(part.upperBound - 1) }
-                if part.isEmpty { continue }
-                guard let eq = b[part].firstIndex(of: UInt8(ascii: "=")) else {
-                    return .failure(incomplete("'\(String(decoding: b[part], as: UTF8.self))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(auth)'."))
+            var partStart = 17
+            while partStart <= b.count {
+                let partEnd = ASCIIBytes.first(UInt8(ascii: ","), in: b, partStart..<b.count)
+                var s = partStart, e = partEnd
+                partStart = partEnd + 1
+                while s < e, b[s] == 0x20 { s += 1 }
+                while e > s, b[e - 1] == 0x20 { e -= 1 }
+                if s == e { continue }
+                let eq = ASCIIBytes.first(UInt8(ascii: "="), in: b, s..<e)
+                guard eq < e else {
+                    return .failure(incomplete("'\(ASCIIBytes.string(b, s..<e))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(auth)'."))
                 }
-                let key = b[part.lowerBound..<eq]
-                let value = String(decoding: b[(eq + 1)..<part.upperBound], as: UTF8.self)
-                if key.elementsEqual("Credential".utf8) { credential = value }
-                else if key.elementsEqual("SignedHeaders".utf8) { signedHeaders = value }
-                else if key.elementsEqual("Signature".utf8) { signature = value }
+                if ASCIIBytes.equals(b, s..<eq, "Credential") { credential = ASCIIBytes.string(b, (eq + 1)..<e) }
+                else if ASCIIBytes.equals(b, s..<eq, "SignedHeaders") { signedHeaders = ASCIIBytes.string(b, (eq + 1)..<e) }
+                else if ASCIIBytes.equals(b, s..<eq, "Signature") { signature = ASCIIBytes.string(b, (eq + 1)..<e) }
             }
         }
         var dateHeader: String?
@@ -112,9 +115,13 @@ public enum SignatureInputParser {
 
     static func build(form: SignatureInput.Form, credential: String, signedHeaders: String,
                       signature: String, date: String, sessionToken: String?) -> Result<SignatureInput, SigV4Failure> {
-        let c = Array(credential.utf8)
-        let parts = URIEncoding.ranges(of: c, in: 0..<c.count, separatedBy: UInt8(ascii: "/"))
-        guard parts.count == 5 else {
+        let c = credential.utf8.span
+        var cuts: [Int] = []
+        for i in c.indices where c[i] == UInt8(ascii: "/") {
+            cuts.append(i)
+            if cuts.count > 4 { break }
+        }
+        guard cuts.count == 4 else {
             return .failure(incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"))
         }
         let instant: Instant
@@ -128,14 +135,19 @@ public enum SignatureInputParser {
         } else {
             return .failure(incomplete("Date must be in ISO-8601 'basic format'. Got '\(date)'. See http://en.wikipedia.org/wiki/ISO_8601"))
         }
-        let h = Array(signedHeaders.utf8)
-        let names = URIEncoding.ranges(of: h, in: 0..<h.count, separatedBy: UInt8(ascii: ";")).map { r in
-            String(decoding: h[r].map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let h = signedHeaders.utf8.span
+        var names: [String] = []
+        var nameStart = 0
+        for i in 0...h.count where i == h.count || h[i] == UInt8(ascii: ";") {
+            names.append(ASCIIBytes.lowercasedString(h, nameStart..<i))
+            nameStart = i + 1
         }
-        func text(_ r: Range<Int>) -> String { String(decoding: c[r], as: UTF8.self) }
+        func part(_ k: Int) -> String {
+            ASCIIBytes.string(c, (k == 0 ? 0 : cuts[k - 1] + 1)..<(k == 4 ? c.count : cuts[k]))
+        }
         return .success(SignatureInput(
-            form: form, accessKeyId: text(parts[0]), scopeDate: text(parts[1]), region: text(parts[2]),
-            service: text(parts[3]), terminator: text(parts[4]), signedHeaders: names, signature: signature,
+            form: form, accessKeyId: part(0), scopeDate: part(1), region: part(2),
+            service: part(3), terminator: part(4), signedHeaders: names, signature: signature,
             amzDate: amzDate, instant: instant, sessionToken: sessionToken))
     }
 }
@@ -144,11 +156,21 @@ public enum SignatureInputParser {
 public enum RegionName {
     /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: two letters, words, a number.
     public static func isWellFormed(_ region: String) -> Bool {
-        let b = Array(region.utf8)
-        let parts = URIEncoding.ranges(of: b, in: 0..<b.count, separatedBy: UInt8(ascii: "-"))
-        guard parts.count >= 3, parts[0].count == 2, let last = parts.last, !last.isEmpty,
-              b[last].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-        else { return false }
-        return parts.dropLast().allSatisfy { p in !p.isEmpty && b[p].allSatisfy { $0 >= 0x61 && $0 <= 0x7a } }
+        let b = region.utf8.span
+        var parts = 0
+        var partStart = 0
+        for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: "-") {
+            let r = partStart..<i
+            partStart = i + 1
+            parts += 1
+            if r.isEmpty { return false }
+            if i == b.count {
+                if !ASCIIBytes.isDigits(b, r) { return false }
+            } else {
+                if parts == 1, r.count != 2 { return false }
+                for k in r where b[k] < 0x61 || b[k] > 0x7a { return false }
+            }
+        }
+        return parts >= 3
     }
 }

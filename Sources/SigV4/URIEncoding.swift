@@ -1,7 +1,8 @@
+import ASCII
 /// Percent-encoding as SigV4 defines it: every byte but the unreserved set
 /// (`A-Z a-z 0-9 - _ . ~`) becomes `%XX` with upper-case hex.
 public enum URIEncoding {
-    static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+    static let hex: StaticString = "0123456789ABCDEF"
 
     static func isUnreserved(_ c: UInt8) -> Bool {
         switch c {
@@ -12,33 +13,38 @@ public enum URIEncoding {
         }
     }
 
-    public static func encode<C: Collection<UInt8>>(_ bytes: C, keepingSlashes: Bool, into out: inout [UInt8]) {
-        for c in bytes {
-            if isUnreserved(c) || (keepingSlashes && c == UInt8(ascii: "/")) {
-                out.append(c)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(c >> 4)])
-                out.append(hex[Int(c & 15)])
+    public static func encode(_ bytes: Span<UInt8>, keepingSlashes: Bool, into out: inout [UInt8]) {
+        hex.withUTF8Buffer { hex in
+            for i in bytes.indices {
+                let c = bytes[i]
+                if isUnreserved(c) || (keepingSlashes && c == UInt8(ascii: "/")) {
+                    out.append(c)
+                } else {
+                    out.append(UInt8(ascii: "%"))
+                    out.append(hex[Int(c >> 4)])
+                    out.append(hex[Int(c & 15)])
+                }
             }
         }
     }
 
     public static func encode(_ s: some StringProtocol, keepingSlashes: Bool = false) -> String {
         var out: [UInt8] = []
-        encode(s.utf8, keepingSlashes: keepingSlashes, into: &out)
+        encode(String(s).utf8.span, keepingSlashes: keepingSlashes, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes `%XX` escapes; a `%` not followed by two hex digits stays as it is.
     /// `+` is not a space here: SigV4 and AWS's REST services read it literally.
-    public static func decode<C: Collection<UInt8>>(_ bytes: C) -> [UInt8] where C.Index == Int {
+    public static func decode(_ s: Substring) -> String {
+        let b = s.utf8.span
+        guard ASCIIBytes.first(UInt8(ascii: "%"), in: b, 0..<b.count) < b.count else { return String(s) }
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let c = bytes[i]
-            if c == UInt8(ascii: "%"), i + 2 < bytes.endIndex, let h = hexValue(bytes[i + 1]), let l = hexValue(bytes[i + 2]) {
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "%"), i + 2 < b.count, let h = hexValue(b[i + 1]), let l = hexValue(b[i + 2]) {
                 out.append(h << 4 | l)
                 i += 3
             } else {
@@ -46,25 +52,7 @@ public enum URIEncoding {
                 i += 1
             }
         }
-        return out
-    }
-
-    public static func decode(_ s: some StringProtocol) -> String {
-        if !s.utf8.contains(UInt8(ascii: "%")) { return String(s) }
-        return String(decoding: decode(Array(s.utf8)), as: UTF8.self)
-    }
-
-    /// `bytes` split at every `separator`, empty pieces kept: a plain index loop, which the
-    /// request path can afford where the generic `split` cannot.
-    public static func ranges(of bytes: [UInt8], in range: Range<Int>, separatedBy separator: UInt8) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var start = range.lowerBound
-        for i in range where bytes[i] == separator {
-            out.append(start..<i)
-            start = i + 1
-        }
-        out.append(start..<range.upperBound)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func hexValue(_ c: UInt8) -> UInt8? {
@@ -88,7 +76,7 @@ public struct QueryParameter: Sendable, Equatable {
     }
 
     /// Splits a raw query on `&`, each piece at its first `=`; empty pieces are skipped.
-    public static func parse(_ query: some StringProtocol) -> [QueryParameter] {
+    public static func parse(_ query: Substring) -> [QueryParameter] {
         query.split(separator: "&").map { piece in
             if let eq = piece.firstIndex(of: "=") {
                 return QueryParameter(name: URIEncoding.decode(piece[..<eq]), value: URIEncoding.decode(piece[piece.index(after: eq)...]))

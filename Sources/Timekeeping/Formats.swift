@@ -81,8 +81,8 @@ public enum AMZDate {
             + ISO8601.pad(c.hour, 2) + ISO8601.pad(c.minute, 2) + ISO8601.pad(c.second, 2) + "Z"
     }
 
-    public static func parse(_ text: some StringProtocol) -> Instant? {
-        let b = Array(text.utf8)
+    public static func parse(_ text: String) -> Instant? {
+        let b = text.utf8.span
         guard b.count == 16, b[8] == 84, b[15] == 90 else { return nil }
         func num(_ from: Int, _ n: Int) -> Int? {
             var v = 0

@@ -10,8 +10,8 @@ enum AuthorizationFuzzHarness {
         if case .success(let input) = SignatureInputParser.parseHeader(text, headers: headers) {
             precondition(!input.accessKeyId.contains("/"), "credential split wrongly")
         }
-        _ = SignatureInputParser.parseQuery(QueryParameter.parse(text))
-        _ = SignatureInputParser.parse(headers: [("date", text)], query: QueryParameter.parse("X-Amz-Algorithm=" + text))
+        _ = SignatureInputParser.parseQuery(QueryParameter.parse(text[...]))
+        _ = SignatureInputParser.parse(headers: [("date", text)], query: QueryParameter.parse(("X-Amz-Algorithm=" + text)[...]))
         _ = RegionName.isWellFormed(text)
     }
 }

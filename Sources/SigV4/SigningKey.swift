@@ -1,0 +1,78 @@
+import Crypto
+import Synchronization
+
+/// A derived SigV4 signing key (`AWS4` + secret, then date, region, service, `aws4_request`),
+/// held as two SHA-256 states with the HMAC pads already absorbed. Deriving is four HMACs and
+/// keying two more blocks; SDKs sign a day's requests with one key, so both are done once and
+/// each request pays only for hashing its string to sign.
+struct SigningKey: @unchecked Sendable {
+    /// Never mutated after init; copies are updated, which copies the state they point to.
+    private let inner: SHA256
+    private let outer: SHA256
+
+    init(secret: String, date: String, region: String, service: String) {
+        func hmac(_ message: String, _ key: [UInt8]) -> [UInt8] {
+            Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: key)))
+        }
+        let signing = hmac("aws4_request", hmac(service, hmac(region, hmac(date, Array(("AWS4" + secret).utf8)))))
+        // RFC 2104 with a 32-byte key: zero-padded to SHA-256's 64-byte block.
+        var innerPad = [UInt8](repeating: 0x36, count: 64)
+        var outerPad = [UInt8](repeating: 0x5c, count: 64)
+        for (k, b) in signing.enumerated() {
+            innerPad[k] ^= b
+            outerPad[k] ^= b
+        }
+        var inner = SHA256()
+        innerPad.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        var outer = SHA256()
+        outerPad.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        self.inner = inner
+        self.outer = outer
+    }
+
+    func authenticationCode(for message: [UInt8]) -> SHA256Digest {
+        var i = inner
+        message.withUnsafeBytes { i.update(bufferPointer: $0) }
+        var o = outer
+        i.finalize().withUnsafeBytes { o.update(bufferPointer: $0) }
+        return o.finalize()
+    }
+
+    /// Whether `signature` is this key's code for `message`, in time that does not depend on
+    /// where they differ.
+    func isValid(signature: [UInt8], for message: [UInt8]) -> Bool {
+        authenticationCode(for: message).withUnsafeBytes { mac in
+            guard mac.count == signature.count else { return false }
+            var diff: UInt8 = 0
+            for k in 0..<mac.count { diff |= mac[k] ^ signature[k] }
+            return diff == 0
+        }
+    }
+}
+
+/// A credential with the signing keys lately derived from it. Bounded per credential: a client
+/// signs with few scopes at once (a day, a region), and when more arrive the oldest goes.
+final class CredentialKeys: Sendable {
+    private struct Scope: Equatable {
+        var date: String, region: String, service: String
+    }
+
+    let credential: SigV4Credential
+    private let capacity = 8
+    private let keys = Mutex<[(Scope, SigningKey)]>([])
+
+    init(_ credential: SigV4Credential) {
+        self.credential = credential
+    }
+
+    func signingKey(date: String, region: String, service: String) -> SigningKey {
+        let scope = Scope(date: date, region: region, service: service)
+        if let key = keys.withLock({ $0.first(where: { $0.0 == scope })?.1 }) { return key }
+        let key = SigningKey(secret: credential.secretAccessKey, date: date, region: region, service: service)
+        keys.withLock {
+            if $0.count >= capacity { $0.removeFirst() }
+            $0.append((scope, key))
+        }
+        return key
+    }
+}

@@ -1,0 +1,54 @@
+import Crypto
+@testable import SigV4
+import XCTest
+
+/// The request path's shortcuts against the plain computations they replace.
+final class FastPathTests: XCTestCase {
+    /// The pre-keyed HMAC state gives swift-crypto's HMAC over the derived key, for messages of
+    /// every length around SHA-256's block boundaries.
+    func testSigningKeyMatchesSwiftCryptoHMAC() {
+        let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+        let key = SigningKey(secret: secret, date: "20150830", region: "us-east-1", service: "iam")
+        func hmac(_ m: String, _ k: [UInt8]) -> [UInt8] {
+            Array(HMAC<SHA256>.authenticationCode(for: Array(m.utf8), using: SymmetricKey(data: k)))
+        }
+        let derived = hmac("aws4_request", hmac("iam", hmac("us-east-1", hmac("20150830", Array(("AWS4" + secret).utf8)))))
+        // The derived key AWS's documentation gives for this secret and scope.
+        XCTAssertEqual(derived.map { String(format: "%02x", $0) }.joined(),
+                       "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9")
+        for length in [0, 1, 31, 32, 55, 56, 63, 64, 65, 119, 120, 128, 200, 1000] {
+            let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            let expected = Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: derived)))
+            XCTAssertEqual(key.authenticationCode(for: message).withUnsafeBytes { Array($0) }, expected, "length \(length)")
+            XCTAssertTrue(key.isValid(signature: expected, for: message))
+            var wrong = expected
+            wrong[length % 32] ^= 1
+            XCTAssertFalse(key.isValid(signature: wrong, for: message))
+            XCTAssertFalse(key.isValid(signature: Array(expected.dropLast()), for: message))
+        }
+    }
+
+    /// A path that needs no normalizing is encoded as it is; every other path takes the
+    /// segment-by-segment route, and both give what the segment route alone gives.
+    func testPathFastPathAgreesWithNormalizing() {
+        let cases: [(String, Bool, String)] = [
+            ("/contacts/abc/def", false, "/contacts/abc/def"),
+            ("/contacts/abc/def/", false, "/contacts/abc/def/"),
+            ("/", false, "/"),
+            ("/a%20b", false, "/a%2520b"),
+            ("/a//b", true, "/a/b"),
+            ("/a/./b", true, "/a/b"),
+            ("/a/../b", true, "/b"),
+            ("/.hidden", true, "/.hidden"),
+            ("/a/b/..", true, "/a"),
+            ("a/b", true, "/a/b"),
+            ("//", true, "/"),
+        ]
+        for (path, needs, expected) in cases {
+            var bytes: [UInt8] = []
+            CanonicalRequest.appendPath(path[...], normalize: true, into: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), expected, path)
+            XCTAssertEqual(CanonicalRequest.needsNormalizing(path.utf8.span), needs, path)
+        }
+    }
+}
