@@ -1,3 +1,4 @@
+import ASCII
 import ContactModel
 import ContactStore
 import HTTP1
@@ -102,7 +103,7 @@ final class DescribeContactEndpoint {
         }
         var body: [UInt8] = []
         body.reserveCapacity(stored.document.count + 12)
-        body.append(contentsOf: #"{"Contact":"#.utf8)
+        body.appendUTF8(#"{"Contact":"#)
         body.append(contentsOf: stored.document)
         body.append(UInt8(ascii: "}"))
         let response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId)], body: body)
@@ -115,13 +116,13 @@ final class DescribeContactEndpoint {
 
     /// The two ids, percent-decoded, when the path is `/contacts/{InstanceId}/{ContactId}`.
     static func route(_ path: Substring) -> (String, String)? {
-        let u = path.utf8
-        guard u.starts(with: "/contacts/".utf8) else { return nil }
-        let rest = u[u.index(u.startIndex, offsetBy: 10)...]
-        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { return nil }
-        let first = rest[..<slash], second = rest[rest.index(after: slash)...]
-        guard !first.isEmpty, !second.isEmpty, !second.contains(UInt8(ascii: "/")) else { return nil }
-        return (URIEncoding.decode(Substring(first)), URIEncoding.decode(Substring(second)))
+        let b = path.utf8.span
+        guard ASCIIBytes.hasPrefix(b, "/contacts/") else { return nil }
+        let slash = ASCIIBytes.first(UInt8(ascii: "/"), in: b, 10..<b.count)
+        guard slash > 10, slash < b.count - 1, ASCIIBytes.first(UInt8(ascii: "/"), in: b, (slash + 1)..<b.count) == b.count else {
+            return nil
+        }
+        return (URIEncoding.decode(b, 10..<slash), URIEncoding.decode(b, (slash + 1)..<b.count))
     }
 
     /// InvalidParameterException's message, or nil when both ids are acceptable.
@@ -132,10 +133,11 @@ final class DescribeContactEndpoint {
     /// Reads bytes first: a control character is a byte below 0x20 or 0x7f in UTF-8 too, and
     /// a value no longer in bytes than the limit cannot be longer in characters.
     private static func problem(name: String, value: String, max: Int) -> String? {
-        if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) {
+        let b = value.utf8.span
+        for i in b.indices where b[i] < 0x20 || b[i] == 0x7f {
             return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must not contain control characters"
         }
-        if value.utf8.count > max, value.count > max {
+        if b.count > max, value.count > max {
             return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must have length less than or equal to \(max)"
         }
         return nil

@@ -1,3 +1,4 @@
+import ASCII
 /// One parsed HTTP/1.x request.
 ///
 /// Field names are stored lower-cased (they are case-insensitive, and SigV4 wants them lower
@@ -27,9 +28,11 @@ public struct HTTPRequest: Sendable {
 
     /// Splits at the first `?`, scanning bytes: the target is ASCII by the time it gets here.
     static func split(_ target: String) -> (Substring, Substring) {
+        let b = target.utf8.span
+        let q = ASCIIBytes.first(UInt8(ascii: "?"), in: b, 0..<b.count)
+        guard q < b.count else { return (target[...], "") }
         let u = target.utf8
-        guard let q = u.firstIndex(of: UInt8(ascii: "?")) else { return (target[...], "") }
-        return (target[..<q], target[u.index(after: q)...])
+        return (target[..<u.index(u.startIndex, offsetBy: q)], target[u.index(u.startIndex, offsetBy: q + 1)...])
     }
 
     /// Whether the connection stays open after the response (RFC 9112 §9.3).

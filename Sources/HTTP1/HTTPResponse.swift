@@ -1,3 +1,4 @@
+import ASCII
 /// A response to serialize. Content-Length and, when the connection is closing,
 /// `Connection: close` are added by `serialize`; handlers set everything else.
 public struct HTTPResponse: Sendable {
@@ -15,17 +16,20 @@ public struct HTTPResponse: Sendable {
     public func serialize(version: HTTPVersion = .http11, date: String?, closing: Bool, headOnly: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(160 + body.count + headers.count * 32)
-        out.append(contentsOf: version.text.utf8)
+        out.appendUTF8(version.text)
         out.append(0x20)
-        out.append(contentsOf: String(status).utf8)
+        out.appendUTF8(String(status))
         out.append(0x20)
-        out.append(contentsOf: HTTPStatus.reason(status).utf8)
-        out.append(contentsOf: [0x0d, 0x0a])
+        out.appendUTF8(HTTPStatus.reason(status))
+        out.append(0x0d)
+        out.append(0x0a)
         func line(_ n: String, _ v: String) {
-            out.append(contentsOf: n.utf8)
-            out.append(contentsOf: [0x3a, 0x20])
-            out.append(contentsOf: v.utf8)
-            out.append(contentsOf: [0x0d, 0x0a])
+            out.appendUTF8(n)
+            out.append(0x3a)
+            out.append(0x20)
+            out.appendUTF8(v)
+            out.append(0x0d)
+            out.append(0x0a)
         }
         for (n, v) in headers { line(n, v) }
         if let date { line("Date", date) }
@@ -33,7 +37,8 @@ public struct HTTPResponse: Sendable {
             line("Content-Length", String(body.count))
         }
         if closing { line("Connection", "close") }
-        out.append(contentsOf: [0x0d, 0x0a])
+        out.append(0x0d)
+        out.append(0x0a)
         if !headOnly { out.append(contentsOf: body) }
         return out
     }

@@ -13,14 +13,14 @@ public struct CanonicalRequest: Sendable {
                 signedHeaders: [String], payloadHash: String, normalizePath: Bool) {
         var b: [UInt8] = []
         b.reserveCapacity(384)
-        b.append(contentsOf: method.utf8)
+        b.appendUTF8(method)
         b.append(0x0a)
         CanonicalRequest.appendPath(path, normalize: normalizePath, into: &b)
         b.append(0x0a)
         CanonicalRequest.appendQuery(query, into: &b)
         b.append(0x0a)
         for name in signedHeaders {
-            b.append(contentsOf: name.utf8)
+            b.appendUTF8(name)
             b.append(UInt8(ascii: ":"))
             CanonicalRequest.appendHeaderValue(name: name, headers: headers, into: &b)
             b.append(0x0a)
@@ -28,10 +28,10 @@ public struct CanonicalRequest: Sendable {
         b.append(0x0a)
         for (k, name) in signedHeaders.enumerated() {
             if k > 0 { b.append(UInt8(ascii: ";")) }
-            b.append(contentsOf: name.utf8)
+            b.appendUTF8(name)
         }
         b.append(0x0a)
-        b.append(contentsOf: payloadHash.utf8)
+        b.appendUTF8(payloadHash)
         bytes = b
     }
 
@@ -84,9 +84,9 @@ public struct CanonicalRequest: Sendable {
             .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         for (k, (n, v)) in encoded.enumerated() {
             if k > 0 { out.append(UInt8(ascii: "&")) }
-            out.append(contentsOf: n.utf8)
+            out.appendUTF8(n)
             out.append(UInt8(ascii: "="))
-            out.append(contentsOf: v.utf8)
+            out.appendUTF8(v)
         }
     }
 
@@ -117,10 +117,10 @@ public struct CanonicalRequest: Sendable {
     public func stringToSign(amzDate: String, scope: String) -> [UInt8] {
         var s: [UInt8] = []
         s.reserveCapacity(18 + amzDate.utf8.count + scope.utf8.count + 64)
-        s.append(contentsOf: "AWS4-HMAC-SHA256\n".utf8)
-        s.append(contentsOf: amzDate.utf8)
+        s.appendUTF8("AWS4-HMAC-SHA256\n")
+        s.appendUTF8(amzDate)
         s.append(0x0a)
-        s.append(contentsOf: scope.utf8)
+        s.appendUTF8(scope)
         s.append(0x0a)
         Hex.append(sha256Digest(bytes), into: &s)
         return s

@@ -37,14 +37,17 @@ public enum URIEncoding {
     /// Decodes `%XX` escapes; a `%` not followed by two hex digits stays as it is.
     /// `+` is not a space here: SigV4 and AWS's REST services read it literally.
     public static func decode(_ s: Substring) -> String {
-        let b = s.utf8.span
-        guard ASCIIBytes.first(UInt8(ascii: "%"), in: b, 0..<b.count) < b.count else { return String(s) }
+        decode(s.utf8.span, 0..<s.utf8.count)
+    }
+
+    public static func decode(_ b: Span<UInt8>, _ r: Range<Int>) -> String {
+        guard ASCIIBytes.first(UInt8(ascii: "%"), in: b, r) < r.upperBound else { return ASCIIBytes.string(b, r) }
         var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        var i = 0
-        while i < b.count {
+        out.reserveCapacity(r.count)
+        var i = r.lowerBound
+        while i < r.upperBound {
             let c = b[i]
-            if c == UInt8(ascii: "%"), i + 2 < b.count, let h = hexValue(b[i + 1]), let l = hexValue(b[i + 2]) {
+            if c == UInt8(ascii: "%"), i + 2 < r.upperBound, let h = hexValue(b[i + 1]), let l = hexValue(b[i + 2]) {
                 out.append(h << 4 | l)
                 i += 3
             } else {
