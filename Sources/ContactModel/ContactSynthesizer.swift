@@ -115,13 +115,12 @@ struct SynthesisState {
         order(shape, fields.map { ($0.key, $0.value) })
     }
 
-    /// Orders by a search of the member list: no dictionary, no hashing of member names.
     static func order(_ shape: String, _ fields: [(String, JSONValue)]) -> JSONValue {
-        guard case .structure(let members, _, _) = ShapeTable.shape(shape) else { preconditionFailure(shape) }
+        guard let positions = ShapeTable.memberPositions[shape] else { preconditionFailure(shape) }
         var ordered: [(Int, JSONMember)] = []
         ordered.reserveCapacity(fields.count)
         for (key, value) in fields {
-            guard let index = members.firstIndex(where: { $0.0 == key }) else { preconditionFailure("\(shape) has no \(key)") }
+            guard let index = positions[key] else { preconditionFailure("\(shape) has no \(key)") }
             ordered.append((index, JSONMember(key: key, value: value)))
         }
         ordered.sort { $0.0 < $1.0 }

@@ -4,7 +4,7 @@
 /// validation errors can name `file:line` and the writer can emit members in a chosen order.
 /// Numbers keep their source text: a 19-digit QueuePriority or a float's exact spelling is never
 /// rounded through `Double` on the way from a fixture to the stored document.
-public indirect enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(String)
