@@ -30,7 +30,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ConnectMock", dependencies: [
-            "Server", "HTTP1", "SigV4", "ContactModel", "ContactStore", "JSON", "Timekeeping",
+            "ASCII", "Server", "HTTP1", "SigV4", "ContactModel", "ContactStore", "JSON", "Timekeeping",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -38,6 +38,7 @@ let package = Package(
             "ConnectMock",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "ASCIITests", dependencies: ["ASCII"]),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], exclude: ["malformed-requests.txt"]),

@@ -52,3 +52,63 @@ extension Array where Element == UInt8 {
         s.utf8.withContiguousStorageIfAvailable { append(contentsOf: $0) } ?? append(contentsOf: Array(s.utf8))
     }
 }
+
+/// A set of byte values as a 256-bit map, so a membership test is a shift and a mask rather
+/// than a chain of comparisons; the parsers test every byte of every request against one.
+public struct ByteSet: Sendable {
+    @usableFromInline let low: UInt64, high: UInt64, upperLow: UInt64, upperHigh: UInt64
+
+    public init(where predicate: (UInt8) -> Bool) {
+        var words: [UInt64] = [0, 0, 0, 0]
+        for c in 0...255 where predicate(UInt8(c)) { words[c >> 6] |= 1 << UInt64(c & 63) }
+        (low, high, upperLow, upperHigh) = (words[0], words[1], words[2], words[3])
+    }
+
+    @inlinable public func contains(_ c: UInt8) -> Bool {
+        let word: UInt64
+        switch c >> 6 {
+        case 0: word = low
+        case 1: word = high
+        case 2: word = upperLow
+        default: word = upperHigh
+        }
+        return (word >> UInt64(c & 63)) & 1 == 1
+    }
+}
+
+extension ASCIIBytes {
+    /// The index of the first CR or LF at or after `from`, or `p.count`. Eight bytes at a
+    /// time: a word XOR a repeated byte has a zero byte where they matched, and the classic
+    /// has-zero-byte test finds the lowest one exactly (the test assumes little-endian loads,
+    /// true of every platform Swift on Linux runs on).
+    @inlinable public static func firstLineBreak(in p: UnsafeRawBufferPointer, from: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = from
+        while i + 8 <= p.count {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let cr = w ^ (ones &* 0x0d), lf = w ^ (ones &* 0x0a)
+            let found = ((cr &- ones) & ~cr & highs) | ((lf &- ones) & ~lf & highs)
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < p.count, p[i] != 0x0a, p[i] != 0x0d { i += 1 }
+        return i
+    }
+
+    /// The index of the first byte in `r` below 0x20 (tab included) or equal to 0x7f, or
+    /// `r.upperBound`; eight bytes at a time as above ("has a byte less than 0x20" is the same
+    /// test with 0x20 in place of 0x01).
+    @inlinable public static func firstControl(in p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = r.lowerBound
+        while i + 8 <= r.upperBound {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let del = w ^ (ones &* 0x7f)
+            let found = ((w &- ones &* 0x20) & ~w & highs) | ((del &- ones) & ~del & highs)
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < r.upperBound, p[i] >= 0x20, p[i] != 0x7f { i += 1 }
+        return i
+    }
+}

@@ -208,11 +208,8 @@ public struct HTTPRequestParser: Sendable {
     private mutating func scanHead() throws(HTTPParseError) -> Bool {
         while scan < buffer.count {
             // Jump to the next CR or LF; everything between is checked when the line is parsed.
-            let next = buffer.withUnsafeBufferPointer { p -> Int in
-                var i = scan
-                while i < p.count, p[i] != 0x0a, p[i] != 0x0d { i += 1 }
-                return i
-            }
+            let from = scan
+            let next = buffer.withUnsafeBytes { ASCIIBytes.firstLineBreak(in: $0, from: from) }
             let limit = lines.isEmpty ? limits.maxTargetLength + 32 : limits.maxHeaderBytes
             if min(next, buffer.count) - start > limits.maxHeaderBytes {
                 throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes")
@@ -249,7 +246,8 @@ public struct HTTPRequestParser: Sendable {
         return false
     }
 
-    private static func isTchar(_ c: UInt8) -> Bool {
+    /// RFC 9110's token characters, which field names and methods are made of.
+    static let tchar = ByteSet { c in
         switch c {
         case 0x30...0x39, 0x41...0x5a, 0x61...0x7a: return true
         case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
@@ -267,7 +265,8 @@ public struct HTTPRequestParser: Sendable {
         guard sp1 < line.upperBound else { throw HTTPParseError(400, "malformed request line") }
         let method = buffer[line.lowerBound..<sp1]
         guard sp1 > line.lowerBound else { throw HTTPParseError(400, "malformed method") }
-        for i in line.lowerBound..<sp1 where !Self.isTchar(b[i]) { throw HTTPParseError(400, "malformed method") }
+        let tchar = Self.tchar
+        for i in line.lowerBound..<sp1 where !tchar.contains(b[i]) { throw HTTPParseError(400, "malformed method") }
         var sp2 = sp1 + 1
         while sp2 < line.upperBound, b[sp2] != 0x20 { sp2 += 1 }
         guard sp2 < line.upperBound else { throw HTTPParseError(400, "malformed request line") }
@@ -331,38 +330,44 @@ public struct HTTPRequestParser: Sendable {
         var headers = HTTPHeaders()
         headers.reserveCapacity(lines.count - 1)
         var framing = FramingFields()
-        let b = buffer.span
-        for line in lines.dropFirst() {
-            let first = b[line.lowerBound]
-            guard first != 0x20, first != 0x09 else {
-                throw HTTPParseError(400, "obsolete line folding in a header field")
-            }
-            var colon = line.lowerBound
-            while colon < line.upperBound, b[colon] != UInt8(ascii: ":") { colon += 1 }
-            guard colon < line.upperBound else { throw HTTPParseError(400, "header field without a colon") }
-            let name = line.lowerBound..<colon
-            guard !name.isEmpty else { throw HTTPParseError(400, "empty header field name") }
-            for i in name where !Self.isTchar(b[i]) {
-                if b[colon - 1] == 0x20 || b[colon - 1] == 0x09 { throw HTTPParseError(400, "whitespace between a header field name and the colon") }
-                throw HTTPParseError(400, "invalid character in a header field name")
-            }
-            var vs = colon + 1
-            var ve = line.upperBound
-            while vs < ve, b[vs] == 0x20 || b[vs] == 0x09 { vs += 1 }
-            while ve > vs, b[ve - 1] == 0x20 || b[ve - 1] == 0x09 { ve -= 1 }
-            for i in vs..<ve where b[i] != 0x09 && (b[i] < 0x20 || b[i] == 0x7f) {
-                throw HTTPParseError(400, "invalid character in the value of \(String(decoding: buffer[name], as: UTF8.self))")
-            }
-            let lowered = String(unsafeUninitializedCapacity: name.count) { out in
-                for k in 0..<name.count {
-                    let c = b[name.lowerBound + k]
-                    out[k] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c
+        let tchar = Self.tchar
+        try buffer.withUnsafeBufferPointer { b throws(HTTPParseError) in
+            for line in lines.dropFirst() {
+                let first = b[line.lowerBound]
+                guard first != 0x20, first != 0x09 else {
+                    throw HTTPParseError(400, "obsolete line folding in a header field")
                 }
-                return name.count
+                var colon = line.lowerBound
+                while colon < line.upperBound, b[colon] != UInt8(ascii: ":") { colon += 1 }
+                guard colon < line.upperBound else { throw HTTPParseError(400, "header field without a colon") }
+                let name = line.lowerBound..<colon
+                guard !name.isEmpty else { throw HTTPParseError(400, "empty header field name") }
+                for i in name where !tchar.contains(b[i]) {
+                    if b[colon - 1] == 0x20 || b[colon - 1] == 0x09 { throw HTTPParseError(400, "whitespace between a header field name and the colon") }
+                    throw HTTPParseError(400, "invalid character in a header field name")
+                }
+                var vs = colon + 1
+                var ve = line.upperBound
+                while vs < ve, b[vs] == 0x20 || b[vs] == 0x09 { vs += 1 }
+                while ve > vs, b[ve - 1] == 0x20 || b[ve - 1] == 0x09 { ve -= 1 }
+                var control = ASCIIBytes.firstControl(in: UnsafeRawBufferPointer(b), vs..<ve)
+                while control < ve {
+                    guard b[control] == 0x09 else {
+                        throw HTTPParseError(400, "invalid character in the value of \(String(decoding: b[name], as: UTF8.self))")
+                    }
+                    control = ASCIIBytes.firstControl(in: UnsafeRawBufferPointer(b), (control + 1)..<ve)
+                }
+                let lowered = String(unsafeUninitializedCapacity: name.count) { out in
+                    for k in 0..<name.count {
+                        let c = b[name.lowerBound + k]
+                        out[k] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c
+                    }
+                    return name.count
+                }
+                let value = String(decoding: UnsafeBufferPointer(rebasing: b[vs..<ve]), as: UTF8.self)
+                framing.note(name: lowered, value: value)
+                headers.add(lowercasedName: lowered, value: value)
             }
-            let value = String(decoding: buffer[vs..<ve], as: UTF8.self)
-            framing.note(name: lowered, value: value)
-            headers.add(lowercasedName: lowered, value: value)
         }
         return (headers, framing)
     }

@@ -97,20 +97,23 @@ public struct CanonicalRequest: Sendable {
         for h in headers where h.name == name {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            var started = false
-            var pendingSpace = false
-            for c in h.value.utf8 {
-                if c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d {
-                    pendingSpace = started
-                } else {
-                    if pendingSpace { out.append(0x20) }
-                    pendingSpace = false
-                    started = true
-                    out.append(c)
-                }
+            let v = h.value.utf8.span
+            var i = 0
+            var wordsWritten = false
+            while i < v.count {
+                while i < v.count, isFoldable(v[i]) { i += 1 }
+                if i == v.count { break }
+                var end = i
+                while end < v.count, !isFoldable(v[end]) { end += 1 }
+                if wordsWritten { out.append(0x20) }
+                v.extracting(i..<end).withUnsafeBufferPointer { out.append(contentsOf: $0) }
+                wordsWritten = true
+                i = end
             }
         }
     }
+
+    private static func isFoldable(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d }
 
     public var hash: String { Hex.sha256(bytes) }
 
@@ -131,13 +134,16 @@ enum Hex {
     static let digits: StaticString = "0123456789abcdef"
 
     static func append(_ digest: SHA256Digest, into out: inout [UInt8]) {
-        digits.withUTF8Buffer { d in
-            digest.withUnsafeBytes { bytes in
-                for b in bytes {
-                    out.append(d[Int(b >> 4)])
-                    out.append(d[Int(b & 15)])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { text in
+            digits.withUTF8Buffer { d in
+                digest.withUnsafeBytes { bytes in
+                    for (k, b) in bytes.enumerated() {
+                        text[2 * k] = d[Int(b >> 4)]
+                        text[2 * k + 1] = d[Int(b & 15)]
+                    }
                 }
             }
+            out.append(contentsOf: text)
         }
     }
 

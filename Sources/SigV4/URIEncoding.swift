@@ -13,19 +13,24 @@ public enum URIEncoding {
         }
     }
 
+    static let unreserved = ByteSet { isUnreserved($0) }
+    static let unreservedOrSlash = ByteSet { isUnreserved($0) || $0 == UInt8(ascii: "/") }
+
+    /// Copies runs of bytes that stay as they are in one piece: a path is mostly such a run.
     public static func encode(_ bytes: Span<UInt8>, keepingSlashes: Bool, into out: inout [UInt8]) {
+        let keep = keepingSlashes ? unreservedOrSlash : unreserved
+        var run = 0
         hex.withUTF8Buffer { hex in
-            for i in bytes.indices {
+            for i in bytes.indices where !keep.contains(bytes[i]) {
+                bytes.extracting(run..<i).withUnsafeBufferPointer { out.append(contentsOf: $0) }
                 let c = bytes[i]
-                if isUnreserved(c) || (keepingSlashes && c == UInt8(ascii: "/")) {
-                    out.append(c)
-                } else {
-                    out.append(UInt8(ascii: "%"))
-                    out.append(hex[Int(c >> 4)])
-                    out.append(hex[Int(c & 15)])
-                }
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(c >> 4)])
+                out.append(hex[Int(c & 15)])
+                run = i + 1
             }
         }
+        bytes.extracting(run..<bytes.count).withUnsafeBufferPointer { out.append(contentsOf: $0) }
     }
 
     public static func encode(_ s: some StringProtocol, keepingSlashes: Bool = false) -> String {

@@ -1,0 +1,36 @@
+import ASCII
+import XCTest
+
+/// The word-at-a-time scans against byte-at-a-time loops, on random buffers with every byte
+/// value at every offset and alignment.
+final class ASCIIBytesTests: XCTestCase {
+    func testWordScansAgreeWithByteLoops() {
+        var rng = SystemRandomNumberGenerator()
+        for trial in 0..<20_000 {
+            let count = Int.random(in: 0...40, using: &rng)
+            // Mostly printable bytes, with the bytes the scans look for (and their neighbours) sprinkled in.
+            let specials: [UInt8] = [0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0x8d, 0xff]
+            let bytes: [UInt8] = (0..<count).map { _ in
+                Int.random(in: 0..<8, using: &rng) == 0 ? specials.randomElement(using: &rng)! : UInt8.random(in: 0x21...0x7e, using: &rng)
+            }
+            let from = count == 0 ? 0 : Int.random(in: 0...count, using: &rng)
+            bytes.withUnsafeBytes { p in
+                var expected = from
+                while expected < count, bytes[expected] != 0x0a, bytes[expected] != 0x0d { expected += 1 }
+                XCTAssertEqual(ASCIIBytes.firstLineBreak(in: p, from: from), expected, "trial \(trial): \(bytes) from \(from)")
+                var control = from
+                while control < count, bytes[control] >= 0x20, bytes[control] != 0x7f { control += 1 }
+                XCTAssertEqual(ASCIIBytes.firstControl(in: p, from..<count), control, "trial \(trial): \(bytes) from \(from)")
+            }
+        }
+    }
+
+    func testByteSetHoldsExactlyItsMembers() {
+        let odd = ByteSet { $0 % 2 == 1 }
+        let high = ByteSet { $0 >= 0xc0 }
+        for c in 0...255 {
+            XCTAssertEqual(odd.contains(UInt8(c)), c % 2 == 1)
+            XCTAssertEqual(high.contains(UInt8(c)), c >= 0xc0)
+        }
+    }
+}
