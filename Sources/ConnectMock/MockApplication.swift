@@ -193,7 +193,7 @@ final class MockHandler: HTTPHandler {
         let elapsed = MonotonicClock.nanoseconds() - started
         state.metrics.observe(route: verdict.errorCode == "UnknownOperationException" ? "unknown" : "DescribeContact", status: status,
                               seconds: Double(elapsed) / 1e9)
-        state.journal.record(.init(time: SystemClock.now(), method: request.method, path: String(request.path),
+        state.journal.record(.init(time: SystemClock.now(), method: request.method, path: request.query.isEmpty ? request.target : String(request.path),
                                    accessKeyId: verdict.accessKeyId, status: status, errorCode: verdict.errorCode,
                                    reason: verdict.reason, requestId: requestId, durationMicros: Int64(elapsed / 1000)))
         if status >= 400 {

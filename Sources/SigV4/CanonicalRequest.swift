@@ -117,13 +117,21 @@ public struct CanonicalRequest: Sendable {
 
     public var hash: String { Hex.sha256(bytes) }
 
-    public func stringToSign(amzDate: String, scope: String) -> [UInt8] {
+    /// The string to sign for this request as `input` describes it; the credential scope is
+    /// written part by part rather than joined into a string first.
+    public func stringToSign(for input: SignatureInput) -> [UInt8] {
         var s: [UInt8] = []
-        s.reserveCapacity(18 + amzDate.utf8.count + scope.utf8.count + 64)
+        s.reserveCapacity(160)
         s.appendUTF8("AWS4-HMAC-SHA256\n")
-        s.appendUTF8(amzDate)
+        s.appendUTF8(input.amzDate)
         s.append(0x0a)
-        s.appendUTF8(scope)
+        s.appendUTF8(input.scopeDate)
+        s.append(UInt8(ascii: "/"))
+        s.appendUTF8(input.region)
+        s.append(UInt8(ascii: "/"))
+        s.appendUTF8(input.service)
+        s.append(UInt8(ascii: "/"))
+        s.appendUTF8(input.terminator)
         s.append(0x0a)
         Hex.append(sha256Digest(bytes), into: &s)
         return s

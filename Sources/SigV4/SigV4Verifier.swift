@@ -95,7 +95,7 @@ public final class SigV4Verifier: Sendable {
         let key = keys.signingKey(date: input.scopeDate, region: input.region, service: input.service)
         var first: (CanonicalRequest, [UInt8])?
         for canonical in canonicalRequests(request, input: input, query: query) {
-            let stringToSign = canonical.stringToSign(amzDate: input.amzDate, scope: input.scope)
+            let stringToSign = canonical.stringToSign(for: input)
             if key.isValid(signature: provided, for: stringToSign) {
                 return .authenticated(input)
             }
@@ -129,7 +129,7 @@ public final class SigV4Verifier: Sendable {
     /// compare them with the suite's expected files.
     public func canonicalize(_ request: SigV4Request, input: SignatureInput) -> [(canonicalRequest: String, stringToSign: String)] {
         canonicalRequests(request, input: input, query: QueryParameter.parse(request.query)).map {
-            ($0.text, String(decoding: $0.stringToSign(amzDate: input.amzDate, scope: input.scope), as: UTF8.self))
+            ($0.text, String(decoding: $0.stringToSign(for: input), as: UTF8.self))
         }
     }
 

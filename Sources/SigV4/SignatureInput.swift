@@ -43,7 +43,7 @@ public enum SignatureInputParser {
     }
 
     public static func parseHeader(_ auth: String, headers: [(name: String, value: String)]) -> Result<SignatureInput, SigV4Failure> {
-        var credential: String?, signedHeaders: String?, signature: String?
+        var credential: Range<Int>?, signedHeaders: Range<Int>?, signature: String?
         let b = auth.utf8.span
         let hasAlgorithm = ASCIIBytes.hasPrefix(b, "AWS4-HMAC-SHA256 ")
         if hasAlgorithm {
@@ -59,8 +59,8 @@ public enum SignatureInputParser {
                 guard eq < e else {
                     return .failure(incomplete("'\(ASCIIBytes.string(b, s..<e))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(auth)'."))
                 }
-                if ASCIIBytes.equals(b, s..<eq, "Credential") { credential = ASCIIBytes.string(b, (eq + 1)..<e) }
-                else if ASCIIBytes.equals(b, s..<eq, "SignedHeaders") { signedHeaders = ASCIIBytes.string(b, (eq + 1)..<e) }
+                if ASCIIBytes.equals(b, s..<eq, "Credential") { credential = (eq + 1)..<e }
+                else if ASCIIBytes.equals(b, s..<eq, "SignedHeaders") { signedHeaders = (eq + 1)..<e }
                 else if ASCIIBytes.equals(b, s..<eq, "Signature") { signature = ASCIIBytes.string(b, (eq + 1)..<e) }
             }
         }
@@ -85,8 +85,8 @@ public enum SignatureInputParser {
             if missing.isEmpty { missing = "Unsupported AWS 'algorithm'. " }
             return .failure(incomplete(missing + "Authorization=" + auth))
         }
-        return build(form: .header, credential: credential, signedHeaders: signedHeaders, signature: signature,
-                     date: requestDate, sessionToken: token)
+        return build(form: .header, credential: b.extracting(credential), signedHeaders: b.extracting(signedHeaders),
+                     signature: signature, date: requestDate, sessionToken: token)
     }
 
     public static func parseQuery(_ query: [QueryParameter]) -> Result<SignatureInput, SigV4Failure> {
@@ -108,21 +108,20 @@ public enum SignatureInputParser {
         guard expires <= 604_800 else {
             return .failure(incomplete("X-Amz-Expires must be less than a week (in seconds) that is 604800, not \(expires)."))
         }
-        return build(form: .query(expiresSeconds: expires), credential: value("X-Amz-Credential")!,
-                     signedHeaders: value("X-Amz-SignedHeaders")!, signature: value("X-Amz-Signature")!,
+        return build(form: .query(expiresSeconds: expires), credential: value("X-Amz-Credential")!.utf8.span,
+                     signedHeaders: value("X-Amz-SignedHeaders")!.utf8.span, signature: value("X-Amz-Signature")!,
                      date: value("X-Amz-Date")!, sessionToken: value("X-Amz-Security-Token"))
     }
 
-    static func build(form: SignatureInput.Form, credential: String, signedHeaders: String,
+    static func build(form: SignatureInput.Form, credential c: Span<UInt8>, signedHeaders h: Span<UInt8>,
                       signature: String, date: String, sessionToken: String?) -> Result<SignatureInput, SigV4Failure> {
-        let c = credential.utf8.span
-        var cuts: [Int] = []
-        for i in c.indices where c[i] == UInt8(ascii: "/") {
-            cuts.append(i)
-            if cuts.count > 4 { break }
-        }
-        guard cuts.count == 4 else {
-            return .failure(incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"))
+        let slash = UInt8(ascii: "/")
+        let cut1 = ASCIIBytes.first(slash, in: c, 0..<c.count)
+        let cut2 = ASCIIBytes.first(slash, in: c, min(cut1 + 1, c.count)..<c.count)
+        let cut3 = ASCIIBytes.first(slash, in: c, min(cut2 + 1, c.count)..<c.count)
+        let cut4 = ASCIIBytes.first(slash, in: c, min(cut3 + 1, c.count)..<c.count)
+        guard cut4 < c.count, ASCIIBytes.first(slash, in: c, (cut4 + 1)..<c.count) == c.count else {
+            return .failure(incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(ASCIIBytes.string(c, 0..<c.count))'"))
         }
         let instant: Instant
         let amzDate: String
@@ -135,19 +134,16 @@ public enum SignatureInputParser {
         } else {
             return .failure(incomplete("Date must be in ISO-8601 'basic format'. Got '\(date)'. See http://en.wikipedia.org/wiki/ISO_8601"))
         }
-        let h = signedHeaders.utf8.span
         var names: [String] = []
         var nameStart = 0
         for i in 0...h.count where i == h.count || h[i] == UInt8(ascii: ";") {
             names.append(ASCIIBytes.lowercasedString(h, nameStart..<i))
             nameStart = i + 1
         }
-        func part(_ k: Int) -> String {
-            ASCIIBytes.string(c, (k == 0 ? 0 : cuts[k - 1] + 1)..<(k == 4 ? c.count : cuts[k]))
-        }
         return .success(SignatureInput(
-            form: form, accessKeyId: part(0), scopeDate: part(1), region: part(2),
-            service: part(3), terminator: part(4), signedHeaders: names, signature: signature,
+            form: form, accessKeyId: ASCIIBytes.string(c, 0..<cut1), scopeDate: ASCIIBytes.string(c, (cut1 + 1)..<cut2),
+            region: ASCIIBytes.string(c, (cut2 + 1)..<cut3), service: ASCIIBytes.string(c, (cut3 + 1)..<cut4),
+            terminator: ASCIIBytes.string(c, (cut4 + 1)..<c.count), signedHeaders: names, signature: signature,
             amzDate: amzDate, instant: instant, sessionToken: sessionToken))
     }
 }
