@@ -159,15 +159,18 @@ enum Hex {
     static func decode(_ s: String) -> [UInt8]? {
         let b = s.utf8.span
         guard b.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count / 2)
-        var i = 0
-        while i < b.count {
-            guard let h = URIEncoding.hexValue(b[i]), let l = URIEncoding.hexValue(b[i + 1]) else { return nil }
-            out.append(h << 4 | l)
-            i += 2
+        var valid = true
+        let out = [UInt8](unsafeUninitializedCapacity: b.count / 2) { out, count in
+            for k in 0..<(b.count / 2) {
+                guard let h = URIEncoding.hexValue(b[2 * k]), let l = URIEncoding.hexValue(b[2 * k + 1]) else {
+                    valid = false
+                    break
+                }
+                out[k] = h << 4 | l
+                count = k + 1
+            }
         }
-        return out
+        return valid ? out : nil
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

@@ -152,10 +152,18 @@ public final class SigV4Verifier: Sendable {
         if !RegionName.isWellFormed(input.region) {
             return SigV4Failure(.invalidSignature, "Credential should be scoped to a valid region. ", reason: "scope-region")
         }
-        if !input.scopeDate.utf8.elementsEqual(input.amzDate.utf8.prefix(8)) {
+        if !SigV4Verifier.isRequestDay(input.scopeDate, of: input.amzDate) {
             return SigV4Failure(.invalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(input.scopeDate)' != '\(input.amzDate.prefix(8))', from '\(input.amzDate)'.", reason: "scope-date")
         }
         return nil
+    }
+
+    /// Whether `day` is the `YYYYMMDD` that starts `amzDate`.
+    static func isRequestDay(_ day: String, of amzDate: String) -> Bool {
+        let d = day.utf8.span, a = amzDate.utf8.span
+        guard d.count == 8, a.count >= 8 else { return false }
+        for i in 0..<8 where d[i] != a[i] { return false }
+        return true
     }
 
     private func checkTime(_ input: SignatureInput, now: Instant) -> SigV4Failure? {
