@@ -1,5 +1,5 @@
-import Foundation
 import JSON
+import Synchronization
 import Timekeeping
 
 /// How the data clock runs: the system clock, frozen at an instant, or shifted by seconds.
@@ -44,19 +44,40 @@ public enum ClockSetting: Sendable, Equatable {
 
 /// The mock's data clock: decides retention and resolves relative fixture times. SigV4 never
 /// reads it.
-public final class DataClock: @unchecked Sendable {
-    private var current: ClockSetting
-    private let lock = NSLock()
+///
+/// Every lookup reads it on every worker, and it changes only when a test sets it, so it is
+/// one atomic word rather than a lock: the mode in the low two bits, the instant's
+/// milliseconds or the offset's seconds, signed, above them. Reading a word nobody writes
+/// keeps its cache line shared between the cores; a lock's line would bounce between them.
+public final class DataClock: Sendable {
+    private let word: Atomic<UInt64>
     private let systemNow: @Sendable () -> Instant
 
     public init(_ setting: ClockSetting, systemNow: @escaping @Sendable () -> Instant = SystemClock.now) {
-        current = setting
+        word = Atomic(DataClock.encode(setting))
         self.systemNow = systemNow
     }
 
-    public var setting: ClockSetting { lock.withLock { current } }
+    public var setting: ClockSetting { DataClock.decode(word.load(ordering: .acquiring)) }
 
-    public func set(_ s: ClockSetting) { lock.withLock { current = s } }
+    public func set(_ s: ClockSetting) { word.store(DataClock.encode(s), ordering: .releasing) }
+
+    private static func encode(_ s: ClockSetting) -> UInt64 {
+        switch s {
+        case .system: return 0
+        case .frozen(let i): return UInt64(bitPattern: i.millisecondsSinceEpoch << 2) | 1
+        case .offset(let seconds): return UInt64(bitPattern: seconds << 2) | 2
+        }
+    }
+
+    private static func decode(_ w: UInt64) -> ClockSetting {
+        let value = Int64(bitPattern: w) >> 2
+        switch w & 3 {
+        case 1: return .frozen(Instant(millisecondsSinceEpoch: value))
+        case 2: return .offset(seconds: value)
+        default: return .system
+        }
+    }
 
     public func now() -> Instant {
         switch setting {

@@ -12,10 +12,12 @@ final class DescribeContactEndpoint {
     private let state: MockState
     /// This worker's own connection.
     private let store: ContactStore
+    private let verifier: SigV4Verifier
 
     init(state: MockState, store: ContactStore) {
         self.state = state
         self.store = store
+        verifier = state.makeVerifier()
     }
 
     struct Verdict {
@@ -37,7 +39,7 @@ final class DescribeContactEndpoint {
         case .verify:
             let sig = SigV4Request(method: request.method, path: request.path, query: request.query,
                                    headers: request.headers.fields, body: request.body)
-            switch state.verifier.verify(sig, now: SystemClock.now()) {
+            switch verifier.verify(sig, now: SystemClock.now()) {
             case .rejected(let failure, let key):
                 return fail(AWSError(status: 403, code: failure.code.rawValue, message: failure.message), requestId: requestId, key: key, reason: failure.reason)
             case .authenticated(let input):

@@ -170,9 +170,13 @@ final class MockHandler: HTTPHandler {
     private let endpoint: DescribeContactEndpoint
     private let api: MockAPI
     private var requestIDs = RequestIDGenerator()
+    private let metrics: Metrics.Shard
+    private let journal: RequestJournal.Shard
 
     init(state: MockState, store: ContactStore) {
         self.state = state
+        metrics = state.metrics.makeShard()
+        journal = state.journal.makeShard()
         endpoint = DescribeContactEndpoint(state: state, store: store)
         api = MockAPI(state: state, store: store)
     }
@@ -181,7 +185,7 @@ final class MockHandler: HTTPHandler {
         let started = MonotonicClock.nanoseconds()
         if request.path == "/_mock" || request.path.utf8.starts(with: "/_mock/".utf8) {
             let (route, response) = api.handle(request)
-            state.metrics.observe(route: route, status: response.status, seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
+            metrics.observe(route: route, status: response.status, seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
             return .respond(response)
         }
         let requestId = requestIDs.next()
@@ -191,11 +195,12 @@ final class MockHandler: HTTPHandler {
         case .respond(let r), .respondAfter(_, let r): status = r.status
         }
         let elapsed = MonotonicClock.nanoseconds() - started
-        state.metrics.observe(route: verdict.errorCode == "UnknownOperationException" ? "unknown" : "DescribeContact", status: status,
+        metrics.observe(route: verdict.errorCode == "UnknownOperationException" ? "unknown" : "DescribeContact", status: status,
                               seconds: Double(elapsed) / 1e9)
-        state.journal.record(.init(time: SystemClock.now(), method: request.method, path: request.query.isEmpty ? request.target : String(request.path),
-                                   accessKeyId: verdict.accessKeyId, status: status, errorCode: verdict.errorCode,
-                                   reason: verdict.reason, requestId: requestId, durationMicros: Int64(elapsed / 1000)))
+        journal.record(.init(time: SystemClock.now(), method: request.method, path: request.query.isEmpty ? request.target : String(request.path),
+                             accessKeyId: verdict.accessKeyId, status: status, errorCode: verdict.errorCode,
+                             reason: verdict.reason, requestId: requestId, durationMicros: Int64(elapsed / 1000),
+                             recordedAt: started + elapsed))
         if status >= 400 {
             state.logger.debug("\(request.method) \(request.path) -> \(status) \(verdict.errorCode ?? "") (\(verdict.reason ?? ""))")
         }

@@ -3,41 +3,55 @@ import ContactStore
 import Foundation
 import Logging
 import SigV4
+import Synchronization
 import Timekeeping
 
-/// What every worker shares: config, data clock, verifier, journal, faults, throttle and
-/// metrics. Workers run on their own threads, so each mutable part takes a lock (uncontended
-/// with one worker, and held for microseconds). Stores are per worker, not here.
+/// What every worker shares: config, data clock, journal, faults, throttle and metrics.
+/// Workers run on their own threads. What every request touches is per worker (store,
+/// verifier, journal and metrics shards) or read without a lock (clock, whether any fault is
+/// set), so workers on two cores do not pass a lock's cache line back and forth; the rest
+/// takes a lock.
 final class MockState: @unchecked Sendable {
     let config: MockConfig
     let logger: Logger
     let clock: DataClock
-    let verifier: SigV4Verifier
     let credentialsByKey: [String: MockConfig.Credential]
     let journal: RequestJournal
     let throttle: Throttle
     let metrics = Metrics()
     private var faults: [FaultRule]
     private let faultLock = NSLock()
+    /// Whether any rule is set, read without the lock: most runs have none, and every
+    /// request asks.
+    private let hasFaults = Atomic<Bool>(false)
     private var rng = SystemRandomNumberGenerator()
 
     init(config: MockConfig, logger: Logger) {
         self.config = config
         self.logger = logger
         clock = DataClock(config.clock)
-        verifier = SigV4Verifier(
-            options: .init(service: "connect", maxSkewSeconds: Int64(config.auth.maxSkewSeconds), explainFailures: config.auth.explainFailures),
-            credentials: config.credentials.map { SigV4Credential(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey, sessionToken: $0.sessionToken) })
         var byKey: [String: MockConfig.Credential] = [:]
         for c in config.credentials { byKey[c.accessKeyId] = c }
         credentialsByKey = byKey
         journal = RequestJournal(capacity: config.admin.journalSize)
         throttle = Throttle(ratePerSecond: config.throttle.ratePerSecond, burst: config.throttle.burst)
         faults = config.faults
+        hasFaults.store(!config.faults.isEmpty, ordering: .releasing)
+    }
+
+    /// A verifier for one worker: each keeps its own signing keys, so workers never share the
+    /// lock around them.
+    func makeVerifier() -> SigV4Verifier {
+        SigV4Verifier(
+            options: .init(service: "connect", maxSkewSeconds: Int64(config.auth.maxSkewSeconds), explainFailures: config.auth.explainFailures),
+            credentials: config.credentials.map { SigV4Credential(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey, sessionToken: $0.sessionToken) })
     }
 
     func setFaults(_ rules: [FaultRule]) {
-        faultLock.withLock { faults = rules }
+        faultLock.withLock {
+            faults = rules
+            hasFaults.store(!rules.isEmpty, ordering: .releasing)
+        }
     }
 
     func currentFaults() -> [FaultRule] {
@@ -46,6 +60,7 @@ final class MockState: @unchecked Sendable {
 
     /// The first matching rule that fires this time (probability), its count taken.
     func firingFault(instanceId: String, contactId: String, accessKeyId: String?) -> FaultRule? {
+        guard hasFaults.load(ordering: .acquiring) else { return nil }
         faultLock.lock()
         defer { faultLock.unlock() }
         for k in faults.indices {
@@ -76,32 +91,54 @@ final class MockState: @unchecked Sendable {
     }
 }
 
-/// Counters and a latency histogram in Prometheus' text format 0.0.4.
+/// Counters and a latency histogram in Prometheus' text format 0.0.4, counted per worker
+/// (each in its own shard, for the reason the journal has them) and summed when scraped.
 final class Metrics: @unchecked Sendable {
-    private let lock = NSLock()
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
-    private struct Series: Hashable {
+    struct Series: Hashable {
         var route: String
         var status: Int
     }
 
-    private var requests: [Series: Int] = [:]
-    private var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
-    private var count = 0
-    private var sum = 0.0
+    final class Shard: @unchecked Sendable {
+        fileprivate let lock = NSLock()
+        fileprivate var requests: [Series: Int] = [:]
+        fileprivate var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
+        fileprivate var count = 0
+        fileprivate var sum = 0.0
 
-    func observe(route: String, status: Int, seconds: Double) {
-        lock.lock()
-        defer { lock.unlock() }
-        requests[Series(route: route, status: status), default: 0] += 1
-        count += 1
-        sum += seconds
-        for (k, b) in Metrics.buckets.enumerated() where seconds <= b { bucketCounts[k] += 1 }
+        func observe(route: String, status: Int, seconds: Double) {
+            lock.lock()
+            defer { lock.unlock() }
+            requests[Series(route: route, status: status), default: 0] += 1
+            count += 1
+            sum += seconds
+            for (k, b) in Metrics.buckets.enumerated() where seconds <= b { bucketCounts[k] += 1 }
+        }
+    }
+
+    private let lock = NSLock()
+    private var shards: [Shard] = []
+
+    func makeShard() -> Shard {
+        let shard = Shard()
+        lock.withLock { shards.append(shard) }
+        return shard
     }
 
     func exposition(contacts: Int) -> String {
-        lock.lock()
-        defer { lock.unlock() }
+        var requests: [Series: Int] = [:]
+        var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
+        var count = 0
+        var sum = 0.0
+        for shard in lock.withLock({ shards }) {
+            shard.lock.withLock {
+                requests.merge(shard.requests, uniquingKeysWith: +)
+                for k in bucketCounts.indices { bucketCounts[k] += shard.bucketCounts[k] }
+                count += shard.count
+                sum += shard.sum
+            }
+        }
         var s = "# HELP connect_mock_requests_total Requests answered, by route and status.\n# TYPE connect_mock_requests_total counter\n"
         for key in requests.keys.sorted(by: { ($0.route, $0.status) < ($1.route, $1.status) }) {
             s += "connect_mock_requests_total{route=\"\(key.route)\",status=\"\(key.status)\"} \(requests[key]!)\n"
