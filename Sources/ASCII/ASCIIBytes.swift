@@ -30,8 +30,21 @@ public enum ASCIIBytes {
 
     /// The first index of `c` in `r`, or `r.upperBound`.
     @inlinable public static func first(_ c: UInt8, in b: Span<UInt8>, _ r: Range<Int>) -> Int {
+        b.withUnsafeBytes { first(c, in: $0, r) }
+    }
+
+    /// Eight bytes at a time, as `firstLineBreak` below.
+    @inlinable public static func first(_ c: UInt8, in p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let pattern = ones &* UInt64(c)
         var i = r.lowerBound
-        while i < r.upperBound, b[i] != c { i += 1 }
+        while i + 8 <= r.upperBound {
+            let x = p.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
+            let found = (x &- ones) & ~x & highs
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < r.upperBound, p[i] != c { i += 1 }
         return i
     }
 
@@ -109,6 +122,22 @@ extension ASCIIBytes {
             i += 8
         }
         while i < r.upperBound, p[i] >= 0x20, p[i] != 0x7f { i += 1 }
+        return i
+    }
+
+    /// The index of the first byte in `r` outside the visible characters 0x21...0x7e (a space,
+    /// a control, DEL or any non-ASCII byte), or `r.upperBound`. "Has a byte greater than
+    /// 0x7e" adds 0x01 to every byte: a carry can only flag bytes above a true hit.
+    @inlinable public static func firstInvisible(in p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = r.lowerBound
+        while i + 8 <= r.upperBound {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let found = ((w &- ones &* 0x21) & ~w & highs) | (((w &+ ones) | w) & highs)
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < r.upperBound, p[i] >= 0x21, p[i] <= 0x7e { i += 1 }
         return i
     }
 }

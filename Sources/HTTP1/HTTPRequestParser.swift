@@ -267,15 +267,20 @@ public struct HTTPRequestParser: Sendable {
         guard sp1 > line.lowerBound else { throw HTTPParseError(400, "malformed method") }
         let tchar = Self.tchar
         for i in line.lowerBound..<sp1 where !tchar.contains(b[i]) { throw HTTPParseError(400, "malformed method") }
-        var sp2 = sp1 + 1
-        while sp2 < line.upperBound, b[sp2] != 0x20 { sp2 += 1 }
+        // Usually the first byte that is not visible ASCII is the space ending a clean target.
+        var sp2 = buffer.withUnsafeBytes { ASCIIBytes.firstInvisible(in: $0, (sp1 + 1)..<line.upperBound) }
+        let clean = sp2 < line.upperBound && b[sp2] == 0x20
+        if !clean {
+            sp2 = sp1 + 1
+            while sp2 < line.upperBound, b[sp2] != 0x20 { sp2 += 1 }
+        }
         guard sp2 < line.upperBound else { throw HTTPParseError(400, "malformed request line") }
         let target = buffer[(sp1 + 1)..<sp2]
         guard !target.isEmpty else { throw HTTPParseError(400, "empty request target") }
         guard target.count <= limits.maxTargetLength else {
             throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
         }
-        for i in (sp1 + 1)..<sp2 where b[i] <= 0x20 || b[i] >= 0x7f {
+        if !clean {
             throw HTTPParseError(400, "request target has a character that must be percent-encoded")
         }
         let v = sp2 + 1

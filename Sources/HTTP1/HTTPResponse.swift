@@ -12,10 +12,18 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    /// Status line, headers and body in one buffer, so each response is one write.
+    /// Status line, headers and body in one buffer.
     public func serialize(version: HTTPVersion = .http11, date: String?, closing: Bool, headOnly: Bool = false) -> [UInt8] {
+        var out = head(version: version, date: date, closing: closing, reserving: headOnly ? 0 : body.count)
+        if !headOnly { out.append(contentsOf: body) }
+        return out
+    }
+
+    /// Status line and headers, through the blank line; the server writes the body beside it
+    /// rather than copying it in.
+    public func head(version: HTTPVersion = .http11, date: String?, closing: Bool, reserving extra: Int = 0) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(160 + body.count + headers.count * 32)
+        out.reserveCapacity(160 + headers.count * 32 + extra)
         out.appendUTF8(version.text)
         out.append(0x20)
         out.appendUTF8(String(status))
@@ -39,7 +47,6 @@ public struct HTTPResponse: Sendable {
         if closing { line("Connection", "close") }
         out.append(0x0d)
         out.append(0x0a)
-        if !headOnly { out.append(contentsOf: body) }
         return out
     }
 }

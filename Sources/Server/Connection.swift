@@ -134,7 +134,7 @@ final class Connection {
     private func send(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
         var r = response
         if version == .http10, keepAlive { r.headers.append(("Connection", "keep-alive")) }
-        write(r.serialize(version: version, date: server.dateHeader(), closing: !keepAlive, headOnly: headOnly))
+        write(r.head(version: version, date: server.dateHeader(), closing: !keepAlive), headOnly ? [] : r.body)
         if !keepAlive { finishAfterWrites() }
     }
 
@@ -150,23 +150,31 @@ final class Connection {
         if pendingWrites == 0 { close() }
     }
 
-    /// Tries a direct write first (the usual case: the whole response fits in the socket
-    /// buffer, one syscall, no copy), and queues the rest with `uv_write`.
-    private func write(_ bytes: [UInt8]) {
+    /// Tries a direct write of head and body together first (the usual case: the whole
+    /// response fits in the socket buffer, one `writev`, no copy of the body), and queues the
+    /// rest with `uv_write`.
+    private func write(_ head: [UInt8], _ body: [UInt8] = []) {
         guard !closing else { return }
         var offset = 0
         if pendingWrites == 0 {
-            let written = bytes.withUnsafeBytes { p -> Int32 in
-                var buf = uv_buf_init(UnsafeMutablePointer(mutating: p.baseAddress!.assumingMemoryBound(to: CChar.self)), UInt32(p.count))
-                return uv_try_write(stream, &buf, 1)
+            let written = head.withUnsafeBytes { h in
+                body.withUnsafeBytes { b in
+                    withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 2) { bufs -> Int32 in
+                        bufs[0] = uv_buf_init(UnsafeMutablePointer(mutating: h.baseAddress!.assumingMemoryBound(to: CChar.self)), UInt32(h.count))
+                        guard let base = b.baseAddress, b.count > 0 else { return uv_try_write(stream, bufs.baseAddress, 1) }
+                        bufs[1] = uv_buf_init(UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), UInt32(b.count))
+                        return uv_try_write(stream, bufs.baseAddress, 2)
+                    }
+                }
             }
-            if written == Int32(bytes.count) { return }
+            if written == Int32(head.count + body.count) { return }
             if written > 0 { offset = Int(written) } else if written != UV_EAGAIN.rawValue && written != -11 {
                 close()
                 return
             }
         }
-        let request = WriteRequest(bytes: bytes[offset...], connection: self)
+        let rest = offset < head.count ? head[offset...] + body[...] : body[(offset - head.count)...]
+        let request = WriteRequest(bytes: rest, connection: self)
         pendingWrites += 1
         let rc = request.submit(to: stream)
         if rc != 0 {

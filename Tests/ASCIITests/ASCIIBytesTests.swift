@@ -9,7 +9,7 @@ final class ASCIIBytesTests: XCTestCase {
         for trial in 0..<20_000 {
             let count = Int.random(in: 0...40, using: &rng)
             // Mostly printable bytes, with the bytes the scans look for (and their neighbours) sprinkled in.
-            let specials: [UInt8] = [0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0x8d, 0xff]
+            let specials: [UInt8] = [0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x1f, 0x20, 0x21, 0x2c, 0x2d, 0x7e, 0x7f, 0x80, 0x8d, 0xfe, 0xff]
             let bytes: [UInt8] = (0..<count).map { _ in
                 Int.random(in: 0..<8, using: &rng) == 0 ? specials.randomElement(using: &rng)! : UInt8.random(in: 0x21...0x7e, using: &rng)
             }
@@ -21,6 +21,14 @@ final class ASCIIBytesTests: XCTestCase {
                 var control = from
                 while control < count, bytes[control] >= 0x20, bytes[control] != 0x7f { control += 1 }
                 XCTAssertEqual(ASCIIBytes.firstControl(in: p, from..<count), control, "trial \(trial): \(bytes) from \(from)")
+                for c: UInt8 in [0x00, 0x2c, 0x7f, 0xff] {
+                    var index = from
+                    while index < count, bytes[index] != c { index += 1 }
+                    XCTAssertEqual(ASCIIBytes.first(c, in: p, from..<count), index, "trial \(trial): \(c) in \(bytes) from \(from)")
+                }
+                var invisible = from
+                while invisible < count, bytes[invisible] >= 0x21, bytes[invisible] <= 0x7e { invisible += 1 }
+                XCTAssertEqual(ASCIIBytes.firstInvisible(in: p, from..<count), invisible, "trial \(trial): \(bytes) from \(from)")
             }
         }
     }
