@@ -74,14 +74,14 @@ struct SynthesisState {
     let now: Instant
     let windowStart: Instant
     var recent: [String] = []
+    let arnPrefix: String
 
     init(instance: InstanceInfo, now: Instant, windowStart: Instant) {
         self.instance = instance
         self.now = now
         self.windowStart = windowStart
+        arnPrefix = "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)"
     }
-
-    var arnPrefix: String { "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)" }
 
     static func ts(_ i: Instant) -> JSONValue { .number(TimestampValue.json(i)) }
 

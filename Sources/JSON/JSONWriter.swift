@@ -39,20 +39,23 @@ public enum JSONWriter {
 
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Bytes a JSON string must escape.
+    static let escaped: [Bool] = (0...255).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c }
+
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var s = s
-        let clean = s.withUTF8 { p in
-            for c in p where c < 0x20 || c == 0x22 || c == 0x5c { return false }
-            out.append(contentsOf: p)
-            return true
-        }
+        let clean = s.utf8.withContiguousStorageIfAvailable { p -> Bool in
+            escaped.withUnsafeBufferPointer { table in
+                for c in p where table[Int(c)] { return false }
+                return true
+            }
+        } ?? false
         if clean {
+            s.utf8.withContiguousStorageIfAvailable { out.append(contentsOf: $0) }
             out.append(UInt8(ascii: "\""))
             return
         }
-        let u = s.utf8
-        for c in u {
+        for c in s.utf8 {
             switch c {
             case 0x22: out.append(contentsOf: [0x5c, 0x22])
             case 0x5c: out.append(contentsOf: [0x5c, 0x5c])
