@@ -115,12 +115,14 @@ public enum SignatureInputParser {
 
     static func build(form: SignatureInput.Form, credential c: Span<UInt8>, signedHeaders h: Span<UInt8>,
                       signature: String, date: String, sessionToken: String?) -> Result<SignatureInput, SigV4Failure> {
-        let slash = UInt8(ascii: "/")
-        let cut1 = ASCIIBytes.first(slash, in: c, 0..<c.count)
-        let cut2 = ASCIIBytes.first(slash, in: c, min(cut1 + 1, c.count)..<c.count)
-        let cut3 = ASCIIBytes.first(slash, in: c, min(cut2 + 1, c.count)..<c.count)
-        let cut4 = ASCIIBytes.first(slash, in: c, min(cut3 + 1, c.count)..<c.count)
-        guard cut4 < c.count, ASCIIBytes.first(slash, in: c, (cut4 + 1)..<c.count) == c.count else {
+        // The four slashes of keyid/date/region/service/term, and no fifth.
+        var cuts = InlineArray<4, Int>(repeating: c.count)
+        var from = 0
+        for k in 0..<4 where from <= c.count {
+            cuts[k] = ASCIIBytes.first(UInt8(ascii: "/"), in: c, from..<c.count)
+            from = cuts[k] + 1
+        }
+        guard cuts[3] < c.count, ASCIIBytes.first(UInt8(ascii: "/"), in: c, from..<c.count) == c.count else {
             return .failure(incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(ASCIIBytes.string(c, 0..<c.count))'"))
         }
         let instant: Instant
@@ -141,9 +143,9 @@ public enum SignatureInputParser {
             nameStart = i + 1
         }
         return .success(SignatureInput(
-            form: form, accessKeyId: ASCIIBytes.string(c, 0..<cut1), scopeDate: ASCIIBytes.string(c, (cut1 + 1)..<cut2),
-            region: ASCIIBytes.string(c, (cut2 + 1)..<cut3), service: ASCIIBytes.string(c, (cut3 + 1)..<cut4),
-            terminator: ASCIIBytes.string(c, (cut4 + 1)..<c.count), signedHeaders: names, signature: signature,
+            form: form, accessKeyId: ASCIIBytes.string(c, 0..<cuts[0]), scopeDate: ASCIIBytes.string(c, (cuts[0] + 1)..<cuts[1]),
+            region: ASCIIBytes.string(c, (cuts[1] + 1)..<cuts[2]), service: ASCIIBytes.string(c, (cuts[2] + 1)..<cuts[3]),
+            terminator: ASCIIBytes.string(c, (cuts[3] + 1)..<c.count), signedHeaders: names, signature: signature,
             amzDate: amzDate, instant: instant, sessionToken: sessionToken))
     }
 }
