@@ -115,34 +115,18 @@ public struct Seeder {
         return report
     }
 
-    /// Generates on a second thread while this one writes, in batches of 512.
+    /// Generates blocks on every core while this thread writes them, in order.
     static func pipelined(_ synth: ContactSynthesizer, count: Int, write: (ContactRecord) throws -> Void) throws {
-        struct Stopped: Error {}
-        let pipe = BatchPipe<ContactRecord>(capacity: 4)
-        let producer = Thread {
-            var batch: [ContactRecord] = []
-            batch.reserveCapacity(512)
-            do {
-                try synth.generate(count: count) { record in
-                    batch.append(record)
-                    if batch.count == 512 {
-                        guard pipe.put(batch) else { throw Stopped() }
-                        batch.removeAll(keepingCapacity: true)
-                    }
-                }
-                if !batch.isEmpty { _ = pipe.put(batch) }
-            } catch {}
-            pipe.finish()
-        }
-        producer.start()
+        let pipe = BatchPipe<ContactRecord>(batchCount: ContactSynthesizer.blockCount(for: count), window: 8)
+        pipe.startProducers(threads: max(1, ProcessInfo.processInfo.activeProcessorCount)) { synth.block($0, of: count) }
         do {
             while let batch = pipe.take() {
                 for record in batch { try write(record) }
             }
         } catch {
-            pipe.cancel()
-            while pipe.take() != nil {}
+            pipe.cancelAndWait()
             throw error
         }
+        pipe.waitForProducers()
     }
 }

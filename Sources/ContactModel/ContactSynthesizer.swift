@@ -46,18 +46,36 @@ public struct ContactSynthesizer: Sendable {
         ("EMAIL", ["INBOUND", "OUTBOUND", "AGENT_REPLY", "API", "FLOW"]),
     ]
 
-    /// Calls `sink` with `count` records; chains are built whole so every reference resolves.
+    /// Contacts come in blocks of this many, each block from its own generator seeded by the
+    /// seed and the block's index: blocks can then be made on several threads at once and still
+    /// give the same bytes in the same order.
+    public static let blockSize = 512
+
+    public static func blockCount(for count: Int) -> Int { (count + blockSize - 1) / blockSize }
+
+    /// Calls `sink` with `count` records, block after block.
     public func generate(count: Int, sink: (ContactRecord) throws -> Void) rethrows {
-        var rng = SeededGenerator(seed: seed)
+        for k in 0..<ContactSynthesizer.blockCount(for: count) {
+            for record in block(k, of: count) { try sink(record) }
+        }
+    }
+
+    /// Block `index` of a run of `count` contacts. Chains are built whole inside a block, so
+    /// every reference resolves.
+    public func block(_ index: Int, of count: Int) -> [ContactRecord] {
+        var rng = SeededGenerator(seed: seed &+ UInt64(index) &* 0xd1b5_4a32_d192_ed03)
         var state = SynthesisState(instance: instance, now: now, windowStart: windowStart())
-        var produced = 0
-        while produced < count {
-            let length = min(count - produced, rng.chance(0.7) ? 1 : rng.int(2...3))
-            for record in state.chain(length: length, rng: &rng) {
-                try sink(record)
-            }
+        var out: [ContactRecord] = []
+        let first = index * ContactSynthesizer.blockSize
+        let end = min(count, first + ContactSynthesizer.blockSize)
+        out.reserveCapacity(max(0, end - first))
+        var produced = first
+        while produced < end {
+            let length = min(end - produced, rng.chance(0.7) ? 1 : rng.int(2...3))
+            out.append(contentsOf: state.chain(length: length, rng: &rng))
             produced += length
         }
+        return out
     }
 
     /// The earliest initiation still visible at `now` (one minute of margin), never before the cutoff.

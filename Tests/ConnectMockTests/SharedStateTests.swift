@@ -1,4 +1,6 @@
 @testable import ConnectMock
+import Foundation
+import Synchronization
 import Timekeeping
 import XCTest
 
@@ -50,5 +52,34 @@ final class SharedStateTests: XCTestCase {
         XCTAssertTrue(text.contains(#"connect_mock_request_duration_seconds_bucket{le="0.00025"} 1"#), text)
         XCTAssertTrue(text.contains(#"connect_mock_request_duration_seconds_bucket{le="0.0025"} 2"#), text)
         XCTAssertTrue(text.contains("connect_mock_request_duration_seconds_count 3"), text)
+    }
+}
+
+/// The seed's hand-off: batches made out of order on several threads arrive in order, and a
+/// consumer that gives up stops the producers.
+final class BatchPipeTests: XCTestCase {
+    func testBatchesArriveInOrderWhateverOrderTheyAreMadeIn() {
+        let pipe = BatchPipe<Int>(batchCount: 200, window: 3)
+        pipe.startProducers(threads: 4) { k in
+            usleep(UInt32((k * 7919) % 13) * 50)
+            return [k, k]
+        }
+        var seen: [Int] = []
+        while let batch = pipe.take() { seen.append(contentsOf: batch) }
+        pipe.waitForProducers()
+        XCTAssertEqual(seen, (0..<200).flatMap { [$0, $0] })
+    }
+
+    func testCancellingStopsTheProducersEarly() {
+        let made = Atomic<Int>(0)
+        let pipe = BatchPipe<Int>(batchCount: 10_000, window: 2)
+        pipe.startProducers(threads: 2) { k in
+            made.add(1, ordering: .relaxed)
+            return [k]
+        }
+        XCTAssertEqual(pipe.take(), [0])
+        pipe.cancelAndWait()
+        XCTAssertNil(pipe.take())
+        XCTAssertLessThan(made.load(ordering: .relaxed), 10)
     }
 }
