@@ -49,12 +49,35 @@ public enum TimestampValue {
     /// `1700000000.25`.
     public static func json(_ instant: Instant) -> String {
         let ms = instant.millisecondsSinceEpoch
-        let whole = instant.secondsSinceEpoch
-        var frac = ms - whole * 1000
-        if frac == 0 { return String(whole) }
-        var f = String(frac)
-        while f.count < 3 { f = "0" + f }
-        while f.hasSuffix("0") { f.removeLast(); frac /= 10 }
-        return String(whole) + "." + f
+        guard ms >= 0 else { return "-" + json(Instant(millisecondsSinceEpoch: -ms)) }
+        let whole = ms / 1000
+        var frac = ms % 1000
+        var fractionDigits = frac == 0 ? 0 : 3
+        while fractionDigits > 0, frac % 10 == 0 {
+            frac /= 10
+            fractionDigits -= 1
+        }
+        // Digit by digit into one small string: synthesis writes a few dozen of these per contact.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var wholeDigits = 1
+            var rest = whole / 10
+            while rest > 0 {
+                wholeDigits += 1
+                rest /= 10
+            }
+            rest = whole
+            for k in stride(from: wholeDigits - 1, through: 0, by: -1) {
+                out[k] = UInt8(48 + rest % 10)
+                rest /= 10
+            }
+            guard fractionDigits > 0 else { return wholeDigits }
+            out[wholeDigits] = UInt8(ascii: ".")
+            var f = frac
+            for k in stride(from: wholeDigits + fractionDigits, to: wholeDigits, by: -1) {
+                out[k] = UInt8(48 + f % 10)
+                f /= 10
+            }
+            return wholeDigits + 1 + fractionDigits
+        }
     }
 }
