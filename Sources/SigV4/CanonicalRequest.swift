@@ -115,8 +115,6 @@ public struct CanonicalRequest: Sendable {
 
     private static func isFoldable(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d }
 
-    public var hash: String { Hex.sha256(bytes) }
-
     /// The string to sign for this request as `input` describes it; the credential scope is
     /// written part by part rather than joined into a string first.
     public func stringToSign(for input: SignatureInput) -> [UInt8] {

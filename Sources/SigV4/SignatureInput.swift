@@ -22,8 +22,6 @@ public struct SignatureInput: Sendable, Equatable {
     public var amzDate: String
     public var instant: Instant
     public var sessionToken: String?
-
-    public var scope: String { scopeDate + "/" + region + "/" + service + "/" + terminator }
 }
 
 /// Parses the `Authorization` header or the presigned query parameters into a `SignatureInput`.
