@@ -33,19 +33,8 @@ public enum ASCIIBytes {
         b.withUnsafeBytes { first(c, in: $0, r) }
     }
 
-    /// Eight bytes at a time, as `firstLineBreak` below.
     @inlinable public static func first(_ c: UInt8, in p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let pattern = ones &* UInt64(c)
-        var i = r.lowerBound
-        while i + 8 <= r.upperBound {
-            let x = p.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
-            let found = (x &- ones) & ~x & highs
-            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
-            i += 8
-        }
-        while i < r.upperBound, p[i] != c { i += 1 }
-        return i
+        scan(p, r, flags: { Word.lanes(of: $0, equalTo: c) }, matches: { $0 == c })
     }
 
     @inlinable public static func isDigits(_ b: Span<UInt8>, _ r: Range<Int>) -> Bool {
@@ -89,55 +78,55 @@ public struct ByteSet: Sendable {
     }
 }
 
+/// Tests on eight bytes at once, each setting the high bit of the lanes that match. The lowest
+/// set lane is always a true match; a borrow or carry can only set lanes above it, which the
+/// scans never read. Loads are little-endian on every platform Swift on Linux runs on, so the
+/// lowest lane is the earliest byte.
+@usableFromInline enum Word {
+    @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
+    @usableFromInline static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Lanes holding a byte less than `n` (n at most 0x80).
+    @inlinable static func lanes(of w: UInt64, below n: UInt8) -> UInt64 { (w &- ones &* UInt64(n)) & ~w & highs }
+
+    @inlinable static func lanes(of w: UInt64, equalTo c: UInt8) -> UInt64 { lanes(of: w ^ (ones &* UInt64(c)), below: 1) }
+
+    /// Lanes holding a byte above 0x7e: adding one sets the high bit of 0x7f, and 0x80 and up
+    /// have it already.
+    @inlinable static func lanesAbove0x7E(_ w: UInt64) -> UInt64 { ((w &+ ones) | w) & highs }
+}
+
 extension ASCIIBytes {
-    /// The index of the first CR or LF at or after `from`, or `p.count`. Eight bytes at a
-    /// time: a word XOR a repeated byte has a zero byte where they matched, and the classic
-    /// has-zero-byte test finds the lowest one exactly (the test assumes little-endian loads,
-    /// true of every platform Swift on Linux runs on).
-    @inlinable public static func firstLineBreak(in p: UnsafeRawBufferPointer, from: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        var i = from
-        while i + 8 <= p.count {
-            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let cr = w ^ (ones &* 0x0d), lf = w ^ (ones &* 0x0a)
-            let found = ((cr &- ones) & ~cr & highs) | ((lf &- ones) & ~lf & highs)
+    /// The first index in `r` whose byte `matches`, or `r.upperBound`: eight bytes at a time
+    /// with `flags` (a `Word` test agreeing with `matches`), then byte by byte for the tail.
+    @inlinable static func scan(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, flags: (UInt64) -> UInt64,
+                                matches: (UInt8) -> Bool) -> Int {
+        var i = r.lowerBound
+        while i + 8 <= r.upperBound {
+            let found = flags(p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             if found != 0 { return i + found.trailingZeroBitCount >> 3 }
             i += 8
         }
-        while i < p.count, p[i] != 0x0a, p[i] != 0x0d { i += 1 }
+        while i < r.upperBound, !matches(p[i]) { i += 1 }
         return i
+    }
+
+    /// The index of the first CR or LF at or after `from`, or `p.count`.
+    @inlinable public static func firstLineBreak(in p: UnsafeRawBufferPointer, from: Int) -> Int {
+        scan(p, from..<p.count, flags: { Word.lanes(of: $0, equalTo: 0x0d) | Word.lanes(of: $0, equalTo: 0x0a) },
+             matches: { $0 == 0x0a || $0 == 0x0d })
     }
 
     /// The index of the first byte in `r` below 0x20 (tab included) or equal to 0x7f, or
-    /// `r.upperBound`; eight bytes at a time as above ("has a byte less than 0x20" is the same
-    /// test with 0x20 in place of 0x01).
+    /// `r.upperBound`.
     @inlinable public static func firstControl(in p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        var i = r.lowerBound
-        while i + 8 <= r.upperBound {
-            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let del = w ^ (ones &* 0x7f)
-            let found = ((w &- ones &* 0x20) & ~w & highs) | ((del &- ones) & ~del & highs)
-            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
-            i += 8
-        }
-        while i < r.upperBound, p[i] >= 0x20, p[i] != 0x7f { i += 1 }
-        return i
+        scan(p, r, flags: { Word.lanes(of: $0, below: 0x20) | Word.lanes(of: $0, equalTo: 0x7f) },
+             matches: { $0 < 0x20 || $0 == 0x7f })
     }
 
     /// The index of the first byte in `r` outside the visible characters 0x21...0x7e (a space,
-    /// a control, DEL or any non-ASCII byte), or `r.upperBound`. "Has a byte greater than
-    /// 0x7e" adds 0x01 to every byte: a carry can only flag bytes above a true hit.
+    /// a control, DEL or any non-ASCII byte), or `r.upperBound`.
     @inlinable public static func firstInvisible(in p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        var i = r.lowerBound
-        while i + 8 <= r.upperBound {
-            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let found = ((w &- ones &* 0x21) & ~w & highs) | (((w &+ ones) | w) & highs)
-            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
-            i += 8
-        }
-        while i < r.upperBound, p[i] >= 0x21, p[i] <= 0x7e { i += 1 }
-        return i
+        scan(p, r, flags: { Word.lanes(of: $0, below: 0x21) | Word.lanesAbove0x7E($0) }, matches: { $0 < 0x21 || $0 > 0x7e })
     }
 }
