@@ -38,6 +38,31 @@ def store_digest(db):
     return hashlib.sha256(repr(rows).encode()).hexdigest(), len(rows)
 
 
+def test_a_seed_run_by_another_process_is_served_at_once(tmp_path):
+    """The server caches documents it has read; a `seed` run against its file by another
+    process replaces one, and the next DescribeContact answers the new version."""
+    db = str(tmp_path / "c.sqlite")
+    cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
+    fixture = tmp_path / "one.json"
+
+    def seed(name):
+        fixture.write_text(json.dumps({"Contact": {"Id": "replaced", "Name": name, "Channel": "VOICE",
+                                                   "InitiationMethod": "INBOUND", "InitiationTimestamp": "now-1h"}}))
+        out = cli("seed", "--config", cfg, "--fixtures", str(fixture))
+        assert out.returncode == 0, out.stderr
+
+    seed("first")
+    s = start_server("reseeded", database={"path": db}, seed={"fixtures": []})
+    try:
+        client = s.client()
+        for _ in range(3):
+            assert client.describe_contact(InstanceId=INSTANCE, ContactId="replaced")["Contact"]["Name"] == "first"
+        seed("second")
+        assert client.describe_contact(InstanceId=INSTANCE, ContactId="replaced")["Contact"]["Name"] == "second"
+    finally:
+        s.stop()
+
+
 def test_every_member_round_trips_through_boto3_and_the_cli(tmp_path):
     contact = full_contact()
     contact["Id"] = "every-member"
