@@ -75,8 +75,9 @@ public struct HTTPHeaders: Sendable, Sequence {
     /// Field names are ASCII tokens, so ASCII case folding is all they need (and much cheaper
     /// than Unicode lower-casing).
     static func asciiLowercased(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) else { return s }
-        return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let b = s.utf8.span
+        for i in b.indices where b[i] >= 0x41 && b[i] <= 0x5a { return ASCIIBytes.lowercasedString(b, 0..<b.count) }
+        return s
     }
 
     /// The first value for a (case-insensitive) name.

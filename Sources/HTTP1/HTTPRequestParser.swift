@@ -260,27 +260,20 @@ public struct HTTPRequestParser: Sendable {
 
     private func parseRequestLine(_ line: Range<Int>) throws(HTTPParseError) -> (String, String, HTTPVersion) {
         let b = buffer.span
-        var sp1 = line.lowerBound
-        while sp1 < line.upperBound, b[sp1] != 0x20 { sp1 += 1 }
+        let sp1 = ASCIIBytes.first(0x20, in: b, line)
         guard sp1 < line.upperBound else { throw HTTPParseError(400, "malformed request line") }
         let method = buffer[line.lowerBound..<sp1]
         guard sp1 > line.lowerBound else { throw HTTPParseError(400, "malformed method") }
         let tchar = Self.tchar
         for i in line.lowerBound..<sp1 where !tchar.contains(b[i]) { throw HTTPParseError(400, "malformed method") }
-        // Usually the first byte that is not visible ASCII is the space ending a clean target.
-        var sp2 = buffer.withUnsafeBytes { ASCIIBytes.firstInvisible(in: $0, (sp1 + 1)..<line.upperBound) }
-        let clean = sp2 < line.upperBound && b[sp2] == 0x20
-        if !clean {
-            sp2 = sp1 + 1
-            while sp2 < line.upperBound, b[sp2] != 0x20 { sp2 += 1 }
-        }
+        let sp2 = ASCIIBytes.first(0x20, in: b, (sp1 + 1)..<line.upperBound)
         guard sp2 < line.upperBound else { throw HTTPParseError(400, "malformed request line") }
         let target = buffer[(sp1 + 1)..<sp2]
         guard !target.isEmpty else { throw HTTPParseError(400, "empty request target") }
         guard target.count <= limits.maxTargetLength else {
             throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
         }
-        if !clean {
+        guard buffer.withUnsafeBytes({ ASCIIBytes.firstInvisible(in: $0, (sp1 + 1)..<sp2) }) == sp2 else {
             throw HTTPParseError(400, "request target has a character that must be percent-encoded")
         }
         let v = sp2 + 1
@@ -362,13 +355,7 @@ public struct HTTPRequestParser: Sendable {
                     }
                     control = ASCIIBytes.firstControl(in: UnsafeRawBufferPointer(b), (control + 1)..<ve)
                 }
-                let lowered = String(unsafeUninitializedCapacity: name.count) { out in
-                    for k in 0..<name.count {
-                        let c = b[name.lowerBound + k]
-                        out[k] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c
-                    }
-                    return name.count
-                }
+                let lowered = ASCIIBytes.lowercasedString(buffer.span, name)
                 let value = String(decoding: UnsafeBufferPointer(rebasing: b[vs..<ve]), as: UTF8.self)
                 framing.note(name: lowered, value: value)
                 headers.add(lowercasedName: lowered, value: value)

@@ -188,10 +188,14 @@ public final class SigV4Verifier: Sendable {
     }
 }
 
-/// Equal text, in time that depends only on the lengths.
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = a.utf8.span, y = b.utf8.span
+/// Equal bytes, in time that depends only on the lengths: where a secret and a guess first
+/// differ must not show in how long the answer takes.
+func constantTimeEqual(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Bool {
     var diff = UInt8(x.count == y.count ? 0 : 1)
     for i in 0..<min(x.count, y.count) { diff |= x[i] ^ y[i] }
     return diff == 0
+}
+
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    a.utf8.span.withUnsafeBytes { x in b.utf8.span.withUnsafeBytes { y in constantTimeEqual(x, y) } }
 }

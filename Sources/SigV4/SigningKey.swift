@@ -42,10 +42,7 @@ struct SigningKey: @unchecked Sendable {
     /// where they differ.
     func isValid(signature: [UInt8], for message: [UInt8]) -> Bool {
         authenticationCode(for: message).withUnsafeBytes { mac in
-            guard mac.count == signature.count else { return false }
-            var diff: UInt8 = 0
-            for k in 0..<mac.count { diff |= mac[k] ^ signature[k] }
-            return diff == 0
+            signature.withUnsafeBytes { constantTimeEqual(mac, $0) }
         }
     }
 }
