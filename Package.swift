@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "Timekeeping"]),
         .testTarget(name: "ContactModelTests", dependencies: ["ContactModel", "JSON", "Timekeeping"], exclude: ["Fixtures"]),
         .testTarget(name: "ContactStoreTests", dependencies: ["ContactStore", "ContactModel", "JSON"]),
-        .testTarget(name: "FuzzTests", dependencies: ["HTTP1", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
+        .testTarget(name: "FuzzTests", dependencies: ["ASCII", "HTTP1", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
         .testTarget(name: "ConnectMockTests", dependencies: ["ConnectMock", "Server", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
     ]
 )

@@ -38,7 +38,7 @@ final class DescribeContactEndpoint {
         switch config.auth.mode {
         case .verify:
             let sig = SigV4Request(method: request.method, path: request.path, query: request.query,
-                                   headers: request.headers.fields, body: request.body)
+                                   fields: request.headers, body: request.body)
             switch verifier.verify(sig, now: SystemClock.now()) {
             case .rejected(let failure, let key):
                 return fail(AWSError(status: 403, code: failure.code.rawValue, message: failure.message), requestId: requestId, key: key, reason: failure.reason)
@@ -47,7 +47,7 @@ final class DescribeContactEndpoint {
                 scopeRegion = input.region
             }
         case .off:
-            if case .success(let input) = SignatureInputParser.parse(headers: request.headers.fields, query: QueryParameter.parse(request.query)) {
+            if case .success(let input) = SignatureInputParser.parse(headers: request.headers, query: QueryParameter.parse(request.query)) {
                 accessKeyId = input.accessKeyId
                 scopeRegion = input.region
             }

@@ -37,7 +37,7 @@ public struct HTTPRequest: Sendable {
 
     /// Whether the connection stays open after the response (RFC 9112 §9.3).
     public var keepAlive: Bool {
-        guard headers.fields.contains(where: { $0.name == "connection" }) else { return version == .http11 }
+        guard headers.firstIndex(named: "connection") != nil else { return version == .http11 }
         let tokens = headers.values(for: "connection").flatMap { $0.split(separator: ",") }
             .map { $0.trimmingSpaces().lowercased() }
         if tokens.contains("close") { return false }
@@ -52,52 +52,8 @@ public enum HTTPVersion: Sendable, Equatable {
     public var text: String { self == .http10 ? "HTTP/1.0" : "HTTP/1.1" }
 }
 
-public struct HTTPHeaders: Sendable, Sequence {
-    public private(set) var fields: [(name: String, value: String)] = []
-
-    public init() {}
-
-    public init(_ fields: [(String, String)]) {
-        for (n, v) in fields { add(name: n, value: v) }
-    }
-
-    public mutating func add(name: String, value: String) {
-        fields.append((HTTPHeaders.asciiLowercased(name), value))
-    }
-
-    mutating func reserveCapacity(_ n: Int) { fields.reserveCapacity(n) }
-
-    /// For the parser, whose names are already lower-cased.
-    mutating func add(lowercasedName name: String, value: String) {
-        fields.append((name, value))
-    }
-
-    /// Field names are ASCII tokens, so ASCII case folding is all they need (and much cheaper
-    /// than Unicode lower-casing).
-    static func asciiLowercased(_ s: String) -> String {
-        let b = s.utf8.span
-        for i in b.indices where b[i] >= 0x41 && b[i] <= 0x5a { return ASCIIBytes.lowercasedString(b, 0..<b.count) }
-        return s
-    }
-
-    /// The first value for a (case-insensitive) name.
-    public subscript(name: String) -> String? {
-        let n = HTTPHeaders.asciiLowercased(name)
-        for f in fields where f.name == n { return f.value }
-        return nil
-    }
-
-    public func values(for name: String) -> [String] {
-        let n = HTTPHeaders.asciiLowercased(name)
-        return fields.filter { $0.name == n }.map(\.value)
-    }
-
-    public var count: Int { fields.count }
-
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
-        fields.makeIterator()
-    }
-}
+/// Field names lower-cased, values as received: the block SigV4 reads without copying.
+public typealias HTTPHeaders = HeaderFields
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs (HTTP's OWS).

@@ -323,14 +323,16 @@ public struct HTTPRequestParser: Sendable {
         pending = request
     }
 
-    /// Every field line of the head, checked, with the framing fields noted on the way.
+    /// Every field line of the head, checked and copied once into one block, with the
+    /// framing fields noted on the way.
     private func readFields() throws(HTTPParseError) -> (HTTPHeaders, FramingFields) {
         var headers = HTTPHeaders()
-        headers.reserveCapacity(lines.count - 1)
+        let fieldLines = lines.dropFirst()
+        headers.reserveCapacity(fields: fieldLines.count, bytes: (fieldLines.last?.upperBound ?? 0) - (fieldLines.first?.lowerBound ?? 0))
         var framing = FramingFields()
         let tchar = Self.tchar
         try buffer.withUnsafeBufferPointer { b throws(HTTPParseError) in
-            for line in lines.dropFirst() {
+            for line in fieldLines {
                 let first = b[line.lowerBound]
                 guard first != 0x20, first != 0x09 else {
                     throw HTTPParseError(400, "obsolete line folding in a header field")
@@ -355,10 +357,8 @@ public struct HTTPRequestParser: Sendable {
                     }
                     control = ASCIIBytes.firstControl(in: UnsafeRawBufferPointer(b), (control + 1)..<ve)
                 }
-                let lowered = ASCIIBytes.lowercasedString(buffer.span, name)
-                let value = String(decoding: UnsafeBufferPointer(rebasing: b[vs..<ve]), as: UTF8.self)
-                framing.note(name: lowered, value: value)
-                headers.add(lowercasedName: lowered, value: value)
+                headers.append(name: UnsafeBufferPointer(rebasing: b[name]), value: UnsafeBufferPointer(rebasing: b[vs..<ve]))
+                framing.note(headers, headers.count - 1)
             }
         }
         return (headers, framing)
@@ -400,12 +400,14 @@ private struct FramingFields {
     var contentLength: [String] = []
     var expect: String?
 
-    mutating func note(name: String, value: String) {
-        switch name {
-        case "host": hostCount += 1
-        case "transfer-encoding": transferEncoding.append(value)
-        case "content-length": contentLength.append(value)
-        case "expect": if expect == nil { expect = value }
+    /// Looks at field `i` of `headers`; only the rare framing fields become strings.
+    mutating func note(_ headers: HTTPHeaders, _ i: Int) {
+        let b = headers.bytes.span, n = headers.nameRange(i)
+        switch n.count {
+        case 4 where ASCIIBytes.equals(b, n, "host"): hostCount += 1
+        case 17 where ASCIIBytes.equals(b, n, "transfer-encoding"): transferEncoding.append(headers.value(i))
+        case 14 where ASCIIBytes.equals(b, n, "content-length"): contentLength.append(headers.value(i))
+        case 6 where ASCIIBytes.equals(b, n, "expect"): if expect == nil { expect = headers.value(i) }
         default: break
         }
     }

@@ -9,7 +9,7 @@ public struct CanonicalRequest: Sendable {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public init(method: String, path: Substring, query: [QueryParameter], headers: [(name: String, value: String)],
+    public init(method: String, path: Substring, query: [QueryParameter], headers: HeaderFields,
                 signedHeaders: [String], payloadHash: String, normalizePath: Bool) {
         var b: [UInt8] = []
         b.reserveCapacity(384)
@@ -92,12 +92,13 @@ public struct CanonicalRequest: Sendable {
 
     /// Every value of the field in the order received, each trimmed and with inner runs of
     /// whitespace folded to one space, joined with commas.
-    static func appendHeaderValue(name: String, headers: [(name: String, value: String)], into out: inout [UInt8]) {
+    static func appendHeaderValue(name: String, headers: HeaderFields, into out: inout [UInt8]) {
         var first = true
-        for h in headers where h.name == name {
+        let all = headers.bytes.span
+        for i in 0..<headers.count where headers.hasName(i, name) {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            let v = h.value.utf8.span
+            let v = all.extracting(headers.valueRange(i))
             var i = 0
             var wordsWritten = false
             while i < v.count {

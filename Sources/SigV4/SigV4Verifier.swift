@@ -1,3 +1,4 @@
+import ASCII
 import Timekeeping
 
 /// A key pair the verifier accepts, with its session token when it is a temporary credential.
@@ -19,15 +20,26 @@ public struct SigV4Request: Sendable {
     public var method: String
     public var path: Substring
     public var query: Substring
-    public var headers: [(name: String, value: String)]
+    public var fields: HeaderFields
     public var body: [UInt8]
 
-    public init(method: String, path: Substring, query: Substring, headers: [(name: String, value: String)], body: [UInt8]) {
+    public init(method: String, path: Substring, query: Substring, fields: HeaderFields, body: [UInt8]) {
         self.method = method
         self.path = path
         self.query = query
-        self.headers = headers
+        self.fields = fields
         self.body = body
+    }
+
+    /// For tests and tools that hold the fields as pairs.
+    public init(method: String, path: Substring, query: Substring, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.init(method: method, path: path, query: query, fields: HeaderFields(headers), body: body)
+    }
+
+    /// The fields as pairs; setting replaces them all.
+    public var headers: [(name: String, value: String)] {
+        get { fields.pairs }
+        set { fields = HeaderFields(newValue) }
     }
 }
 
@@ -70,7 +82,7 @@ public final class SigV4Verifier: Sendable {
     public func verify(_ request: SigV4Request, now: Instant) -> SigV4Verdict {
         let query = QueryParameter.parse(request.query)
         let input: SignatureInput
-        switch SignatureInputParser.parse(headers: request.headers, query: query) {
+        switch SignatureInputParser.parse(headers: request.fields, query: query) {
         case .failure(let f): return .rejected(f, accessKeyId: nil)
         case .success(let i): input = i
         }
@@ -120,7 +132,7 @@ public final class SigV4Verifier: Sendable {
             if input.sessionToken != nil { candidates.append(unsigned.filter { $0.name != "X-Amz-Security-Token" }) }
         }
         return candidates.map {
-            CanonicalRequest(method: request.method, path: request.path, query: $0, headers: request.headers,
+            CanonicalRequest(method: request.method, path: request.path, query: $0, headers: request.fields,
                              signedHeaders: input.signedHeaders, payloadHash: payloadHash, normalizePath: options.normalizePath)
         }
     }

@@ -26,9 +26,9 @@ public struct SignatureInput: Sendable, Equatable {
 
 /// Parses the `Authorization` header or the presigned query parameters into a `SignatureInput`.
 public enum SignatureInputParser {
-    public static func parse(headers: [(name: String, value: String)], query: [QueryParameter]) -> Result<SignatureInput, SigV4Failure> {
-        if let auth = headers.first(where: { $0.name == "authorization" })?.value {
-            return parseHeader(auth, headers: headers)
+    public static func parse(headers: HeaderFields, query: [QueryParameter]) -> Result<SignatureInput, SigV4Failure> {
+        if let auth = headers.firstIndex(named: "authorization") {
+            return parseHeader(headers, authorization: auth)
         }
         if query.contains(where: { $0.name == "X-Amz-Algorithm" }) {
             return parseQuery(query)
@@ -40,9 +40,11 @@ public enum SignatureInputParser {
         SigV4Failure(.incompleteSignature, message, reason: "incomplete-signature")
     }
 
-    public static func parseHeader(_ auth: String, headers: [(name: String, value: String)]) -> Result<SignatureInput, SigV4Failure> {
+    /// The header form, from field `authorization` of `headers`; read in place, since it runs
+    /// on every request.
+    public static func parseHeader(_ headers: HeaderFields, authorization: Int) -> Result<SignatureInput, SigV4Failure> {
         var credential: Range<Int>?, signedHeaders: Range<Int>?, signature: String?
-        let b = auth.utf8.span
+        let b = headers.bytes.span.extracting(headers.valueRange(authorization))
         let hasAlgorithm = ASCIIBytes.hasPrefix(b, "AWS4-HMAC-SHA256 ")
         if hasAlgorithm {
             var partStart = 17
@@ -55,7 +57,7 @@ public enum SignatureInputParser {
                 if s == e { continue }
                 let eq = ASCIIBytes.first(UInt8(ascii: "="), in: b, s..<e)
                 guard eq < e else {
-                    return .failure(incomplete("'\(ASCIIBytes.string(b, s..<e))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(auth)'."))
+                    return .failure(incomplete("'\(ASCIIBytes.string(b, s..<e))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(headers.value(authorization))'."))
                 }
                 if ASCIIBytes.equals(b, s..<eq, "Credential") { credential = (eq + 1)..<e }
                 else if ASCIIBytes.equals(b, s..<eq, "SignedHeaders") { signedHeaders = (eq + 1)..<e }
@@ -65,11 +67,13 @@ public enum SignatureInputParser {
         var dateHeader: String?
         var date: String?
         var token: String?
-        for h in headers {
-            switch h.name {
-            case "x-amz-date": if dateHeader == nil { dateHeader = h.value }
-            case "date": if date == nil { date = h.value }
-            case "x-amz-security-token": if token == nil { token = h.value }
+        let all = headers.bytes.span
+        for i in 0..<headers.count {
+            let n = headers.nameRange(i)
+            switch n.count {
+            case 10 where dateHeader == nil && ASCIIBytes.equals(all, n, "x-amz-date"): dateHeader = headers.value(i)
+            case 4 where date == nil && ASCIIBytes.equals(all, n, "date"): date = headers.value(i)
+            case 20 where token == nil && ASCIIBytes.equals(all, n, "x-amz-security-token"): token = headers.value(i)
             default: break
             }
         }
@@ -81,7 +85,7 @@ public enum SignatureInputParser {
         if requestDate == nil { missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " }
         guard missing.isEmpty, hasAlgorithm, let credential, let signedHeaders, let signature, let requestDate else {
             if missing.isEmpty { missing = "Unsupported AWS 'algorithm'. " }
-            return .failure(incomplete(missing + "Authorization=" + auth))
+            return .failure(incomplete(missing + "Authorization=" + headers.value(authorization)))
         }
         return build(form: .header, credential: b.extracting(credential), signedHeaders: b.extracting(signedHeaders),
                      signature: signature, date: requestDate, sessionToken: token)

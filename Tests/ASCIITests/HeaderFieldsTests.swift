@@ -1,0 +1,38 @@
+import ASCII
+import XCTest
+
+/// The field block against the pairs it was built from: names folded, values kept byte for
+/// byte, lookups case-insensitive and in received order.
+final class HeaderFieldsTests: XCTestCase {
+    func testLookupsMatchThePairs() {
+        let pairs: [(String, String)] = [
+            ("Host", "example.amazonaws.com"), ("X-Amz-Date", "20150830T123600Z"), ("My-Header1", "value2"),
+            ("my-header1", " a  b\tc "), ("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request"),
+            ("Empty", ""), ("ÜTF", "é\nnext"),
+        ]
+        let fields = HeaderFields(pairs)
+        XCTAssertEqual(fields.count, pairs.count)
+        for (i, (name, value)) in pairs.enumerated() {
+            let folded = String(name.map { $0.isASCII ? Character($0.lowercased()) : $0 })
+            XCTAssertEqual(fields.name(i), folded)
+            XCTAssertTrue(fields.hasName(i, folded))
+            XCTAssertEqual(fields.value(i), value)
+            XCTAssertEqual(Array(fields.bytes[fields.valueRange(i)]), Array(value.utf8))
+        }
+        XCTAssertEqual(fields["HOST"], "example.amazonaws.com")
+        XCTAssertEqual(fields.firstIndex(named: "authorization"), 4)
+        XCTAssertEqual(fields.values(for: "My-Header1"), ["value2", " a  b\tc "])
+        XCTAssertEqual(fields["empty"], "")
+        XCTAssertNil(fields["missing"])
+        XCTAssertFalse(fields.hasName(0, "hos"))
+        XCTAssertEqual(fields.pairs.map(\.name), ["host", "x-amz-date", "my-header1", "my-header1", "authorization", "empty", "Ütf"])
+    }
+
+    func testAppendingFromBytesFoldsOnlyTheName() {
+        var fields = HeaderFields()
+        let name = Array("Content-LENGTH".utf8), value = Array("ABC".utf8)
+        name.withUnsafeBufferPointer { n in value.withUnsafeBufferPointer { v in fields.append(name: n, value: v) } }
+        XCTAssertEqual(fields.name(0), "content-length")
+        XCTAssertEqual(fields.value(0), "ABC")
+    }
+}
