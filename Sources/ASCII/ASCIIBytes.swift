@@ -53,6 +53,20 @@ extension Array where Element == UInt8 {
     @inlinable public mutating func appendUTF8(_ s: Substring) {
         s.utf8.withContiguousStorageIfAvailable { append(contentsOf: $0) } ?? append(contentsOf: Array(s.utf8))
     }
+
+    /// The decimal digits of `n`, without making a `String` first.
+    @inlinable public mutating func appendDecimal(_ n: Int) {
+        if n < 0 { append(UInt8(ascii: "-")) }
+        var m = n.magnitude
+        var digits = InlineArray<20, UInt8>(repeating: 0)
+        var k = 20
+        repeat {
+            k -= 1
+            digits[k] = UInt8(truncatingIfNeeded: m % 10) | 0x30
+            m /= 10
+        } while m > 0
+        for i in k..<20 { append(digits[i]) }
+    }
 }
 
 /// A set of byte values as a 256-bit map, so a membership test is a shift and a mask rather

@@ -31,8 +31,11 @@ public struct HeaderFields: Sendable {
     /// Appends a field, lower-casing the name as it is copied.
     public mutating func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         let nameStart = bytes.count
-        for c in name { bytes.append(c >= 0x41 && c <= 0x5a ? c | 0x20 : c) }
+        bytes.append(contentsOf: name)
         let valueStart = bytes.count
+        bytes.withUnsafeMutableBufferPointer { b in
+            for i in nameStart..<valueStart where b[i] >= 0x41 && b[i] <= 0x5a { b[i] |= 0x20 }
+        }
         bytes.append(contentsOf: value)
         entries.append(Entry(nameStart: Int32(nameStart), valueStart: Int32(valueStart), valueEnd: Int32(bytes.count)))
     }

@@ -26,7 +26,7 @@ public struct HTTPResponse: Sendable {
         out.reserveCapacity(160 + headers.count * 32 + extra)
         out.appendUTF8(version.text)
         out.append(0x20)
-        out.appendUTF8(String(status))
+        out.appendDecimal(status)
         out.append(0x20)
         out.appendUTF8(HTTPStatus.reason(status))
         out.append(0x0d)
@@ -42,7 +42,10 @@ public struct HTTPResponse: Sendable {
         for (n, v) in headers { line(n, v) }
         if let date { line("Date", date) }
         if status != 204 && status != 304 && !(100..<200).contains(status) {
-            line("Content-Length", String(body.count))
+            out.appendUTF8("Content-Length: ")
+            out.appendDecimal(body.count)
+            out.append(0x0d)
+            out.append(0x0a)
         }
         if closing { line("Connection", "close") }
         out.append(0x0d)

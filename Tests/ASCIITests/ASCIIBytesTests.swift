@@ -42,3 +42,13 @@ final class ASCIIBytesTests: XCTestCase {
         }
     }
 }
+
+final class AppendDecimalTests: XCTestCase {
+    func testDigitsMatchStringConversion() {
+        for n in [0, 7, 10, 99, 200, 3_412, -1, -505, Int.max, Int.min] {
+            var out: [UInt8] = [0x41]
+            out.appendDecimal(n)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "A" + String(n))
+        }
+    }
+}
