@@ -134,11 +134,11 @@ struct SynthesisState {
     }
 
     static func order(_ shape: String, _ fields: [(String, JSONValue)]) -> JSONValue {
-        guard let positions = ShapeTable.memberPositions[shape] else { preconditionFailure(shape) }
+        guard let positions = ShapeTable.memberIndex(of: shape) else { preconditionFailure(shape) }
         var ordered: [(Int, JSONMember)] = []
         ordered.reserveCapacity(fields.count)
         for (key, value) in fields {
-            guard let index = positions[key] else { preconditionFailure("\(shape) has no \(key)") }
+            guard let index = positions.position(of: key) else { preconditionFailure("\(shape) has no \(key)") }
             ordered.append((index, JSONMember(key: key, value: value)))
         }
         ordered.sort { $0.0 < $1.0 }

@@ -19,15 +19,61 @@ public enum ShapeTable {
     /// them, and visibility depends on the first.
     public static let requiredContactMembers = ["InitiationTimestamp", "Channel", "InitiationMethod"]
 
-    /// Each structure's member names with their position in the model: synthesis orders every
-    /// object it builds by them, and a search of the member list was a quarter of its time.
-    static let memberPositions: [String: [String: Int]] = generated.compactMapValues { kind in
-        guard case .structure(let members, _, _) = kind else { return nil }
-        return Dictionary(uniqueKeysWithValues: members.enumerated().map { ($0.element.0, $0.offset) })
+    /// Each structure's member positions, found through `NameIndex`: synthesis orders every
+    /// object it builds by them, a search of the member list was a quarter of its time, and
+    /// SipHash through `Dictionary` still a seventh.
+    static let structureNames = NameIndex(generated.keys.sorted().filter { if case .structure = generated[$0]! { true } else { false } })
+    static let memberIndexes: [NameIndex] = structureNames.names.map { name in
+        guard case .structure(let members, _, _) = generated[name]! else { preconditionFailure(name) }
+        return NameIndex(members.map(\.0))
+    }
+
+    /// The member index of structure `shape`, or nil when there is no such structure.
+    static func memberIndex(of shape: String) -> NameIndex? {
+        structureNames.position(of: shape).map { memberIndexes[$0] }
     }
 
     public static func shape(_ name: String) -> ShapeKind {
         guard let s = generated[name] else { preconditionFailure("shape \(name) missing from the generated table") }
         return s
+    }
+}
+
+/// Positions of a fixed list of names, hashed with FNV-1a over the bytes (the names are the
+/// model's, not an attacker's, so a fast unkeyed hash is safe) in an open-addressed table.
+struct NameIndex: Sendable {
+    let names: [String]
+    private let slots: [Int32]
+    private let mask: Int
+
+    init(_ names: [String]) {
+        self.names = names
+        var size = 8
+        while size < names.count * 3 { size *= 2 }
+        var slots = [Int32](repeating: -1, count: size)
+        for (k, name) in names.enumerated() {
+            var i = NameIndex.hash(name) & (size - 1)
+            while slots[i] >= 0 { i = (i + 1) & (size - 1) }
+            slots[i] = Int32(k)
+        }
+        self.slots = slots
+        mask = size - 1
+    }
+
+    func position(of name: String) -> Int? {
+        var i = NameIndex.hash(name) & mask
+        while true {
+            let k = Int(slots[i])
+            if k < 0 { return nil }
+            if names[k] == name { return k }
+            i = (i + 1) & mask
+        }
+    }
+
+    static func hash(_ name: String) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        let b = name.utf8.span
+        for i in 0..<b.count { h = (h ^ UInt64(b[i])) &* 0x0000_0100_0000_01b3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 }
