@@ -17,7 +17,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "ASCII"),
         .target(name: "Timekeeping"),
-        .target(name: "JSON"),
+        .target(name: "JSON", dependencies: ["ASCII"]),
         .target(name: "HTTP1", dependencies: ["ASCII", "Timekeeping"]),
         .target(name: "SigV4", dependencies: [
             "ASCII", "Timekeeping",

@@ -138,6 +138,13 @@ extension ASCIIBytes {
              matches: { $0 < 0x20 || $0 == 0x7f })
     }
 
+    /// The index of the first byte in `r` that a JSON string must escape (a control, `"` or
+    /// `\\`), or `r.upperBound`.
+    @inlinable public static func firstJSONEscape(in p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
+        scan(p, r, flags: { Word.lanes(of: $0, below: 0x20) | Word.lanes(of: $0, equalTo: 0x22) | Word.lanes(of: $0, equalTo: 0x5c) },
+             matches: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c })
+    }
+
     /// The index of the first byte in `r` outside the visible characters 0x21...0x7e (a space,
     /// a control, DEL or any non-ASCII byte), or `r.upperBound`.
     @inlinable public static func firstInvisible(in p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {

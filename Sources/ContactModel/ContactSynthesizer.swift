@@ -135,14 +135,23 @@ struct SynthesisState {
 
     static func order(_ shape: String, _ fields: [(String, JSONValue)]) -> JSONValue {
         guard let positions = ShapeTable.memberIndex(of: shape) else { preconditionFailure(shape) }
-        var ordered: [(Int, JSONMember)] = []
-        ordered.reserveCapacity(fields.count)
+        var members: [JSONMember] = []
+        members.reserveCapacity(fields.count)
+        var rank = InlineArray<64, Int16>(repeating: 0)
+        precondition(fields.count <= 64, "\(shape) built with more members than any model shape has")
         for (key, value) in fields {
             guard let index = positions.position(of: key) else { preconditionFailure("\(shape) has no \(key)") }
-            ordered.append((index, JSONMember(key: key, value: value)))
+            // Insertion sort by model position: objects are small and mostly built in order.
+            var k = members.count
+            members.append(JSONMember(key: key, value: value))
+            while k > 0, rank[k - 1] > Int16(index) {
+                rank[k] = rank[k - 1]
+                members.swapAt(k, k - 1)
+                k -= 1
+            }
+            rank[k] = Int16(index)
         }
-        ordered.sort { $0.0 < $1.0 }
-        return .object(ordered.map(\.1))
+        return .object(members)
     }
 
     /// A map with sorted keys, as the validator normalizes maps.
@@ -167,7 +176,7 @@ struct SynthesisState {
                                        previousId: k > 0 ? ids[k - 1] : nil, nextId: k + 1 < length ? ids[k + 1] : nil,
                                        initiation: start)
             let (doc, end) = contact(context, rng: &rng)
-            out.append(ContactRecord(instanceId: instance.id, contactId: ids[k], initiation: start, document: JSONWriter.bytes(doc)))
+            out.append(ContactRecord(instanceId: instance.id, contactId: ids[k], initiation: start, document: JSONWriter.bytes(doc, reserving: 4096)))
             start = end
         }
         for id in ids {

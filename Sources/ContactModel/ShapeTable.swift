@@ -39,7 +39,7 @@ public enum ShapeTable {
     }
 }
 
-/// Positions of a fixed list of names, hashed with FNV-1a over the bytes (the names are the
+/// Positions of a fixed list of names, hashed FNV-style eight bytes at a time (the names are the
 /// model's, not an attacker's, so a fast unkeyed hash is safe) in an open-addressed table.
 struct NameIndex: Sendable {
     let names: [String]
@@ -71,9 +71,18 @@ struct NameIndex: Sendable {
     }
 
     static func hash(_ name: String) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        let b = name.utf8.span
-        for i in 0..<b.count { h = (h ^ UInt64(b[i])) &* 0x0000_0100_0000_01b3 }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        name.utf8.span.withUnsafeBytes { p in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(p.count)
+            var i = 0
+            while i + 8 <= p.count {
+                h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01b3
+                i += 8
+            }
+            while i < p.count {
+                h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01b3
+                i += 1
+            }
+            return Int(truncatingIfNeeded: h ^ (h >> 29))
+        }
     }
 }

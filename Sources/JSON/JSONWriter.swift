@@ -1,9 +1,11 @@
+import ASCII
+
 /// Compact JSON output: members in the order given, strings escaped minimally (quotes,
 /// backslash, control characters), non-ASCII written as UTF-8.
 public enum JSONWriter {
-    public static func bytes(_ value: JSONValue) -> [UInt8] {
+    public static func bytes(_ value: JSONValue, reserving capacity: Int = 256) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(capacity)
         write(value, into: &out)
         return out
     }
@@ -39,32 +41,26 @@ public enum JSONWriter {
 
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Bytes a JSON string must escape.
-    static let escaped: [Bool] = (0...255).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c }
-
+    /// Most strings need no escape: they are found so eight bytes at a time and copied whole.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let clean = s.utf8.withContiguousStorageIfAvailable { p -> Bool in
-            escaped.withUnsafeBufferPointer { table in
-                for c in p where table[Int(c)] { return false }
-                return true
-            }
-        } ?? false
-        if clean {
-            s.utf8.withContiguousStorageIfAvailable { out.append(contentsOf: $0) }
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for c in s.utf8 {
-            switch c {
-            case 0x22: out.append(contentsOf: [0x5c, 0x22])
-            case 0x5c: out.append(contentsOf: [0x5c, 0x5c])
-            case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
-            case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: [0x5c, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
-            default: out.append(c)
+        var s = s
+        s.withUTF8 { p in
+            var from = 0
+            while true {
+                let next = ASCIIBytes.firstJSONEscape(in: UnsafeRawBufferPointer(p), from..<p.count)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[from..<next]))
+                if next == p.count { break }
+                let c = p[next]
+                switch c {
+                case 0x22: out.append(contentsOf: [0x5c, 0x22])
+                case 0x5c: out.append(contentsOf: [0x5c, 0x5c])
+                case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
+                case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
+                default: out.append(contentsOf: [0x5c, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+                }
+                from = next + 1
             }
         }
         out.append(UInt8(ascii: "\""))

@@ -8,6 +8,22 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(JSONWriter.string(v), #"{"b":1,"a":[true,false,null,"x\"yé😀"],"n":9223372036854775807,"f":4.50}"#)
     }
 
+    func testStringEscapesAtEveryOffset() throws {
+        let cases: [(String, String)] = [
+            ("", #""""#), ("plain", #""plain""#), ("a\"b", #""a\"b""#), ("back\\slash", #""back\\slash""#),
+            ("tab\tnew\nret\r", #""tab\tnew\nret\r""#), ("\u{01}\u{1f}", #""\u0001\u001f""#),
+            ("é😀\u{7f}", "\"é😀\u{7f}\""), ("a long string that runs past eight bytes\" then more", #""a long string that runs past eight bytes\" then more""#),
+        ]
+        for (input, expected) in cases {
+            XCTAssertEqual(JSONWriter.string(.string(input)), expected)
+            XCTAssertEqual(try JSONParser.parse(expected), .string(input))
+            for pad in 1...9 {
+                let padded = String(repeating: "x", count: pad) + input
+                XCTAssertEqual(try JSONParser.parse(JSONWriter.string(.string(padded))), .string(padded), "offset \(pad)")
+            }
+        }
+    }
+
     func testMemberLines() throws {
         let v = try JSONParser.parse("{\n  \"a\": 1,\n\n  \"b\": {\"c\": 2}\n}")
         XCTAssertEqual(v.members?.map(\.line), [2, 4])
