@@ -137,19 +137,19 @@ struct SynthesisState {
         guard let positions = ShapeTable.memberIndex(of: shape) else { preconditionFailure(shape) }
         var members: [JSONMember] = []
         members.reserveCapacity(fields.count)
-        var rank = InlineArray<64, Int16>(repeating: 0)
-        precondition(fields.count <= 64, "\(shape) built with more members than any model shape has")
-        for (key, value) in fields {
-            guard let index = positions.position(of: key) else { preconditionFailure("\(shape) has no \(key)") }
-            // Insertion sort by model position: objects are small and mostly built in order.
-            var k = members.count
-            members.append(JSONMember(key: key, value: value))
-            while k > 0, rank[k - 1] > Int16(index) {
-                rank[k] = rank[k - 1]
-                members.swapAt(k, k - 1)
-                k -= 1
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: fields.count) { rank in
+            for (key, value) in fields {
+                guard let index = positions.position(of: key) else { preconditionFailure("\(shape) has no \(key)") }
+                // Insertion sort by model position: objects are small and mostly built in order.
+                var k = members.count
+                members.append(JSONMember(key: key, value: value))
+                while k > 0, rank[k - 1] > index {
+                    rank[k] = rank[k - 1]
+                    members.swapAt(k, k - 1)
+                    k -= 1
+                }
+                rank[k] = index
             }
-            rank[k] = Int16(index)
         }
         return .object(members)
     }
