@@ -13,11 +13,22 @@ final class DescribeContactEndpoint {
     /// This worker's own connection.
     private let store: ContactStore
     private let verifier: SigV4Verifier
+    /// The parts of the config each request reads, copied out once: copying the whole
+    /// `MockConfig` per request retained and released every string and array in it.
+    private let authMode: MockConfig.AuthMode
+    private let instances: [InstanceInfo]
+    private let policy: RetentionPolicy
+    /// Only the credentials limited to some instances, so the usual request skips the lookup.
+    private let restricted: [String: MockConfig.Credential]
 
     init(state: MockState, store: ContactStore) {
         self.state = state
         self.store = store
         verifier = state.makeVerifier()
+        authMode = state.config.auth.mode
+        instances = state.config.instances
+        policy = state.config.retention.policy
+        restricted = state.credentialsByKey.filter { $0.value.instances != nil }
     }
 
     struct Verdict {
@@ -31,11 +42,9 @@ final class DescribeContactEndpoint {
         guard request.method == "GET", let (instanceId, contactId) = DescribeContactEndpoint.route(request.path) else {
             return fail(.unknownOperation, requestId: requestId, key: nil, reason: "unknown-operation")
         }
-        let config = state.config
-
         var accessKeyId: String?
         var scopeRegion: String?
-        switch config.auth.mode {
+        switch authMode {
         case .verify:
             let sig = SigV4Request(method: request.method, path: request.path, query: request.query,
                                    fields: request.headers, body: request.body)
@@ -53,10 +62,10 @@ final class DescribeContactEndpoint {
             }
         }
 
-        let instance = config.instances.first(where: { $0.id == instanceId })
-        if let key = accessKeyId, let credential = state.credentialsByKey[key], let allowed = credential.instances, !allowed.contains(instanceId) {
+        let instance = instances.first(where: { $0.id == instanceId })
+        if !restricted.isEmpty, let key = accessKeyId, let credential = restricted[key], let allowed = credential.instances, !allowed.contains(instanceId) {
             let region = instance?.region ?? scopeRegion ?? "us-east-1"
-            let account = instance?.accountId ?? config.instances.first?.accountId ?? "123456789012"
+            let account = instance?.accountId ?? instances.first?.accountId ?? "123456789012"
             let resource = "arn:aws:connect:\(region):\(account):instance/\(instanceId)/contact/\(contactId)"
             let error = AWSError(status: 403, code: "AccessDeniedException",
                                  message: "User: arn:aws:iam::\(account):user/\(credential.name) is not authorized to perform: connect:DescribeContact on resource: \(resource)")
@@ -83,7 +92,6 @@ final class DescribeContactEndpoint {
     /// Validation and the lookup: the last two steps, after any fault.
     private func lookUp(instanceId: String, contactId: String, instance: InstanceInfo?, scopeRegion: String?,
                         requestId: String, accessKeyId: String?) -> Verdict {
-        let config = state.config
         if let problem = DescribeContactEndpoint.validate(instanceId: instanceId, contactId: contactId) {
             return fail(.invalidParameter(problem), requestId: requestId, key: accessKeyId, reason: "invalid-parameter")
         }
@@ -100,7 +108,7 @@ final class DescribeContactEndpoint {
         guard let stored else {
             return fail(.contactNotFound(contactId, reason: "unknown"), requestId: requestId, key: accessKeyId, reason: "unknown")
         }
-        if let hidden = config.retention.policy.hiddenReason(initiation: stored.initiation, now: state.clock.now()) {
+        if let hidden = policy.hiddenReason(initiation: stored.initiation, now: state.clock.now()) {
             return fail(.contactNotFound(contactId, reason: hidden.rawValue), requestId: requestId, key: accessKeyId, reason: hidden.rawValue)
         }
         var body: [UInt8] = []
