@@ -11,6 +11,9 @@ final class Connection {
     private let tcp: UnsafeMutablePointer<uv_tcp_t>
     private var parser: HTTPRequestParser
     private let idleTimer: LoopTimer
+    /// Loop time (ms) after which an idle connection closes, or a started request gets 408.
+    private var idleDeadline: UInt64 = 0
+    private var idleTimerPending = true
     private var delayTimer: LoopTimer?
     /// A delayed response is pending: later pipelined requests wait behind it.
     private var awaitingResponse = false
@@ -36,16 +39,29 @@ final class Connection {
     func start() {
         uv_tcp_nodelay(tcp, 1)
         resumeReading()
+        idleDeadline = server.loop.now + server.options.idleTimeoutMilliseconds
         idleTimer.start(afterMilliseconds: server.options.idleTimeoutMilliseconds) { [unowned self] in
-            self.idleTimeout()
+            self.idleTimerFired()
         }
     }
 
+    /// Moves the idle deadline; the timer is not touched, since restarting it on every request
+    /// cost two heap operations in libuv. When it fires early it waits for the rest.
     private func armIdleTimer() {
-        idleTimer.rearm(afterMilliseconds: server.options.idleTimeoutMilliseconds)
+        idleDeadline = server.loop.now + server.options.idleTimeoutMilliseconds
+        if !idleTimerPending {
+            idleTimerPending = true
+            idleTimer.rearm(afterMilliseconds: server.options.idleTimeoutMilliseconds)
+        }
     }
 
-    private func idleTimeout() {
+    private func idleTimerFired() {
+        let now = server.loop.now
+        if now < idleDeadline {
+            idleTimer.rearm(afterMilliseconds: idleDeadline - now)
+            return
+        }
+        idleTimerPending = false
         if parser.isMidRequest, !awaitingResponse {
             respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms"))
         } else if !awaitingResponse {

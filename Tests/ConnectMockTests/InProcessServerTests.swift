@@ -124,6 +124,24 @@ final class InProcessServerTests: XCTestCase {
         }
     }
 
+    /// Each request pushes the idle deadline out, and the connection still closes once quiet:
+    /// requests every half second for longer than the 2 s timeout, then silence.
+    func testActivityDefersTheIdleCloseUntilQuiet() throws {
+        try withServer { port in
+            let c = try RawClient(port: port)
+            for _ in 0..<7 {
+                try c.send("GET /_mock/health HTTP/1.1\r\nHost: x\r\n\r\n")
+                XCTAssertEqual(RawClient.statuses(c.read()), [200])
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+            let quiet = Date()
+            XCTAssertEqual(c.readAll(), "")
+            let waited = Date().timeIntervalSince(quiet)
+            XCTAssertGreaterThan(waited, 1.0)
+            XCTAssertLessThan(waited, 3.5)
+        }
+    }
+
     func testIdleConnectionIsClosed() throws {
         try withServer { port in
             let c = try RawClient(port: port)
