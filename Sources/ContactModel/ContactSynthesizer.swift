@@ -155,8 +155,8 @@ struct SynthesisState {
     }
 
     /// A map with sorted keys, as the validator normalizes maps.
-    static func map(_ entries: [String: JSONValue]) -> JSONValue {
-        .object(entries.keys.sorted().map { JSONMember(key: $0, value: entries[$0]!) })
+    static func map(_ entries: Fields) -> JSONValue {
+        .object(entries.pairs.sorted { $0.0 < $1.0 }.map { JSONMember(key: $0.0, value: $0.1) })
     }
 
     mutating func chain(length: Int, rng: inout SeededGenerator) -> [ContactRecord] {
@@ -279,7 +279,7 @@ struct SynthesisState {
         if rng.chance(0.2) { f["QueueTimeAdjustmentSeconds"] = .int(rng.int(-300...600)) }
         if rng.chance(0.3) { f["QueuePriority"] = .int(rng.int(1...10)) }
         if rng.chance(0.2) {
-            var tags: [String: JSONValue] = ["Department": .string(rng.pick(["Billing", "Sales", "Support"]))]
+            var tags: Fields = ["Department": .string(rng.pick(["Billing", "Sales", "Support"]))]
             if rng.chance(0.5) { tags["cost-center"] = .string(String(rng.int(1000...9999))) }
             f["Tags"] = SynthesisState.map(tags)
         }
@@ -343,7 +343,7 @@ struct SynthesisState {
             }
         }
         if rng.chance(0.5) {
-            var attrs: [String: JSONValue] = ["language": .string(rng.pick(["en-US", "es-US", "fr-CA"]))]
+            var attrs: Fields = ["language": .string(rng.pick(["en-US", "es-US", "fr-CA"]))]
             if rng.chance(0.5) { attrs["accountTier"] = .string(rng.pick(["gold", "silver", "basic"])) }
             f["Attributes"] = SynthesisState.map(attrs)
         }
@@ -451,8 +451,14 @@ struct SynthesisState {
     }
 
     func segmentAttributes(channel: String, rng: inout SeededGenerator) -> JSONValue {
-        var s: [String: JSONValue] = [:]
-        let subtype = ["VOICE": "connect:Telephony", "CHAT": "connect:Chat", "TASK": "connect:Task", "EMAIL": "connect:Email"][channel]!
+        var s = Fields()
+        let subtype: String
+        switch channel {
+        case "VOICE": subtype = "connect:Telephony"
+        case "CHAT": subtype = "connect:Chat"
+        case "TASK": subtype = "connect:Task"
+        default: subtype = "connect:Email"
+        }
         s["connect:Subtype"] = SynthesisState.obj("SegmentAttributeValue", ["ValueString": .string(subtype)])
         if rng.chance(0.3) {
             s["connect:CustomerAuthentication"] = SynthesisState.obj("SegmentAttributeValue", ["ValueMap": SynthesisState.map([
