@@ -108,10 +108,12 @@ struct SynthesisState {
     struct Fields: ExpressibleByDictionaryLiteral {
         var pairs: [(String, JSONValue)] = []
 
-        init() {}
+        /// Room for the members usually set, so building rarely grows the array.
+        init() { pairs.reserveCapacity(12) }
 
         init(dictionaryLiteral elements: (String, JSONValue)...) {
-            pairs = elements
+            pairs.reserveCapacity(elements.count + 6)
+            pairs.append(contentsOf: elements)
         }
 
         /// Setting appends; reading is not needed by the builders.
@@ -125,33 +127,38 @@ struct SynthesisState {
 
     /// A structure with members in the model's order, whatever order they were set in.
     static func obj(_ shape: String, from fields: Fields) -> JSONValue {
-        order(shape, fields.pairs)
+        order(shape, count: fields.pairs.count) { add in
+            for (key, value) in fields.pairs { add(key, value) }
+        }
     }
 
     /// The same for structures written as literal pairs.
     static func obj(_ shape: String, _ fields: KeyValuePairs<String, JSONValue>) -> JSONValue {
-        order(shape, fields.map { ($0.key, $0.value) })
+        order(shape, count: fields.count) { add in
+            for (key, value) in fields { add(key, value) }
+        }
     }
 
-    static func order(_ shape: String, _ fields: [(String, JSONValue)]) -> JSONValue {
+    /// The `count` members that `members` adds, sorted into the model's order as they come.
+    static func order(_ shape: String, count: Int, _ members: ((String, JSONValue) -> Void) -> Void) -> JSONValue {
         guard let positions = ShapeTable.memberIndex(of: shape) else { preconditionFailure(shape) }
-        var members: [JSONMember] = []
-        members.reserveCapacity(fields.count)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: fields.count) { rank in
-            for (key, value) in fields {
+        var ordered: [JSONMember] = []
+        ordered.reserveCapacity(count)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { rank in
+            members { key, value in
                 guard let index = positions.position(of: key) else { preconditionFailure("\(shape) has no \(key)") }
                 // Insertion sort by model position: objects are small and mostly built in order.
-                var k = members.count
-                members.append(JSONMember(key: key, value: value))
+                var k = ordered.count
+                ordered.append(JSONMember(key: key, value: value))
                 while k > 0, rank[k - 1] > index {
                     rank[k] = rank[k - 1]
-                    members.swapAt(k, k - 1)
+                    ordered.swapAt(k, k - 1)
                     k -= 1
                 }
                 rank[k] = index
             }
         }
-        return .object(members)
+        return .object(ordered)
     }
 
     /// A map with sorted keys, as the validator normalizes maps.
