@@ -154,22 +154,17 @@ enum Hex {
         }
     }
 
-    /// The bytes of a hex string, or nil when it is not one.
-    static func decode(_ s: String) -> [UInt8]? {
+    /// The 32 bytes a 64-digit signature stands for, or nil when it is not one; on the stack,
+    /// since every request decodes one.
+    static func decodeSignature(_ s: String) -> InlineArray<32, UInt8>? {
         let b = s.utf8.span
-        guard b.count % 2 == 0 else { return nil }
-        var valid = true
-        let out = [UInt8](unsafeUninitializedCapacity: b.count / 2) { out, count in
-            for k in 0..<(b.count / 2) {
-                guard let h = URIEncoding.hexValue(b[2 * k]), let l = URIEncoding.hexValue(b[2 * k + 1]) else {
-                    valid = false
-                    break
-                }
-                out[k] = h << 4 | l
-                count = k + 1
-            }
+        guard b.count == 64 else { return nil }
+        var out = InlineArray<32, UInt8>(repeating: 0)
+        for k in 0..<32 {
+            guard let h = URIEncoding.hexValue(b[2 * k]), let l = URIEncoding.hexValue(b[2 * k + 1]) else { return nil }
+            out[k] = h << 4 | l
         }
-        return valid ? out : nil
+        return out
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

@@ -100,7 +100,7 @@ public final class SigV4Verifier: Sendable {
         guard input.signedHeaders.contains("host") else {
             return reject(SigV4Failure(.invalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", reason: "host-unsigned"))
         }
-        guard let provided = Hex.decode(input.signature), provided.count == 32 else {
+        guard let provided = Hex.decodeSignature(input.signature) else {
             return reject(mismatch(nil, input: input))
         }
 
@@ -108,7 +108,7 @@ public final class SigV4Verifier: Sendable {
         var first: (CanonicalRequest, [UInt8])?
         for canonical in canonicalRequests(request, input: input, query: query) {
             let stringToSign = canonical.stringToSign(for: input)
-            if key.isValid(signature: provided, for: stringToSign) {
+            if provided.span.withUnsafeBytes({ key.isValid(signature: $0, for: stringToSign) }) {
                 return .authenticated(input)
             }
             if first == nil { first = (canonical, stringToSign) }
@@ -122,19 +122,15 @@ public final class SigV4Verifier: Sendable {
     /// (post-sts-header-after).
     func canonicalRequests(_ request: SigV4Request, input: SignatureInput, query: [QueryParameter]) -> [CanonicalRequest] {
         let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
-        var candidates: [[QueryParameter]]
-        switch input.form {
-        case .header:
-            candidates = [query]
-        case .query:
-            let unsigned = query.filter { $0.name != "X-Amz-Signature" }
-            candidates = [unsigned]
-            if input.sessionToken != nil { candidates.append(unsigned.filter { $0.name != "X-Amz-Security-Token" }) }
-        }
-        return candidates.map {
-            CanonicalRequest(method: request.method, path: request.path, query: $0, headers: request.fields,
+        func canonical(_ query: [QueryParameter]) -> CanonicalRequest {
+            CanonicalRequest(method: request.method, path: request.path, query: query, headers: request.fields,
                              signedHeaders: input.signedHeaders, payloadHash: payloadHash, normalizePath: options.normalizePath)
         }
+        guard case .query = input.form else { return [canonical(query)] }
+        let unsigned = query.filter { $0.name != "X-Amz-Signature" }
+        var candidates = [unsigned]
+        if input.sessionToken != nil { candidates.append(unsigned.filter { $0.name != "X-Amz-Security-Token" }) }
+        return candidates.map(canonical)
     }
 
     /// Every candidate canonical request with its string to sign, without verifying; tests

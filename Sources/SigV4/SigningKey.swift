@@ -40,10 +40,8 @@ struct SigningKey: @unchecked Sendable {
 
     /// Whether `signature` is this key's code for `message`, in time that does not depend on
     /// where they differ.
-    func isValid(signature: [UInt8], for message: [UInt8]) -> Bool {
-        authenticationCode(for: message).withUnsafeBytes { mac in
-            signature.withUnsafeBytes { constantTimeEqual(mac, $0) }
-        }
+    func isValid(signature: UnsafeRawBufferPointer, for message: [UInt8]) -> Bool {
+        authenticationCode(for: message).withUnsafeBytes { constantTimeEqual($0, signature) }
     }
 }
 

@@ -20,11 +20,22 @@ final class FastPathTests: XCTestCase {
             let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
             let expected = Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: derived)))
             XCTAssertEqual(key.authenticationCode(for: message).withUnsafeBytes { Array($0) }, expected, "length \(length)")
-            XCTAssertTrue(key.isValid(signature: expected, for: message))
+            XCTAssertTrue(expected.withUnsafeBytes { key.isValid(signature: $0, for: message) })
             var wrong = expected
             wrong[length % 32] ^= 1
-            XCTAssertFalse(key.isValid(signature: wrong, for: message))
-            XCTAssertFalse(key.isValid(signature: Array(expected.dropLast()), for: message))
+            XCTAssertFalse(wrong.withUnsafeBytes { key.isValid(signature: $0, for: message) })
+            XCTAssertFalse(Array(expected.dropLast()).withUnsafeBytes { key.isValid(signature: $0, for: message) })
+        }
+    }
+
+    /// Exactly 64 hex digits, either case, decode; anything else is no signature.
+    func testSignatureDecoding() {
+        let hex = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+        let bytes = Hex.decodeSignature(hex).map { d in (0..<32).map { d[$0] } }
+        XCTAssertEqual(bytes?.map { String(format: "%02x", $0) }.joined(), hex)
+        XCTAssertEqual(Hex.decodeSignature(hex.uppercased()).map { d in (0..<32).map { d[$0] } }, bytes)
+        for bad in ["", String(hex.dropLast()), hex + "0", String(hex.dropLast()) + "g", " " + String(hex.dropFirst())] {
+            XCTAssertNil(Hex.decodeSignature(bad), bad)
         }
     }
 
