@@ -5,7 +5,8 @@ Seeds 100,000 synthetic contacts, starts the release build, signs one DescribeCo
 botocore into a wrk Lua script and runs wrk (-t1 -c50, keep-alive) against connect-mock with 1
 and 2 workers, nginx (one worker) serving the same response bytes as a static file, and
 moto_server's DescribeInstance. Also measures exec-to-first-200, the seed rate for 1,000,000
-contacts, and RSS with 3,000 open connections. Prints one table.
+contacts, what SQLite alone writes with the seed's schema and settings (the ceiling for any
+seed), and RSS with 3,000 open connections. Prints one table.
 
 The machine this runs on is shared and noisy (nginx alone varies by a third between runs), so
 the three servers are measured in interleaved rounds: each round runs connect-mock with 1 and
@@ -15,6 +16,7 @@ median round, with every round's figures below it.
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -25,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import uuid
 
 import boto3
 import botocore.auth
@@ -143,6 +146,34 @@ def connections_test(url, path, count=3000):
     return socks, ok, latency
 
 
+def sqlite_ceiling(tmp, source_db, n):
+    """Rows/s SQLite alone writes into a fresh store: the seed's schema (made by `connect-mock
+    seed`), its settings (WAL, synchronous=OFF for the seed, 64 MiB cache) and its upsert, with real
+    synthetic documents and ids, in one transaction including the commit's checkpoint. Python's
+    sqlite3 drives the same library; no synthesis. This is the most any seed could reach here."""
+    db = os.path.join(tmp, "ceiling.sqlite")
+    subprocess.run([BIN, "seed", "--config", write_config(tmp, db, 8)], check=True, capture_output=True)
+    with sqlite3.connect(source_db) as c:
+        docs = [d for (d,) in c.execute("SELECT document FROM contacts LIMIT 1000")]
+    rows = [(INSTANCE, str(uuid.UUID(int=random.getrandbits(128), version=4)), t, t + 1, docs[k % len(docs)])
+            for k, t in enumerate(random.randrange(1_700_000_000_000, 1_800_000_000_000) for _ in range(n))]
+    c = sqlite3.connect(db, isolation_level=None)
+    c.execute("PRAGMA cache_size=-65536")
+    c.execute("PRAGMA synchronous=OFF")
+    t = time.monotonic()
+    c.execute("BEGIN IMMEDIATE")
+    c.executemany("""INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT (instance_id, contact_id) DO UPDATE SET
+        initiated_at = excluded.initiated_at, expires_at = excluded.expires_at, document = excluded.document""", rows)
+    c.execute("COMMIT")
+    c.close()
+    rate = n / (time.monotonic() - t)
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    return rate
+
+
 def note(text):
     print(f"[bench] {text}", file=sys.stderr, flush=True)
 
@@ -253,6 +284,8 @@ http {{ access_log off; default_type application/json; keepalive_requests 100000
         seed_rate = args.seed_rate_contacts / (time.monotonic() - t)
         note(f"seeded {args.seed_rate_contacts} contacts at {seed_rate:,.0f}/s")
         os.remove(big_db)
+        ceiling = sqlite_ceiling(tmp, db, 200_000)
+        note(f"SQLite alone wrote 200,000 rows at {ceiling:,.0f}/s")
 
         print()
         print(f"median of {args.rounds} interleaved rounds; 'vs nginx' is the median of each round's ratio to that round's nginx")
@@ -265,6 +298,7 @@ http {{ access_log off; default_type application/json; keepalive_requests 100000
         print()
         print(f"exec to first 200, {args.contacts:,} contacts stored: {start:.1f} ms (best of 5)")
         print(f"seed --synthetic {args.contacts:,}: {seed100k:,.0f} contacts/s; --synthetic {args.seed_rate_contacts:,}: {seed_rate:,.0f} contacts/s")
+        print(f"SQLite alone, the seed's schema, settings and documents, no synthesis: {ceiling:,.0f} rows/s (200,000 rows)")
         print(f"3,000 open connections: RSS {conn_rss:.1f} MB, a signed request answered {'200' if ok else 'NOT 200'} in {latency:.1f} ms")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

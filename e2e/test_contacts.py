@@ -63,6 +63,29 @@ def test_a_seed_run_by_another_process_is_served_at_once(tmp_path):
         s.stop()
 
 
+def test_a_bulk_seed_into_an_empty_served_file_keeps_its_indexes(tmp_path):
+    """A synthetic seed of 20,000 or more into an empty store builds its secondary indexes after
+    the rows; a server already reading that file answers the new contacts, and the file ends
+    with every index."""
+    db = str(tmp_path / "bulk.sqlite")
+    cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
+    s = start_server("bulk", database={"path": db}, seed={"fixtures": []})
+    try:
+        out = cli("seed", "--config", cfg, "--synthetic", "20000", "--seed", "5")
+        assert out.returncode == 0, out.stderr
+        with sqlite3.connect(db) as c:
+            ids = [r[0] for r in c.execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 3")]
+            indexes = sorted(r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"))
+            count = c.execute("SELECT count(*) FROM contacts").fetchone()[0]
+        assert count == 20000
+        assert indexes == ["contacts_by_expiry", "contacts_by_time", "sqlite_autoindex_contacts_1"]
+        client = s.client()
+        for cid in ids:
+            assert client.describe_contact(InstanceId=INSTANCE, ContactId=cid)["Contact"]["Id"] == cid
+    finally:
+        s.stop()
+
+
 def test_every_member_round_trips_through_boto3_and_the_cli(tmp_path):
     contact = full_contact()
     contact["Id"] = "every-member"

@@ -107,13 +107,21 @@ public struct Seeder {
                     let target = instanceId ?? instances.first!.id
                     let synth = ContactSynthesizer(instance: instances.first(where: { $0.id == target })!, seed: syntheticSeed,
                                                    now: now, policy: policy)
-                    try Seeder.pipelined(synth, count: syntheticCount, write: write)
+                    if syntheticCount >= Seeder.bulkThreshold {
+                        try store.withIndexesBuiltAfter { try Seeder.pipelined(synth, count: syntheticCount, write: write) }
+                    } else {
+                        try Seeder.pipelined(synth, count: syntheticCount, write: write)
+                    }
                 }
                 if !problems.isEmpty { throw SeedFailure(problems: problems, more: more) }
             }
         }
         return report
     }
+
+    /// Synthetic counts from which a seed into an empty store builds the secondary indexes
+    /// after the rows rather than row by row.
+    static let bulkThreshold = 20_000
 
     /// Generates blocks on every core while this thread writes them, in order.
     static func pipelined(_ synth: ContactSynthesizer, count: Int, write: (ContactRecord) throws -> Void) throws {

@@ -33,6 +33,38 @@ final class ContactStoreTests: XCTestCase {
         XCTAssertNotNil(try store.lookup(instanceId: "i", contactId: "keep"))
     }
 
+    /// A bulk write into an empty table runs without the secondary indexes and rebuilds them;
+    /// into a table with rows, or when it fails, the indexes stay as they were.
+    func testBulkWriteBuildsIndexesAfterward() throws {
+        let all = ["contacts_by_expiry", "contacts_by_time", "sqlite_autoindex_contacts_1"]
+        let store = try ContactStore(path: ":memory:")
+        XCTAssertEqual(try store.indexNames(), all)
+        struct Boom: Error {}
+        XCTAssertThrowsError(try store.transaction { s in
+            try s.withIndexesBuiltAfter {
+                XCTAssertEqual(try s.indexNames(), ["sqlite_autoindex_contacts_1"])
+                try s.write(self.record("lost", at: 1_700_000_000), policy: RetentionPolicy())
+                throw Boom()
+            }
+        })
+        XCTAssertEqual(try store.indexNames(), all)
+        XCTAssertEqual(try store.count(), 0)
+        try store.transaction { s in
+            try s.withIndexesBuiltAfter {
+                for k in 0..<5 { try s.write(self.record("c\(k)", at: 1_700_000_000 - Int64(k)), policy: RetentionPolicy()) }
+            }
+        }
+        XCTAssertEqual(try store.indexNames(), all)
+        XCTAssertEqual(try store.list(instanceId: "i", after: nil, limit: 10).map(\.contactId), ["c4", "c3", "c2", "c1", "c0"])
+        try store.transaction { s in
+            try s.withIndexesBuiltAfter {
+                XCTAssertEqual(try s.indexNames(), all)
+                try s.write(self.record("more", at: 1_700_000_100), policy: RetentionPolicy())
+            }
+        }
+        XCTAssertEqual(try store.count(), 6)
+    }
+
     func testPurgeRemovesExpiredAndPreCutoff() throws {
         let store = try ContactStore(path: ":memory:")
         let policy = RetentionPolicy()
