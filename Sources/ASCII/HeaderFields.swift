@@ -1,9 +1,9 @@
 /// Header fields as one byte buffer of lower-cased names and values, plus where each lies.
 ///
 /// The HTTP parser fills it from the read buffer with one copy and SigV4 reads the values as
-/// bytes, so a request's fields cost two allocations however many there are; a `String` per
-/// name and value was a tenth of a request's time. It lives here, beside the byte helpers,
-/// because HTTP1 and SigV4 both use it and neither may depend on the other.
+/// bytes, so a request's fields cost two allocations however many there are, rather than a
+/// `String` per name and value. It lives here, beside the byte helpers, because HTTP1 and SigV4
+/// both use it and neither may depend on the other.
 public struct HeaderFields: Sendable {
     public private(set) var bytes: [UInt8] = []
     private var entries: [Entry] = []

@@ -14,7 +14,7 @@ final class DescribeContactEndpoint {
     private let store: ContactStore
     private let verifier: SigV4Verifier
     /// The parts of the config each request reads, copied out once: copying the whole
-    /// `MockConfig` per request retained and released every string and array in it.
+    /// `MockConfig` per request would retain and release every string and array in it.
     private let authMode: MockConfig.AuthMode
     private let instances: [InstanceInfo]
     private let policy: RetentionPolicy

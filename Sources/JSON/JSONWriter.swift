@@ -73,7 +73,8 @@ public enum JSONWriter {
 }
 
 /// The writer's growable byte buffer: appends are a bounds check and a copy, without the
-/// uniqueness checks an `Array` makes on every append (a fifth of a synthetic contact's time).
+/// uniqueness check an `Array` makes on every append (writing was a third of a synthetic
+/// contact's instructions).
 struct OutputBuffer: ~Copyable {
     private var base: UnsafeMutableRawPointer
     private var count = 0
