@@ -1,66 +1,71 @@
-/// Header fields as one byte buffer of lower-cased names and values, plus where each lies.
+/// Header fields as ranges into one byte buffer: for a parsed request, the parser's own read
+/// buffer, shared (copy-on-write) rather than copied, so a request's fields cost one small
+/// allocation however many there are and SigV4 reads names and values where they arrived.
+/// Names keep the case they were sent in and compare case-insensitively.
 ///
-/// The HTTP parser fills it from the read buffer with one copy and SigV4 reads the values as
-/// bytes, so a request's fields cost two allocations however many there are, rather than a
-/// `String` per name and value. It lives here, beside the byte helpers, because HTTP1 and SigV4
-/// both use it and neither may depend on the other.
+/// It lives here, beside the byte helpers, because HTTP1 and SigV4 both use it and neither may
+/// depend on the other.
 public struct HeaderFields: Sendable {
-    public private(set) var bytes: [UInt8] = []
+    public private(set) var bytes: [UInt8]
     private var entries: [Entry] = []
 
     private struct Entry: Sendable {
         var nameStart: Int32
+        var nameEnd: Int32
         var valueStart: Int32
         var valueEnd: Int32
     }
 
-    public init() {}
+    public init() { bytes = [] }
 
-    /// Names are lower-cased (ASCII case folding: field names are tokens).
+    /// Fields that `addField` will point into `bytes` (the parser's buffer).
+    public init(viewing bytes: [UInt8], capacity: Int) {
+        self.bytes = bytes
+        entries.reserveCapacity(capacity)
+    }
+
     public init(_ pairs: [(String, String)]) {
+        bytes = []
         for (n, v) in pairs { append(name: n, value: v) }
     }
 
     public var count: Int { entries.count }
 
-    public mutating func reserveCapacity(fields: Int, bytes byteCount: Int) {
-        entries.reserveCapacity(fields)
-        bytes.reserveCapacity(byteCount)
+    /// Records a field whose name and value already lie in `bytes`.
+    public mutating func addField(name: Range<Int>, value: Range<Int>) {
+        entries.append(Entry(nameStart: Int32(name.lowerBound), nameEnd: Int32(name.upperBound),
+                             valueStart: Int32(value.lowerBound), valueEnd: Int32(value.upperBound)))
     }
 
-    /// Appends a field, lower-casing the name as it is copied.
-    public mutating func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        let nameStart = bytes.count
-        bytes.append(contentsOf: name)
-        let valueStart = bytes.count
-        bytes.withUnsafeMutableBufferPointer { b in
-            for i in nameStart..<valueStart where b[i] >= 0x41 && b[i] <= 0x5a { b[i] |= 0x20 }
-        }
-        bytes.append(contentsOf: value)
-        entries.append(Entry(nameStart: Int32(nameStart), valueStart: Int32(valueStart), valueEnd: Int32(bytes.count)))
-    }
-
+    /// Appends a field's bytes and records it.
     public mutating func append(name: String, value: String) {
-        var n = name, v = value
-        n.withUTF8 { nb in v.withUTF8 { vb in append(name: nb, value: vb) } }
+        let nameStart = bytes.count
+        bytes.appendUTF8(name)
+        let valueStart = bytes.count
+        bytes.appendUTF8(value)
+        addField(name: nameStart..<valueStart, value: valueStart..<bytes.count)
     }
 
-    /// Where the lower-cased name of field `i` lies in `bytes`.
-    public func nameRange(_ i: Int) -> Range<Int> { Int(entries[i].nameStart)..<Int(entries[i].valueStart) }
+    /// Where the name of field `i` lies in `bytes`, in the case it was sent.
+    public func nameRange(_ i: Int) -> Range<Int> { Int(entries[i].nameStart)..<Int(entries[i].nameEnd) }
 
     /// Where the value of field `i` lies in `bytes`.
     public func valueRange(_ i: Int) -> Range<Int> { Int(entries[i].valueStart)..<Int(entries[i].valueEnd) }
 
-    public func name(_ i: Int) -> String { ASCIIBytes.string(bytes.span, nameRange(i)) }
+    /// The name of field `i`, lower-cased.
+    public func name(_ i: Int) -> String { ASCIIBytes.lowercasedString(bytes.span, nameRange(i)) }
 
     public func value(_ i: Int) -> String { ASCIIBytes.string(bytes.span, valueRange(i)) }
 
-    /// Whether field `i` is called `lowercasedName`.
+    /// Whether field `i` is called `lowercasedName`, in any case.
     public func hasName(_ i: Int, _ lowercasedName: String) -> Bool {
         let r = nameRange(i)
         let b = bytes.span, n = lowercasedName.utf8.span
         guard n.count == r.count else { return false }
-        for k in 0..<n.count where b[r.lowerBound + k] != n[k] { return false }
+        for k in 0..<n.count {
+            let c = b[r.lowerBound + k]
+            if (c >= 0x41 && c <= 0x5a ? c | 0x20 : c) != n[k] { return false }
+        }
         return true
     }
 
@@ -82,7 +87,7 @@ public struct HeaderFields: Sendable {
         return (0..<entries.count).filter { hasName($0, n) }.map(value)
     }
 
-    /// Every field as strings, in the order received.
+    /// Every field as strings, names lower-cased, in the order received.
     public var pairs: [(name: String, value: String)] {
         (0..<entries.count).map { (name($0), value($0)) }
     }

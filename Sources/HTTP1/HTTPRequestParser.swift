@@ -323,12 +323,11 @@ public struct HTTPRequestParser: Sendable {
         pending = request
     }
 
-    /// Every field line of the head, checked and copied once into one block, with the
-    /// framing fields noted on the way.
+    /// Every field line of the head, checked, as ranges into the read buffer (shared with the
+    /// request, not copied), with the framing fields noted on the way.
     private func readFields() throws(HTTPParseError) -> (HTTPHeaders, FramingFields) {
-        var headers = HTTPHeaders()
         let fieldLines = lines.dropFirst()
-        headers.reserveCapacity(fields: fieldLines.count, bytes: (fieldLines.last?.upperBound ?? 0) - (fieldLines.first?.lowerBound ?? 0))
+        var headers = HTTPHeaders(viewing: buffer, capacity: fieldLines.count)
         var framing = FramingFields()
         let tchar = Self.tchar
         try buffer.withUnsafeBufferPointer { b throws(HTTPParseError) in
@@ -357,7 +356,7 @@ public struct HTTPRequestParser: Sendable {
                     }
                     control = ASCIIBytes.firstControl(in: UnsafeRawBufferPointer(b), (control + 1)..<ve)
                 }
-                headers.append(name: UnsafeBufferPointer(rebasing: b[name]), value: UnsafeBufferPointer(rebasing: b[vs..<ve]))
+                headers.addField(name: name, value: vs..<ve)
                 framing.note(headers, headers.count - 1)
             }
         }
@@ -402,12 +401,11 @@ private struct FramingFields {
 
     /// Looks at field `i` of `headers`; only the rare framing fields become strings.
     mutating func note(_ headers: HTTPHeaders, _ i: Int) {
-        let b = headers.bytes.span, n = headers.nameRange(i)
-        switch n.count {
-        case 4 where ASCIIBytes.equals(b, n, "host"): hostCount += 1
-        case 17 where ASCIIBytes.equals(b, n, "transfer-encoding"): transferEncoding.append(headers.value(i))
-        case 14 where ASCIIBytes.equals(b, n, "content-length"): contentLength.append(headers.value(i))
-        case 6 where ASCIIBytes.equals(b, n, "expect"): if expect == nil { expect = headers.value(i) }
+        switch headers.nameRange(i).count {
+        case 4 where headers.hasName(i, "host"): hostCount += 1
+        case 17 where headers.hasName(i, "transfer-encoding"): transferEncoding.append(headers.value(i))
+        case 14 where headers.hasName(i, "content-length"): contentLength.append(headers.value(i))
+        case 6 where headers.hasName(i, "expect"): if expect == nil { expect = headers.value(i) }
         default: break
         }
     }

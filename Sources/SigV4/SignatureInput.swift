@@ -67,13 +67,11 @@ public enum SignatureInputParser {
         var dateHeader: String?
         var date: String?
         var token: String?
-        let all = headers.bytes.span
         for i in 0..<headers.count {
-            let n = headers.nameRange(i)
-            switch n.count {
-            case 10 where dateHeader == nil && ASCIIBytes.equals(all, n, "x-amz-date"): dateHeader = headers.value(i)
-            case 4 where date == nil && ASCIIBytes.equals(all, n, "date"): date = headers.value(i)
-            case 20 where token == nil && ASCIIBytes.equals(all, n, "x-amz-security-token"): token = headers.value(i)
+            switch headers.nameRange(i).count {
+            case 10 where dateHeader == nil && headers.hasName(i, "x-amz-date"): dateHeader = headers.value(i)
+            case 4 where date == nil && headers.hasName(i, "date"): date = headers.value(i)
+            case 20 where token == nil && headers.hasName(i, "x-amz-security-token"): token = headers.value(i)
             default: break
             }
         }

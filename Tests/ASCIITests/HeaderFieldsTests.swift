@@ -28,11 +28,17 @@ final class HeaderFieldsTests: XCTestCase {
         XCTAssertEqual(fields.pairs.map(\.name), ["host", "x-amz-date", "my-header1", "my-header1", "authorization", "empty", "Ütf"])
     }
 
-    func testAppendingFromBytesFoldsOnlyTheName() {
-        var fields = HeaderFields()
-        let name = Array("Content-LENGTH".utf8), value = Array("ABC".utf8)
-        name.withUnsafeBufferPointer { n in value.withUnsafeBufferPointer { v in fields.append(name: n, value: v) } }
+    /// Fields viewing a buffer keep the name's case in the bytes and compare without it.
+    func testViewedFieldsCompareNamesIgnoringCase() {
+        let buffer = Array("GET / HTTP/1.1\r\nContent-LENGTH: 12\r\nX-Amz-Date:20150830T123600Z\r\n".utf8)
+        var fields = HeaderFields(viewing: buffer, capacity: 2)
+        fields.addField(name: 16..<30, value: 32..<34)
+        fields.addField(name: 36..<46, value: 47..<63)
+        XCTAssertEqual(String(decoding: fields.bytes[fields.nameRange(0)], as: UTF8.self), "Content-LENGTH")
         XCTAssertEqual(fields.name(0), "content-length")
-        XCTAssertEqual(fields.value(0), "ABC")
+        XCTAssertTrue(fields.hasName(0, "content-length"))
+        XCTAssertEqual(fields.value(0), "12")
+        XCTAssertEqual(fields["x-amz-date"], "20150830T123600Z")
+        XCTAssertEqual(fields.firstIndex(named: "X-AMZ-DATE"), 1)
     }
 }

@@ -25,6 +25,29 @@ final class HTTPRequestParserTests: XCTestCase {
         XCTAssertTrue(r[0].keepAlive)
     }
 
+    /// A request's fields view the parser's buffer; a request kept while the parser reads on
+    /// (more bytes appended, the buffer emptied and refilled, a body arriving in pieces) still
+    /// reads its own fields.
+    func testKeptRequestsKeepTheirFields() throws {
+        var p = HTTPRequestParser()
+        var kept: [HTTPRequest] = []
+        func drain() throws {
+            while case .request(let r) = try p.next() { kept.append(r) }
+        }
+        p.append(Array("GET /1 HTTP/1.1\r\nHost: one\r\nX-A: first\r\n\r\nGET /2 HTTP/1.1\r\nHo".utf8))
+        try drain()
+        p.append(Array("st: two\r\nX-A: second\r\n\r\n".utf8))
+        try drain()
+        p.append(Array("POST /3 HTTP/1.1\r\nHost: three\r\nX-A: third\r\nContent-Length: 10\r\n\r\nhello".utf8))
+        try drain()
+        p.append(Array(String(repeating: "w", count: 5).utf8))
+        try drain()
+        XCTAssertEqual(kept.map(\.path), ["/1", "/2", "/3"])
+        XCTAssertEqual(kept.map { $0.headers["host"] }, ["one", "two", "three"])
+        XCTAssertEqual(kept.map { $0.headers["x-a"] }, ["first", "second", "third"])
+        XCTAssertEqual(kept[2].body, Array("hellowwwww".utf8))
+    }
+
     func testPipelinedRequestsComeOutInOrder() throws {
         let one = "GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"
         let two = "POST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
