@@ -2,6 +2,7 @@
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import tempfile
 
@@ -24,6 +25,15 @@ def pytest_sessionstart(session):
     os.makedirs(LOG_DIR, exist_ok=True)
     for name in os.listdir(LOG_DIR):
         os.remove(os.path.join(LOG_DIR, name))
+
+
+CONTACT_INDEXES = ["contacts_by_expiry", "contacts_by_time", "sqlite_autoindex_contacts_1"]
+
+
+def index_names(db):
+    """The contacts table's indexes in a store file, sorted."""
+    with sqlite3.connect(db) as c:
+        return sorted(r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"))
 
 
 def base_config(**overrides):
