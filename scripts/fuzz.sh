@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 target=$1
 seconds=${2:-60}
 case $target in
-    http-parser) modules="Timekeeping HTTP1"; harness=Tests/FuzzTests/HTTPParserFuzzHarness.swift; call=HTTPParserFuzzHarness ;;
-    authorization) modules="Timekeeping"; extra="Sources/SigV4/SigV4Failure.swift Sources/SigV4/SignatureInput.swift Sources/SigV4/URIEncoding.swift"
+    http-parser) modules="ASCII Timekeeping HTTP1"; harness=Tests/FuzzTests/HTTPParserFuzzHarness.swift; call=HTTPParserFuzzHarness ;;
+    authorization) modules="ASCII Timekeeping"; extra="Sources/SigV4/SigV4Failure.swift Sources/SigV4/SignatureInput.swift Sources/SigV4/URIEncoding.swift"
         harness=Tests/FuzzTests/AuthorizationFuzzHarness.swift; call=AuthorizationFuzzHarness ;;
-    fixture-decoder) modules="Timekeeping JSON ContactModel"; harness=Tests/FuzzTests/FixtureDecoderFuzzHarness.swift; call=FixtureDecoderFuzzHarness ;;
+    fixture-decoder) modules="ASCII Timekeeping JSON ContactModel"; harness=Tests/FuzzTests/FixtureDecoderFuzzHarness.swift; call=FixtureDecoderFuzzHarness ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 work=.build-fuzz/$target
@@ -20,7 +20,7 @@ for m in $modules; do files="$files $(ls Sources/$m/*.swift)"; done
 files="$files $harness"
 for f in $files; do
     # One module: imports of the project's own modules go away.
-    sed -E '/^(internal |public )?import (Timekeeping|JSON|HTTP1|SigV4|ContactModel)$/d' "$f" > "$work/src/$(echo "$f" | tr / _)"
+    sed -E '/^(internal |public )?import (ASCII|Timekeeping|JSON|HTTP1|SigV4|ContactModel)$/d' "$f" > "$work/src/$(echo "$f" | tr / _)"
 done
 cat > "$work/src/entry.swift" <<SWIFT
 @_cdecl("LLVMFuzzerTestOneInput")
