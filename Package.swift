@@ -23,7 +23,7 @@ let package = Package(
             "ASCII", "Timekeeping",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "ContactModel", dependencies: ["JSON", "Timekeeping"]),
+        .target(name: "ContactModel", dependencies: ["ASCII", "JSON", "Timekeeping"]),
         .target(name: "ContactStore", dependencies: ["CSQLite", "ContactModel"]),
         .target(name: "Server", dependencies: [
             "CLibUV", "HTTP1",

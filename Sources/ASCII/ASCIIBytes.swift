@@ -37,6 +37,28 @@ public enum ASCIIBytes {
         scan(p, r, flags: { Word.lanes(of: $0, equalTo: c) }, matches: { $0 == c })
     }
 
+    /// Writes the decimal digits of `n` at `start`, zero-padded to `width`; returns where they
+    /// end. The one digit writer: response heads and synthetic timestamps both use it.
+    @inlinable public static func writeDecimal(_ n: UInt64, width: Int = 1, into out: UnsafeMutableBufferPointer<UInt8>,
+                                               at start: Int) -> Int {
+        var digits = 1
+        var rest = n / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let end = start + max(digits, width)
+        rest = n
+        for k in stride(from: end - 1, through: start, by: -1) {
+            out[k] = UInt8(truncatingIfNeeded: rest % 10) | 0x30
+            rest /= 10
+        }
+        return end
+    }
+
+    /// Lower-case hex digits, for SHA-256 hex and JSON's `\u00XX`.
+    public static let lowercaseHexDigits: StaticString = "0123456789abcdef"
+
     @inlinable public static func isDigits(_ b: Span<UInt8>, _ r: Range<Int>) -> Bool {
         for i in r where b[i] < 0x30 || b[i] > 0x39 { return false }
         return true
@@ -57,15 +79,10 @@ extension Array where Element == UInt8 {
     /// The decimal digits of `n`, without making a `String` first.
     @inlinable public mutating func appendDecimal(_ n: Int) {
         if n < 0 { append(UInt8(ascii: "-")) }
-        var m = n.magnitude
-        var digits = InlineArray<20, UInt8>(repeating: 0)
-        var k = 20
-        repeat {
-            k -= 1
-            digits[k] = UInt8(truncatingIfNeeded: m % 10) | 0x30
-            m /= 10
-        } while m > 0
-        for i in k..<20 { append(digits[i]) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            let end = ASCIIBytes.writeDecimal(UInt64(n.magnitude), into: digits, at: 0)
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<end]))
+        }
     }
 }
 

@@ -28,7 +28,9 @@ final class DescribeContactEndpoint {
         authMode = state.config.auth.mode
         instances = state.config.instances
         policy = state.config.retention.policy
-        restricted = state.credentialsByKey.filter { $0.value.instances != nil }
+        var restricted: [String: MockConfig.Credential] = [:]
+        for c in state.config.credentials where c.instances != nil { restricted[c.accessKeyId] = c }
+        self.restricted = restricted
     }
 
     struct Verdict {

@@ -15,7 +15,6 @@ final class MockState: @unchecked Sendable {
     let config: MockConfig
     let logger: Logger
     let clock: DataClock
-    let credentialsByKey: [String: MockConfig.Credential]
     let journal: RequestJournal
     let throttle: Throttle
     let metrics = Metrics()
@@ -30,9 +29,6 @@ final class MockState: @unchecked Sendable {
         self.config = config
         self.logger = logger
         clock = DataClock(config.clock)
-        var byKey: [String: MockConfig.Credential] = [:]
-        for c in config.credentials { byKey[c.accessKeyId] = c }
-        credentialsByKey = byKey
         journal = RequestJournal(capacity: config.admin.journalSize)
         throttle = Throttle(ratePerSecond: config.throttle.ratePerSecond, burst: config.throttle.burst)
         faults = config.faults

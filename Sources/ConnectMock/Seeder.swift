@@ -107,10 +107,11 @@ public struct Seeder {
                     let target = instanceId ?? instances.first!.id
                     let synth = ContactSynthesizer(instance: instances.first(where: { $0.id == target })!, seed: syntheticSeed,
                                                    now: now, policy: policy)
+                    let generate = { try Seeder.pipelined(synth, count: syntheticCount, write: write) }
                     if syntheticCount >= Seeder.bulkThreshold {
-                        try store.withIndexesBuiltAfter { try Seeder.pipelined(synth, count: syntheticCount, write: write) }
+                        try store.withIndexesBuiltAfter(generate)
                     } else {
-                        try Seeder.pipelined(synth, count: syntheticCount, write: write)
+                        try generate()
                     }
                 }
                 if !problems.isEmpty { throw SeedFailure(problems: problems, more: more) }

@@ -1,3 +1,4 @@
+import ASCII
 import Timekeeping
 
 /// Reads a timestamp as fixtures may write it: epoch seconds (a JSON number, fractions to the
@@ -59,25 +60,10 @@ public enum TimestampValue {
         }
         // Digit by digit into one small string: synthesis writes a few dozen of these per contact.
         return String(unsafeUninitializedCapacity: 24) { out in
-            var wholeDigits = 1
-            var rest = whole / 10
-            while rest > 0 {
-                wholeDigits += 1
-                rest /= 10
-            }
-            rest = whole
-            for k in stride(from: wholeDigits - 1, through: 0, by: -1) {
-                out[k] = UInt8(48 + rest % 10)
-                rest /= 10
-            }
-            guard fractionDigits > 0 else { return wholeDigits }
-            out[wholeDigits] = UInt8(ascii: ".")
-            var f = frac
-            for k in stride(from: wholeDigits + fractionDigits, to: wholeDigits, by: -1) {
-                out[k] = UInt8(48 + f % 10)
-                f /= 10
-            }
-            return wholeDigits + 1 + fractionDigits
+            let end = ASCIIBytes.writeDecimal(UInt64(whole), into: out, at: 0)
+            guard fractionDigits > 0 else { return end }
+            out[end] = UInt8(ascii: ".")
+            return ASCIIBytes.writeDecimal(UInt64(frac), width: fractionDigits, into: out, at: end + 1)
         }
     }
 }

@@ -1,8 +1,8 @@
 import ASCII
 /// One parsed HTTP/1.x request.
 ///
-/// Field names are stored lower-cased (they are case-insensitive, and SigV4 wants them lower
-/// case anyway); values are stored as received, without the surrounding optional whitespace.
+/// Header fields are views into the bytes received: names compare case-insensitively, values
+/// come without the surrounding optional whitespace.
 public struct HTTPRequest: Sendable {
     public var method: String
     /// The request-target as received (origin-form, or the path and query of an absolute-form).
@@ -52,7 +52,7 @@ public enum HTTPVersion: Sendable, Equatable {
     public var text: String { self == .http10 ? "HTTP/1.0" : "HTTP/1.1" }
 }
 
-/// Field names lower-cased, values as received: the block SigV4 reads without copying.
+/// The fields as ranges into the parser's buffer, which SigV4 reads without copying.
 public typealias HTTPHeaders = HeaderFields
 
 extension StringProtocol {

@@ -401,12 +401,14 @@ private struct FramingFields {
 
     /// Looks at field `i` of `headers`; only the rare framing fields become strings.
     mutating func note(_ headers: HTTPHeaders, _ i: Int) {
-        switch headers.nameRange(i).count {
-        case 4 where headers.hasName(i, "host"): hostCount += 1
-        case 17 where headers.hasName(i, "transfer-encoding"): transferEncoding.append(headers.value(i))
-        case 14 where headers.hasName(i, "content-length"): contentLength.append(headers.value(i))
-        case 6 where headers.hasName(i, "expect"): if expect == nil { expect = headers.value(i) }
-        default: break
+        if headers.hasName(i, "host") {
+            hostCount += 1
+        } else if headers.hasName(i, "transfer-encoding") {
+            transferEncoding.append(headers.value(i))
+        } else if headers.hasName(i, "content-length") {
+            contentLength.append(headers.value(i))
+        } else if expect == nil, headers.hasName(i, "expect") {
+            expect = headers.value(i)
         }
     }
 }

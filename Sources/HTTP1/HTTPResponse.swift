@@ -1,6 +1,6 @@
 import ASCII
-/// A response to serialize. Content-Length and, when the connection is closing,
-/// `Connection: close` are added by `serialize`; handlers set everything else.
+/// A response to write. Content-Length and, when the connection is closing,
+/// `Connection: close` are added by `head`; handlers set everything else.
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
@@ -10,13 +10,6 @@ public struct HTTPResponse: Sendable {
         self.status = status
         self.headers = headers
         self.body = body
-    }
-
-    /// Status line, headers and body in one buffer.
-    public func serialize(version: HTTPVersion = .http11, date: String?, closing: Bool, headOnly: Bool = false) -> [UInt8] {
-        var out = head(version: version, date: date, closing: closing, reserving: headOnly ? 0 : body.count)
-        if !headOnly { out.append(contentsOf: body) }
-        return out
     }
 
     /// Status line and headers, through the blank line; the server writes the body beside it

@@ -38,8 +38,6 @@ public enum JSONWriter {
         }
     }
 
-    static let hex: StaticString = "0123456789abcdef"
-
     /// Most strings need no escape: they are found so eight bytes at a time and copied whole.
     static func writeString(_ s: String, into out: inout OutputBuffer) {
         out.append(UInt8(ascii: "\""))
@@ -60,7 +58,7 @@ public enum JSONWriter {
                 case 0x09: out.append(UInt8(ascii: "t"))
                 default:
                     out.append("u00")
-                    hex.withUTF8Buffer { d in
+                    ASCIIBytes.lowercaseHexDigits.withUTF8Buffer { d in
                         out.append(d[Int(c >> 4)])
                         out.append(d[Int(c & 15)])
                     }

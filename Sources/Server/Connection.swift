@@ -155,9 +155,7 @@ final class Connection {
     }
 
     private func respondToParseError(_ error: HTTPParseError) {
-        let response = server.handler.errorResponse(for: error)
-        write(response.serialize(date: server.dateHeader(), closing: true))
-        finishAfterWrites()
+        send(server.handler.errorResponse(for: error), version: .http11, keepAlive: false, headOnly: false)
     }
 
     private func finishAfterWrites() {

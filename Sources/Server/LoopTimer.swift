@@ -30,11 +30,6 @@ public final class LoopTimer {
         }, afterMilliseconds, repeatMilliseconds)
     }
 
-    public func stop() {
-        guard !closed else { return }
-        uv_timer_stop(handle)
-    }
-
     /// Stops the timer and releases it once libuv is done with the handle.
     public func close() {
         guard !closed else { return }

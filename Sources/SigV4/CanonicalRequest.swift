@@ -138,11 +138,9 @@ public struct CanonicalRequest: Sendable {
 }
 
 enum Hex {
-    static let digits: StaticString = "0123456789abcdef"
-
     static func append(_ digest: SHA256Digest, into out: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { text in
-            digits.withUTF8Buffer { d in
+            ASCIIBytes.lowercaseHexDigits.withUTF8Buffer { d in
                 digest.withUnsafeBytes { bytes in
                     for (k, b) in bytes.enumerated() {
                         text[2 * k] = d[Int(b >> 4)]

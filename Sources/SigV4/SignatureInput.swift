@@ -68,11 +68,12 @@ public enum SignatureInputParser {
         var date: String?
         var token: String?
         for i in 0..<headers.count {
-            switch headers.nameRange(i).count {
-            case 10 where dateHeader == nil && headers.hasName(i, "x-amz-date"): dateHeader = headers.value(i)
-            case 4 where date == nil && headers.hasName(i, "date"): date = headers.value(i)
-            case 20 where token == nil && headers.hasName(i, "x-amz-security-token"): token = headers.value(i)
-            default: break
+            if dateHeader == nil, headers.hasName(i, "x-amz-date") {
+                dateHeader = headers.value(i)
+            } else if date == nil, headers.hasName(i, "date") {
+                date = headers.value(i)
+            } else if token == nil, headers.hasName(i, "x-amz-security-token") {
+                token = headers.value(i)
             }
         }
         let requestDate = dateHeader ?? date
