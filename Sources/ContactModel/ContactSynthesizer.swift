@@ -93,6 +93,8 @@ struct SynthesisState {
     let windowStart: Instant
     var recent: [String] = []
     let arnPrefix: String
+    /// Where the contact being made is written; emptied after each.
+    let json = JSONAssembler()
 
     init(instance: InstanceInfo, now: Instant, windowStart: Instant) {
         self.instance = instance
@@ -101,23 +103,23 @@ struct SynthesisState {
         arnPrefix = "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)"
     }
 
-    static func ts(_ i: Instant) -> JSONValue { .number(TimestampValue.json(i)) }
+    static func ts(_ i: Instant) -> JSONPiece { .number(TimestampValue.json(i)) }
 
     /// Members set one by one, in any order; `obj` puts them in the model's order. Cheaper
     /// than a dictionary, which synthesis would otherwise hash its way through.
     struct Fields: ExpressibleByDictionaryLiteral {
-        var pairs: [(String, JSONValue)] = []
+        var pairs: [(String, JSONPiece)] = []
 
         /// Room for the members usually set, so building rarely grows the array.
         init() { pairs.reserveCapacity(12) }
 
-        init(dictionaryLiteral elements: (String, JSONValue)...) {
+        init(dictionaryLiteral elements: (String, JSONPiece)...) {
             pairs.reserveCapacity(elements.count + 6)
             pairs.append(contentsOf: elements)
         }
 
         /// Setting appends; reading is not needed by the builders.
-        subscript(key: String) -> JSONValue? {
+        subscript(key: String) -> JSONPiece? {
             get { pairs.first(where: { $0.0 == key })?.1 }
             set { if let v = newValue { pairs.append((key, v)) } }
         }
@@ -126,44 +128,45 @@ struct SynthesisState {
     }
 
     /// A structure with members in the model's order, whatever order they were set in.
-    static func obj(_ shape: String, from fields: Fields) -> JSONValue {
+    func obj(_ shape: String, from fields: Fields) -> JSONPiece {
         order(shape, count: fields.pairs.count) { add in
             for (key, value) in fields.pairs { add(key, value) }
         }
     }
 
     /// The same for structures written as literal pairs.
-    static func obj(_ shape: String, _ fields: KeyValuePairs<String, JSONValue>) -> JSONValue {
+    func obj(_ shape: String, _ fields: KeyValuePairs<String, JSONPiece>) -> JSONPiece {
         order(shape, count: fields.count) { add in
             for (key, value) in fields { add(key, value) }
         }
     }
 
-    /// The `count` members that `members` adds, sorted into the model's order as they come.
-    static func order(_ shape: String, count: Int, _ members: ((String, JSONValue) -> Void) -> Void) -> JSONValue {
+    /// The `count` members that `members` adds, each written as it comes and sorted into the
+    /// model's order by position.
+    func order(_ shape: String, count: Int, _ members: ((String, JSONPiece) -> Void) -> Void) -> JSONPiece {
         guard let positions = ShapeTable.memberIndex(of: shape) else { preconditionFailure(shape) }
-        var ordered: [JSONMember] = []
-        ordered.reserveCapacity(count)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { rank in
+        return withUnsafeTemporaryAllocation(of: (rank: Int, written: Range<Int>).self, capacity: count) { slots in
+            var n = 0
             members { key, value in
                 guard let index = positions.position(of: key) else { preconditionFailure("\(shape) has no \(key)") }
+                let written = json.member(key, value)
                 // Insertion sort by model position: objects are small and mostly built in order.
-                var k = ordered.count
-                ordered.append(JSONMember(key: key, value: value))
-                while k > 0, rank[k - 1] > index {
-                    rank[k] = rank[k - 1]
-                    ordered.swapAt(k, k - 1)
+                var k = n
+                while k > 0, slots[k - 1].rank > index {
+                    slots[k] = slots[k - 1]
                     k -= 1
                 }
-                rank[k] = index
+                slots[k] = (index, written)
+                n += 1
             }
+            return json.object(count: n) { slots[$0].written }
         }
-        return .object(ordered)
     }
 
     /// A map with sorted keys, as the validator normalizes maps.
-    static func map(_ entries: Fields) -> JSONValue {
-        .object(entries.pairs.sorted { $0.0 < $1.0 }.map { JSONMember(key: $0.0, value: $0.1) })
+    func map(_ entries: Fields) -> JSONPiece {
+        let written = entries.pairs.sorted { $0.0 < $1.0 }.map { json.member($0.0, $0.1) }
+        return json.object(count: written.count) { written[$0] }
     }
 
     mutating func chain(length: Int, rng: inout SeededGenerator) -> [ContactRecord] {
@@ -183,7 +186,8 @@ struct SynthesisState {
                                        previousId: k > 0 ? ids[k - 1] : nil, nextId: k + 1 < length ? ids[k + 1] : nil,
                                        initiation: start)
             let (doc, end) = contact(context, rng: &rng)
-            out.append(ContactRecord(instanceId: instance.id, contactId: ids[k], initiation: start, document: JSONWriter.bytes(doc, reserving: 4096)))
+            out.append(ContactRecord(instanceId: instance.id, contactId: ids[k], initiation: start, document: json.bytes(doc)))
+            json.reset()
             start = end
         }
         for id in ids {
@@ -204,7 +208,7 @@ struct SynthesisState {
     }
 
     // swiftlint:disable:next function_body_length
-    mutating func contact(_ c: ChainContext, rng: inout SeededGenerator) -> (JSONValue, Instant) {
+    mutating func contact(_ c: ChainContext, rng: inout SeededGenerator) -> (JSONPiece, Instant) {
         var f = Fields()
         let voice = c.channel == "VOICE", chat = c.channel == "CHAT", task = c.channel == "TASK", email = c.channel == "EMAIL"
         let outbound = ["OUTBOUND", "EXTERNAL_OUTBOUND", "CALLBACK"].contains(c.method) || (c.method == "API" && voice)
@@ -235,7 +239,7 @@ struct SynthesisState {
             f["Description"] = .string(rng.pick(["Customer asked for a call back about their last invoice.", "Escalated from chat.", "Created by the returns flow."]))
         }
         let queueId = rng.uuid()
-        f["QueueInfo"] = SynthesisState.obj("QueueInfo", ["Id": .string(queueId), "EnqueueTimestamp": SynthesisState.ts(enqueue)])
+        f["QueueInfo"] = obj("QueueInfo", ["Id": .string(queueId), "EnqueueTimestamp": SynthesisState.ts(enqueue)])
         if answered {
             f["AgentInfo"] = agentInfo(voice: voice, outbound: outbound, ringStart: ringStart, connected: connectedToAgent,
                                        disconnect: disconnect, acw: acw, acwEnd: acwEnd, rng: &rng)
@@ -255,9 +259,9 @@ struct SynthesisState {
         if task, rng.chance(0.4) { f["ScheduledTimestamp"] = SynthesisState.ts(connectedToSystem) }
         if task, let related = recent.last, rng.chance(0.5) { f["RelatedContactId"] = .string(related) }
         if rng.chance(0.3) {
-            f["WisdomInfo"] = SynthesisState.obj("WisdomInfo", [
+            f["WisdomInfo"] = obj("WisdomInfo", [
                 "SessionArn": .string("arn:aws:wisdom:\(instance.region):\(instance.accountId):session/\(rng.uuid())/\(rng.uuid())"),
-                "AiAgents": .array([SynthesisState.obj("AiAgentInfo", [
+                "AiAgents": .array([obj("AiAgentInfo", [
                     "AiUseCase": .string(rng.pick(["AgentAssistance", "SelfService"])),
                     "AiAgentVersionId": .string(String(rng.int(1...9))),
                     "AiAgentEscalated": .bool(rng.chance(0.2)),
@@ -288,31 +292,31 @@ struct SynthesisState {
         if rng.chance(0.2) {
             var tags: Fields = ["Department": .string(rng.pick(["Billing", "Sales", "Support"]))]
             if rng.chance(0.5) { tags["cost-center"] = .string(String(rng.int(1000...9999))) }
-            f["Tags"] = SynthesisState.map(tags)
+            f["Tags"] = map(tags)
         }
         f["ConnectedToSystemTimestamp"] = SynthesisState.ts(connectedToSystem)
         if (voice || chat || email), rng.chance(0.6) {
             f["RoutingCriteria"] = routingCriteria(from: enqueue, to: answered ? connectedToAgent : disconnect, rng: &rng)
         }
         if (voice || chat), rng.chance(0.3) {
-            f["Customer"] = SynthesisState.obj("Customer", [
+            f["Customer"] = obj("Customer", [
                 "DeviceInfo": deviceInfo(rng: &rng),
-                "Capabilities": SynthesisState.obj("ParticipantCapabilities", ["Video": .string("SEND"), "ScreenShare": .string("SEND")]),
+                "Capabilities": obj("ParticipantCapabilities", ["Video": .string("SEND"), "ScreenShare": .string("SEND")]),
             ])
         }
         if campaign {
-            f["Campaign"] = SynthesisState.obj("Campaign", ["CampaignId": .string(rng.uuid())])
+            f["Campaign"] = obj("Campaign", ["CampaignId": .string(rng.uuid())])
             f["AnsweringMachineDetectionStatus"] = .string(rng.pick(["ANSWERED", "UNDETECTED", "ERROR", "HUMAN_ANSWERED", "SIT_TONE_DETECTED", "SIT_TONE_BUSY", "SIT_TONE_INVALID_NUMBER", "FAX_MACHINE_DETECTED", "VOICEMAIL_BEEP", "VOICEMAIL_NO_BEEP", "AMD_UNRESOLVED", "AMD_UNANSWERED", "AMD_ERROR", "AMD_NOT_APPLICABLE"]))
-            f["CustomerVoiceActivity"] = SynthesisState.obj("CustomerVoiceActivity", [
+            f["CustomerVoiceActivity"] = obj("CustomerVoiceActivity", [
                 "GreetingStartTimestamp": SynthesisState.ts(connectedToSystem.adding(milliseconds: 800)),
                 "GreetingEndTimestamp": SynthesisState.ts(connectedToSystem.adding(milliseconds: 2800)),
             ])
             if rng.chance(0.5) {
-                f["OutboundStrategy"] = SynthesisState.obj("OutboundStrategy", [
+                f["OutboundStrategy"] = obj("OutboundStrategy", [
                     "Type": .string("AGENT_FIRST"),
-                    "Config": SynthesisState.obj("OutboundStrategyConfig", ["AgentFirst": SynthesisState.obj("AgentFirst", [
-                        "Preview": SynthesisState.obj("Preview", [
-                            "PostAcceptTimeoutConfig": SynthesisState.obj("PostAcceptTimeoutConfig", ["DurationInSeconds": .int(rng.int(10...120))]),
+                    "Config": obj("OutboundStrategyConfig", ["AgentFirst": obj("AgentFirst", [
+                        "Preview": obj("Preview", [
+                            "PostAcceptTimeoutConfig": obj("PostAcceptTimeoutConfig", ["DurationInSeconds": .int(rng.int(10...120))]),
                             "AllowedUserActions": .array(rng.chance(0.5) ? [.string("CALL"), .string("DISCARD")] : [.string("CALL")]),
                         ]),
                     ])]),
@@ -320,44 +324,44 @@ struct SynthesisState {
             }
         }
         if voice, answered {
-            f["QualityMetrics"] = SynthesisState.obj("QualityMetrics", [
-                "Agent": SynthesisState.obj("AgentQualityMetrics", ["Audio": audioQuality(rng: &rng)]),
-                "Customer": SynthesisState.obj("CustomerQualityMetrics", ["Audio": audioQuality(rng: &rng)]),
+            f["QualityMetrics"] = obj("QualityMetrics", [
+                "Agent": obj("AgentQualityMetrics", ["Audio": audioQuality(rng: &rng)]),
+                "Customer": obj("CustomerQualityMetrics", ["Audio": audioQuality(rng: &rng)]),
             ])
         }
         if chat { f["ChatMetrics"] = chatMetrics(start: connectedToAgent, end: disconnect, rng: &rng) }
         if (voice || chat), rng.chance(0.1) {
-            f["DisconnectDetails"] = SynthesisState.obj("DisconnectDetails", ["PotentialDisconnectIssue": .string(rng.pick(["AGENT_CONNECTIVITY_ISSUE", "AGENT_NETWORK_DISCONNECT"]))])
+            f["DisconnectDetails"] = obj("DisconnectDetails", ["PotentialDisconnectIssue": .string(rng.pick(["AGENT_CONNECTIVITY_ISSUE", "AGENT_NETWORK_DISCONNECT"]))])
         }
         if email {
-            var r: Fields = ["ToList": .array([SynthesisState.obj("EmailRecipient", ["Address": .string("support@example.com"), "DisplayName": .string("Example Support")])])]
+            var r: Fields = ["ToList": .array([obj("EmailRecipient", ["Address": .string("support@example.com"), "DisplayName": .string("Example Support")])])]
             if rng.chance(0.5) {
-                r["CcList"] = .array([SynthesisState.obj("EmailRecipient", ["Address": .string("manager\(rng.int(1...99))@example.com"), "DisplayName": .string("Account Manager")])])
+                r["CcList"] = .array([obj("EmailRecipient", ["Address": .string("manager\(rng.int(1...99))@example.com"), "DisplayName": .string("Account Manager")])])
             }
-            f["AdditionalEmailRecipients"] = SynthesisState.obj("AdditionalEmailRecipients", from: r)
+            f["AdditionalEmailRecipients"] = obj("AdditionalEmailRecipients", from: r)
         }
         f["SegmentAttributes"] = segmentAttributes(channel: c.channel, rng: &rng)
         if voice, answered, rng.chance(0.7) { f["Recordings"] = recordings(start: connectedToAgent, end: disconnect, rng: &rng) }
         f["DisconnectReason"] = .string(rng.pick(["CUSTOMER_DISCONNECT", "AGENT_DISCONNECT", "THIRD_PARTY_DISCONNECT", "TELECOM_PROBLEM", "CONTACT_FLOW_DISCONNECT", "EXPIRED", "API", "OTHER"]))
         if answered, rng.chance(0.2) { f["ContactEvaluations"] = evaluations(after: acwEnd, rng: &rng) }
         if task {
-            f["TaskTemplateInfo"] = SynthesisState.obj("TaskTemplateInfoV2", [
+            f["TaskTemplateInfo"] = obj("TaskTemplateInfoV2", [
                 "Arn": .string("\(arnPrefix)/task-template/\(rng.uuid())"),
                 "Name": .string(rng.pick(["Refund review", "Callback", "Address verification"])),
             ])
             if rng.chance(0.5) {
-                f["ContactDetails"] = SynthesisState.obj("ContactDetails", ["Name": .string("Refund review"), "Description": .string("Check the refund for order \(rng.int(1000...9999)).")])
+                f["ContactDetails"] = obj("ContactDetails", ["Name": .string("Refund review"), "Description": .string("Check the refund for order \(rng.int(1000...9999)).")])
             }
         }
         if rng.chance(0.5) {
             var attrs: Fields = ["language": .string(rng.pick(["en-US", "es-US", "fr-CA"]))]
             if rng.chance(0.5) { attrs["accountTier"] = .string(rng.pick(["gold", "silver", "basic"])) }
-            f["Attributes"] = SynthesisState.map(attrs)
+            f["Attributes"] = map(attrs)
         }
         if let next = c.nextId {
-            f["NextContacts"] = .array([SynthesisState.obj("NextContactEntry", [
+            f["NextContacts"] = .array([obj("NextContactEntry", [
                 "Type": .string("QUICK_CONNECT"),
-                "NextContactMetadata": SynthesisState.obj("NextContactMetadata", ["QuickConnectContactData": SynthesisState.obj("QuickConnectContactData", [
+                "NextContactMetadata": obj("NextContactMetadata", ["QuickConnectContactData": obj("QuickConnectContactData", [
                     "ContactId": .string(next),
                     "InitiationTimestamp": SynthesisState.ts(disconnect),
                     "QuickConnectId": .string(rng.uuid()),
@@ -367,22 +371,22 @@ struct SynthesisState {
             ])])
         }
         if rng.chance(0.1) {
-            f["GlobalResiliencyMetadata"] = SynthesisState.obj("GlobalResiliencyMetadata", [
+            f["GlobalResiliencyMetadata"] = obj("GlobalResiliencyMetadata", [
                 "ActiveRegion": .string(instance.region), "OriginRegion": .string(rng.pick(["us-east-1", "us-west-2"])),
                 "TrafficDistributionGroupId": .string(rng.uuid()),
             ])
         }
-        return (SynthesisState.obj("Contact", from: f), disconnect)
+        return (obj("Contact", from: f), disconnect)
     }
 
-    func endpoint(_ type: String, _ address: String, _ display: String?) -> JSONValue {
+    func endpoint(_ type: String, _ address: String, _ display: String?) -> JSONPiece {
         var e: Fields = ["Type": .string(type), "Address": .string(address)]
         if let display { e["DisplayName"] = .string(display) }
-        return SynthesisState.obj("EndpointInfo", from: e)
+        return obj("EndpointInfo", from: e)
     }
 
-    func deviceInfo(rng: inout SeededGenerator) -> JSONValue {
-        SynthesisState.obj("DeviceInfo", [
+    func deviceInfo(rng: inout SeededGenerator) -> JSONPiece {
+        obj("DeviceInfo", [
             "PlatformName": .string(rng.pick(["Chrome", "Firefox", "Safari"])),
             "PlatformVersion": .string(String(rng.int(100...130)) + ".0"),
             "OperatingSystem": .string(rng.pick(["Windows 11", "macOS 14", "Android 14", "iOS 17"])),
@@ -390,7 +394,7 @@ struct SynthesisState {
     }
 
     func agentInfo(voice: Bool, outbound: Bool, ringStart: Instant, connected: Instant, disconnect: Instant, acw: Int,
-                   acwEnd: Instant, rng: inout SeededGenerator) -> JSONValue {
+                   acwEnd: Instant, rng: inout SeededGenerator) -> JSONPiece {
         var a: Fields = [
             "Id": .string(rng.uuid()),
             "AcceptedByAgentTimestamp": SynthesisState.ts(connected),
@@ -404,48 +408,48 @@ struct SynthesisState {
         if rng.chance(0.5) {
             var levels = Fields()
             for l in 1...rng.int(1...5) {
-                levels["Level\(l)"] = SynthesisState.obj("AgentHierarchyGroup", ["Arn": .string("\(arnPrefix)/agent-group/\(rng.uuid())")])
+                levels["Level\(l)"] = obj("AgentHierarchyGroup", ["Arn": .string("\(arnPrefix)/agent-group/\(rng.uuid())")])
             }
-            a["HierarchyGroups"] = SynthesisState.obj("HierarchyGroups", from: levels)
+            a["HierarchyGroups"] = obj("HierarchyGroups", from: levels)
         }
         if rng.chance(0.4) { a["DeviceInfo"] = deviceInfo(rng: &rng) }
-        if rng.chance(0.2) { a["Capabilities"] = SynthesisState.obj("ParticipantCapabilities", ["Video": .string("SEND"), "ScreenShare": .string("SEND")]) }
+        if rng.chance(0.2) { a["Capabilities"] = obj("ParticipantCapabilities", ["Video": .string("SEND"), "ScreenShare": .string("SEND")]) }
         if voice, rng.chance(0.4) { a["AgentInitiatedHoldDuration"] = .int(rng.int(0...240)) }
         if rng.chance(0.4) {
             a["StateTransitions"] = .array([
-                SynthesisState.obj("StateTransition", ["State": .string("INITIAL"), "StateStartTimestamp": SynthesisState.ts(ringStart), "StateEndTimestamp": SynthesisState.ts(connected)]),
-                SynthesisState.obj("StateTransition", ["State": .string("CONNECTED"), "StateStartTimestamp": SynthesisState.ts(connected), "StateEndTimestamp": SynthesisState.ts(disconnect)]),
-                SynthesisState.obj("StateTransition", ["State": .string(rng.chance(0.9) ? "DISCONNECTED" : "MISSED"), "StateStartTimestamp": SynthesisState.ts(disconnect)]),
+                obj("StateTransition", ["State": .string("INITIAL"), "StateStartTimestamp": SynthesisState.ts(ringStart), "StateEndTimestamp": SynthesisState.ts(connected)]),
+                obj("StateTransition", ["State": .string("CONNECTED"), "StateStartTimestamp": SynthesisState.ts(connected), "StateEndTimestamp": SynthesisState.ts(disconnect)]),
+                obj("StateTransition", ["State": .string(rng.chance(0.9) ? "DISCONNECTED" : "MISSED"), "StateStartTimestamp": SynthesisState.ts(disconnect)]),
             ])
         }
         if voice, rng.chance(0.4) { a["VoiceEnhancementMode"] = .string(rng.pick(["VOICE_ISOLATION", "NOISE_SUPPRESSION", "NONE"])) }
-        return SynthesisState.obj("AgentInfo", from: a)
+        return obj("AgentInfo", from: a)
     }
 
-    func audioQuality(rng: inout SeededGenerator) -> JSONValue {
+    func audioQuality(rng: inout SeededGenerator) -> JSONPiece {
         let score = Double(rng.int(10...50)) / 10
-        var issues: [JSONValue] = []
+        var issues: [JSONPiece] = []
         if score < 3.5 {
             for i in ["HighPacketLoss", "HighRoundTripTime", "HighJitterBuffer"].prefix(rng.int(1...3)) { issues.append(.string(i)) }
         }
-        return SynthesisState.obj("AudioQualityMetricsInfo", ["QualityScore": .number(String(score)), "PotentialQualityIssues": .array(issues)])
+        return obj("AudioQualityMetricsInfo", ["QualityScore": .number(String(score)), "PotentialQualityIssues": .array(issues)])
     }
 
-    func chatMetrics(start: Instant, end: Instant, rng: inout SeededGenerator) -> JSONValue {
+    func chatMetrics(start: Instant, end: Instant, rng: inout SeededGenerator) -> JSONPiece {
         let total = rng.int(4...60)
         let bot = rng.int(0...(total / 2))
         let firstResponse = Int64(rng.int(2000...60000))
-        func participant(_ type: String, _ rng: inout SeededGenerator) -> JSONValue {
+        func participant(_ type: String, _ rng: inout SeededGenerator) -> JSONPiece {
             let sent = rng.int(1...30)
-            return SynthesisState.obj("ParticipantMetrics", [
+            return obj("ParticipantMetrics", [
                 "ParticipantId": .string(rng.uuid()), "ParticipantType": .string(type),
                 "ConversationAbandon": .bool(rng.chance(0.05)), "MessagesSent": .int(sent), "NumResponses": .int(max(0, sent - 1)),
                 "MessageLengthInChars": .int(sent * rng.int(20...120)), "TotalResponseTimeInMillis": .int(sent * rng.int(2000...20000)),
                 "MaxResponseTimeInMillis": .int(rng.int(20000...90000)), "LastMessageTimestamp": SynthesisState.ts(end),
             ])
         }
-        return SynthesisState.obj("ChatMetrics", [
-            "ChatContactMetrics": SynthesisState.obj("ChatContactMetrics", [
+        return obj("ChatMetrics", [
+            "ChatContactMetrics": obj("ChatContactMetrics", [
                 "MultiParty": .bool(rng.chance(0.1)), "TotalMessages": .int(total), "TotalBotMessages": .int(bot),
                 "TotalBotMessageLengthInChars": .int(bot * rng.int(40...200)),
                 "ConversationCloseTimeInMillis": .int64(end.millisecondsSinceEpoch - start.millisecondsSinceEpoch),
@@ -457,7 +461,7 @@ struct SynthesisState {
         ])
     }
 
-    func segmentAttributes(channel: String, rng: inout SeededGenerator) -> JSONValue {
+    func segmentAttributes(channel: String, rng: inout SeededGenerator) -> JSONPiece {
         var s = Fields()
         let subtype: String
         switch channel {
@@ -466,27 +470,27 @@ struct SynthesisState {
         case "TASK": subtype = "connect:Task"
         default: subtype = "connect:Email"
         }
-        s["connect:Subtype"] = SynthesisState.obj("SegmentAttributeValue", ["ValueString": .string(subtype)])
+        s["connect:Subtype"] = obj("SegmentAttributeValue", ["ValueString": .string(subtype)])
         if rng.chance(0.3) {
-            s["connect:CustomerAuthentication"] = SynthesisState.obj("SegmentAttributeValue", ["ValueMap": SynthesisState.map([
-                "Status": SynthesisState.obj("SegmentAttributeValue", ["ValueString": .string("AUTHENTICATED")]),
-                "Attempts": SynthesisState.obj("SegmentAttributeValue", ["ValueInteger": .int(rng.int(1...3))]),
+            s["connect:CustomerAuthentication"] = obj("SegmentAttributeValue", ["ValueMap": map([
+                "Status": obj("SegmentAttributeValue", ["ValueString": .string("AUTHENTICATED")]),
+                "Attempts": obj("SegmentAttributeValue", ["ValueInteger": .int(rng.int(1...3))]),
             ])])
         }
         if rng.chance(0.2) {
-            s["custom:Intents"] = SynthesisState.obj("SegmentAttributeValue", ["ValueList": .array([
-                SynthesisState.obj("SegmentAttributeValue", ["ValueString": .string("CheckBalance")]),
-                SynthesisState.obj("SegmentAttributeValue", ["ValueString": .string("TransferFunds")]),
+            s["custom:Intents"] = obj("SegmentAttributeValue", ["ValueList": .array([
+                obj("SegmentAttributeValue", ["ValueString": .string("CheckBalance")]),
+                obj("SegmentAttributeValue", ["ValueString": .string("TransferFunds")]),
             ])])
         }
         if rng.chance(0.2) {
-            s["connect:ContactFlow"] = SynthesisState.obj("SegmentAttributeValue", ["ValueArn": .string("\(arnPrefix)/contact-flow/\(rng.uuid())")])
+            s["connect:ContactFlow"] = obj("SegmentAttributeValue", ["ValueArn": .string("\(arnPrefix)/contact-flow/\(rng.uuid())")])
         }
-        return SynthesisState.map(s)
+        return map(s)
     }
 
-    func recordings(start: Instant, end: Instant, rng: inout SeededGenerator) -> JSONValue {
-        var out: [JSONValue] = []
+    func recordings(start: Instant, end: Instant, rng: inout SeededGenerator) -> JSONPiece {
+        var out: [JSONPiece] = []
         let deleted = rng.chance(0.1)
         var r: Fields = [
             "StorageType": .string("S3"),
@@ -497,9 +501,9 @@ struct SynthesisState {
         ]
         if deleted { r["DeletionReason"] = .string("Deleted by retention policy") }
         if rng.chance(0.3) { r["UnprocessedTranscriptLocation"] = .string("connect-recordings-\(instance.accountId)/transcripts/\(rng.uuid()).json") }
-        out.append(SynthesisState.obj("RecordingInfo", from: r))
+        out.append(obj("RecordingInfo", from: r))
         if rng.chance(0.3) {
-            out.append(SynthesisState.obj("RecordingInfo", [
+            out.append(obj("RecordingInfo", [
                 "StorageType": .string("KINESIS_VIDEO_STREAM"),
                 "Location": .string("arn:aws:kinesisvideo:\(instance.region):\(instance.accountId):stream/connect-live-\(rng.int(1...99))/\(rng.int(1_000_000...9_999_999))"),
                 "MediaStreamType": .string("AUDIO"), "ParticipantType": .string("CUSTOMER"),
@@ -511,7 +515,7 @@ struct SynthesisState {
         return .array(out)
     }
 
-    func evaluations(after: Instant, rng: inout SeededGenerator) -> JSONValue {
+    func evaluations(after: Instant, rng: inout SeededGenerator) -> JSONPiece {
         let id = rng.uuid()
         let status = rng.pick(["COMPLETE", "IN_PROGRESS", "DELETED"])
         var e: Fields = [
@@ -523,16 +527,16 @@ struct SynthesisState {
         ]
         if status != "IN_PROGRESS" { e["EndTimestamp"] = SynthesisState.ts(after.adding(seconds: 5400)) }
         if status == "DELETED" { e["DeleteTimestamp"] = SynthesisState.ts(after.adding(seconds: 7200)) }
-        return SynthesisState.map([id: SynthesisState.obj("ContactEvaluation", from: e)])
+        return map([id: obj("ContactEvaluation", from: e)])
     }
 
     /// 1 to 4 steps in order: earlier steps EXPIRED (expiring inside the contact's lifetime),
     /// the current one ACTIVE or JOINED, later ones INACTIVE; all but the last have a duration.
-    func routingCriteria(from activation: Instant, to end: Instant, rng: inout SeededGenerator) -> JSONValue {
+    func routingCriteria(from activation: Instant, to end: Instant, rng: inout SeededGenerator) -> JSONPiece {
         let count = rng.int(1...4)
         let current = rng.int(0...(count - 1))
         let span = max(Int64(count), (end.millisecondsSinceEpoch - activation.millisecondsSinceEpoch))
-        var steps: [JSONValue] = []
+        var steps: [JSONPiece] = []
         var expiresAt = activation
         for k in 0..<count {
             var s = Fields()
@@ -549,47 +553,47 @@ struct SynthesisState {
             } else {
                 status = "INACTIVE"
             }
-            if !expiry.isEmpty { s["Expiry"] = SynthesisState.obj("Expiry", from: expiry) }
+            if !expiry.isEmpty { s["Expiry"] = obj("Expiry", from: expiry) }
             s["Expression"] = expression(depth: rng.int(1...3), rng: &rng)
             s["Status"] = .string(status)
-            steps.append(SynthesisState.obj("Step", from: s))
+            steps.append(obj("Step", from: s))
         }
-        return SynthesisState.obj("RoutingCriteria", [
+        return obj("RoutingCriteria", [
             "Steps": .array(steps), "ActivationTimestamp": SynthesisState.ts(activation), "Index": .int(rng.int(0...3)),
         ])
     }
 
     /// An expression exactly `depth` levels deep: a condition is level 1, each And/Or adds one.
-    func expression(depth: Int, rng: inout SeededGenerator) -> JSONValue {
+    func expression(depth: Int, rng: inout SeededGenerator) -> JSONPiece {
         if depth <= 1 {
             switch rng.int(0...3) {
-            case 0: return SynthesisState.obj("Expression", ["NotAttributeCondition": condition(rng: &rng)])
-            default: return SynthesisState.obj("Expression", ["AttributeCondition": condition(rng: &rng)])
+            case 0: return obj("Expression", ["NotAttributeCondition": condition(rng: &rng)])
+            default: return obj("Expression", ["AttributeCondition": condition(rng: &rng)])
             }
         }
         let children = (0..<rng.int(2...3)).map { k in expression(depth: k == 0 ? depth - 1 : rng.int(1...(depth - 1)), rng: &rng) }
-        return SynthesisState.obj("Expression", [rng.chance(0.5) ? "AndExpression" : "OrExpression": .array(children)])
+        return obj("Expression", [rng.chance(0.5) ? "AndExpression" : "OrExpression": .array(children)])
     }
 
-    func condition(rng: inout SeededGenerator) -> JSONValue {
+    func condition(rng: inout SeededGenerator) -> JSONPiece {
         let (name, values) = rng.pick([("Technology", ["AWS Kinesis", "Amazon Connect", "Lambda"]), ("Language", ["English", "Spanish", "French"]),
                                        ("Location", ["Seattle", "Dublin", "Sydney"]), ("Product", ["Mortgage", "Credit card", "Savings"])])
         switch rng.int(0...3) {
         case 0:
             let lo = rng.int(1...4)
-            return SynthesisState.obj("AttributeCondition", [
+            return obj("AttributeCondition", [
                 "Name": .string(name), "Value": .string(rng.pick(values)), "ComparisonOperator": .string("Range"),
-                "Range": SynthesisState.obj("Range", ["MinProficiencyLevel": .number("\(lo).0"), "MaxProficiencyLevel": .number("\(rng.int(lo...5)).0")]),
+                "Range": obj("Range", ["MinProficiencyLevel": .number("\(lo).0"), "MaxProficiencyLevel": .number("\(rng.int(lo...5)).0")]),
             ])
         case 1:
-            return SynthesisState.obj("AttributeCondition", [
+            return obj("AttributeCondition", [
                 "ComparisonOperator": .string("Match"),
-                "MatchCriteria": SynthesisState.obj("MatchCriteria", ["AgentsCriteria": SynthesisState.obj("AgentsCriteria", [
+                "MatchCriteria": obj("MatchCriteria", ["AgentsCriteria": obj("AgentsCriteria", [
                     "AgentIds": .array((0..<rng.int(1...3)).map { _ in .string(rng.uuid()) }),
                 ])]),
             ])
         default:
-            return SynthesisState.obj("AttributeCondition", [
+            return obj("AttributeCondition", [
                 "Name": .string(name), "Value": .string(rng.pick(values)), "ComparisonOperator": .string("NumberGreaterOrEqualTo"),
                 "ProficiencyLevel": .number("\(rng.int(1...5)).0"),
             ])

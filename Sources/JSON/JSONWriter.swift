@@ -75,7 +75,7 @@ public enum JSONWriter {
 /// contact's instructions).
 struct OutputBuffer: ~Copyable {
     private var base: UnsafeMutableRawPointer
-    private var count = 0
+    private(set) var count = 0
     private var capacity: Int
 
     init(capacity: Int) {
@@ -119,5 +119,18 @@ struct OutputBuffer: ~Copyable {
 
     func array() -> [UInt8] {
         [UInt8](UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Appends a copy of bytes already in the buffer.
+    mutating func appendCopy(of r: Range<Int>) {
+        ensure(r.count)
+        (base + count).copyMemory(from: base + r.lowerBound, byteCount: r.count)
+        count += r.count
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    func array(_ r: Range<Int>) -> [UInt8] {
+        [UInt8](UnsafeRawBufferPointer(start: base + r.lowerBound, count: r.count))
     }
 }

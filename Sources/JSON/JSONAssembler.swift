@@ -1,0 +1,100 @@
+import ASCII
+
+/// A value for `JSONAssembler`: a leaf still to be written, or something already written.
+public enum JSONPiece: Sendable {
+    /// JSON text kept verbatim: a number as spelled, `true`, `false`, `null`.
+    case literal(String)
+    /// A string, quoted and escaped when written.
+    case string(String)
+    case array([JSONPiece])
+    /// Bytes already in the assembler's buffer.
+    case written(Range<Int>)
+
+    public static func number(_ text: String) -> JSONPiece { .literal(text) }
+    public static func int(_ v: Int) -> JSONPiece { .literal(String(v)) }
+    public static func int64(_ v: Int64) -> JSONPiece { .literal(String(v)) }
+    public static func bool(_ b: Bool) -> JSONPiece { .literal(b ? "true" : "false") }
+}
+
+/// Builds a JSON document bottom up in one buffer: each member is written as soon as it is
+/// made, and an object copies its members' bytes in the order it chooses.
+///
+/// Synthesis used to build a `JSONValue` tree per contact, write it, then free it node by
+/// node; the tree's allocations and reference counting cost more than the writing. Here a
+/// written value is a range of the buffer, which the caller reorders as plain integers. The
+/// bytes are the ones `JSONWriter` gives for the equal tree.
+public final class JSONAssembler {
+    private var out: OutputBuffer
+
+    public init(capacity: Int = 16_384) {
+        out = OutputBuffer(capacity: capacity)
+    }
+
+    /// Forgets everything written; the buffer's memory is kept for the next document.
+    public func reset() { out.removeAll() }
+
+    // Each public method makes one access to `out` and passes it down: every access to a
+    // class's stored property is checked for exclusivity at run time, which per byte written
+    // cost more than the writing.
+
+    /// Writes `"key":value` and returns where it went.
+    public func member(_ key: String, _ value: JSONPiece) -> Range<Int> {
+        JSONAssembler.member(key, value, into: &out)
+    }
+
+    /// An object of `count` members already written by `member`, the k-th at `member(k)`.
+    public func object(count: Int, member: (Int) -> Range<Int>) -> JSONPiece {
+        JSONAssembler.object(count: count, member: member, into: &out)
+    }
+
+    /// Writes `value` and returns where it went.
+    public func write(_ value: JSONPiece) -> JSONPiece {
+        JSONAssembler.write(value, into: &out)
+    }
+
+    /// The bytes of a written piece (any other piece is written first).
+    public func bytes(_ value: JSONPiece) -> [UInt8] {
+        guard case .written(let r) = value else { return bytes(write(value)) }
+        return out.array(r)
+    }
+
+    private static func member(_ key: String, _ value: JSONPiece, into out: inout OutputBuffer) -> Range<Int> {
+        let start = out.count
+        JSONWriter.writeString(key, into: &out)
+        out.append(UInt8(ascii: ":"))
+        emit(value, into: &out)
+        return start..<out.count
+    }
+
+    private static func object(count: Int, member: (Int) -> Range<Int>, into out: inout OutputBuffer) -> JSONPiece {
+        let start = out.count
+        out.append(UInt8(ascii: "{"))
+        for k in 0..<count {
+            if k > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendCopy(of: member(k))
+        }
+        out.append(UInt8(ascii: "}"))
+        return .written(start..<out.count)
+    }
+
+    private static func write(_ value: JSONPiece, into out: inout OutputBuffer) -> JSONPiece {
+        let start = out.count
+        emit(value, into: &out)
+        return .written(start..<out.count)
+    }
+
+    private static func emit(_ value: JSONPiece, into out: inout OutputBuffer) {
+        switch value {
+        case .literal(let text): out.append(text)
+        case .string(let s): JSONWriter.writeString(s, into: &out)
+        case .written(let r): out.appendCopy(of: r)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for k in items.indices {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                emit(items[k], into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+    }
+}
