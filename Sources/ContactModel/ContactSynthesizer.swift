@@ -149,7 +149,7 @@ struct SynthesisState {
             var n = 0
             members { key, value in
                 guard let index = positions.position(of: key) else { preconditionFailure("\(shape) has no \(key)") }
-                let written = json.member(key, value)
+                let written = json.member(positions.keys[index], value)
                 // Insertion sort by model position: objects are small and mostly built in order.
                 var k = n
                 while k > 0, slots[k - 1].rank > index {

@@ -1,3 +1,4 @@
+import JSON
 /// A shape of botocore's model, reduced to what validation and synthesis need.
 public indirect enum ShapeKind: Sendable {
     case structure(members: [(String, String)], required: [String], union: Bool)
@@ -43,11 +44,14 @@ public enum ShapeTable {
 /// model's, not an attacker's, so a fast unkeyed hash is safe) in an open-addressed table.
 struct NameIndex: Sendable {
     let names: [String]
+    /// Each name as a JSON object key, written once rather than per document.
+    let keys: [JSONKey]
     private let slots: [Int32]
     private let mask: Int
 
     init(_ names: [String]) {
         self.names = names
+        keys = names.map(JSONKey.init)
         var size = 8
         while size < names.count * 3 { size *= 2 }
         var slots = [Int32](repeating: -1, count: size)

@@ -24,63 +24,64 @@ public enum JSONPiece: Sendable {
 /// written value is a range of the buffer, which the caller reorders as plain integers. The
 /// bytes are the ones `JSONWriter` gives for the equal tree.
 public final class JSONAssembler {
-    private var out: OutputBuffer
+    /// Held through a pointer: every access to a class's stored property is checked for
+    /// exclusivity at run time, and synthesis writes a hundred members per contact. An
+    /// assembler belongs to one thread.
+    private let out: UnsafeMutablePointer<OutputBuffer>
 
     public init(capacity: Int = 16_384) {
-        out = OutputBuffer(capacity: capacity)
+        out = .allocate(capacity: 1)
+        out.initialize(to: OutputBuffer(capacity: capacity))
+    }
+
+    deinit {
+        out.deinitialize(count: 1)
+        out.deallocate()
     }
 
     /// Forgets everything written; the buffer's memory is kept for the next document.
-    public func reset() { out.removeAll() }
-
-    // Each public method makes one access to `out` and passes it down: every access to a
-    // class's stored property is checked for exclusivity at run time, which per byte written
-    // cost more than the writing.
+    public func reset() { out.pointee.removeAll() }
 
     /// Writes `"key":value` and returns where it went.
     public func member(_ key: String, _ value: JSONPiece) -> Range<Int> {
-        JSONAssembler.member(key, value, into: &out)
+        let start = out.pointee.count
+        JSONWriter.writeString(key, into: &out.pointee)
+        out.pointee.append(UInt8(ascii: ":"))
+        JSONAssembler.emit(value, into: &out.pointee)
+        return start..<out.pointee.count
+    }
+
+    /// The same with the key written beforehand.
+    public func member(_ key: JSONKey, _ value: JSONPiece) -> Range<Int> {
+        let start = out.pointee.count
+        key.prefix.withUnsafeBytes { out.pointee.append($0) }
+        JSONAssembler.emit(value, into: &out.pointee)
+        return start..<out.pointee.count
     }
 
     /// An object of `count` members already written by `member`, the k-th at `member(k)`.
     public func object(count: Int, member: (Int) -> Range<Int>) -> JSONPiece {
-        JSONAssembler.object(count: count, member: member, into: &out)
+        let start = out.pointee.count
+        out.pointee.append(UInt8(ascii: "{"))
+        for k in 0..<count {
+            if k > 0 { out.pointee.append(UInt8(ascii: ",")) }
+            out.pointee.appendCopy(of: member(k))
+        }
+        out.pointee.append(UInt8(ascii: "}"))
+        return .written(start..<out.pointee.count)
     }
 
     /// Writes `value` and returns where it went.
     public func write(_ value: JSONPiece) -> JSONPiece {
-        JSONAssembler.write(value, into: &out)
+        let start = out.pointee.count
+        JSONAssembler.emit(value, into: &out.pointee)
+        return .written(start..<out.pointee.count)
     }
 
     /// The bytes of a written piece (any other piece is written first).
     public func bytes(_ value: JSONPiece) -> [UInt8] {
         guard case .written(let r) = value else { return bytes(write(value)) }
-        return out.array(r)
-    }
-
-    private static func member(_ key: String, _ value: JSONPiece, into out: inout OutputBuffer) -> Range<Int> {
-        let start = out.count
-        JSONWriter.writeString(key, into: &out)
-        out.append(UInt8(ascii: ":"))
-        emit(value, into: &out)
-        return start..<out.count
-    }
-
-    private static func object(count: Int, member: (Int) -> Range<Int>, into out: inout OutputBuffer) -> JSONPiece {
-        let start = out.count
-        out.append(UInt8(ascii: "{"))
-        for k in 0..<count {
-            if k > 0 { out.append(UInt8(ascii: ",")) }
-            out.appendCopy(of: member(k))
-        }
-        out.append(UInt8(ascii: "}"))
-        return .written(start..<out.count)
-    }
-
-    private static func write(_ value: JSONPiece, into out: inout OutputBuffer) -> JSONPiece {
-        let start = out.count
-        emit(value, into: &out)
-        return .written(start..<out.count)
+        return out.pointee.array(r)
     }
 
     private static func emit(_ value: JSONPiece, into out: inout OutputBuffer) {
@@ -96,5 +97,18 @@ public final class JSONAssembler {
             }
             out.append(UInt8(ascii: "]"))
         }
+    }
+}
+
+/// An object key written once, quoted, escaped and followed by its colon, for keys a
+/// document uses again and again.
+public struct JSONKey: Sendable {
+    let prefix: [UInt8]
+
+    public init(_ name: String) {
+        var out = OutputBuffer(capacity: name.utf8.count + 8)
+        JSONWriter.writeString(name, into: &out)
+        out.append(UInt8(ascii: ":"))
+        prefix = out.array()
     }
 }

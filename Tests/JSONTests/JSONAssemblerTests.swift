@@ -25,6 +25,19 @@ final class JSONAssemblerTests: XCTestCase {
         }
     }
 
+    /// A key written beforehand gives the same member as the key written in place.
+    func testPrewrittenKeys() {
+        let json = JSONAssembler()
+        for name in ["Id", "b\"key", "tab\there", "é"] {
+            let inPlace = json.member(name, .int(1))
+            let prewritten = json.member(JSONKey(name), .int(1))
+            let a = json.bytes(json.object(count: 1) { _ in inPlace })
+            let b = json.bytes(json.object(count: 1) { _ in prewritten })
+            XCTAssertEqual(a, b, name)
+            XCTAssertEqual(b, JSONWriter.bytes(.object([JSONMember(key: name, value: .int(1))])), name)
+        }
+    }
+
     func testEmptyContainersAndUnwrittenPieces() {
         let json = JSONAssembler()
         XCTAssertEqual(String(decoding: json.bytes(json.object(count: 0) { _ in 0..<0 }), as: UTF8.self), "{}")
