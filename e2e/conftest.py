@@ -27,7 +27,7 @@ def pytest_sessionstart(session):
         os.remove(os.path.join(LOG_DIR, name))
 
 
-CONTACT_INDEXES = ["contacts_by_expiry", "contacts_by_time", "sqlite_autoindex_contacts_1"]
+CONTACT_INDEXES = ["contacts_by_expiry", "contacts_by_time", "contacts_key"]
 
 
 def index_names(db):

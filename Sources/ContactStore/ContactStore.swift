@@ -7,12 +7,15 @@ import Timekeeping
 /// One store per thread: the server's loop owns one, the seed command owns one. SQLite in WAL
 /// mode lets those readers and one writer work side by side without `database is locked`.
 public final class ContactStore {
-    public static let schemaVersion: Int64 = 2
+    public static let schemaVersion: Int64 = 3
 
     private let db: SQLiteConnection
     private let lookupStatement: SQLiteConnection.Statement
     private let dataVersionStatement: SQLiteConnection.Statement
     private var upsertStatement: SQLiteConnection.Statement?
+    private var insertStatement: SQLiteConnection.Statement?
+    /// Inside `withIndexesBuiltAfter`: no unique index to upsert against, so writes insert.
+    private var bulkLoading = false
     public let path: String
 
     private struct CacheKey: Hashable {
@@ -69,46 +72,57 @@ public final class ContactStore {
                     id TEXT PRIMARY KEY, region TEXT NOT NULL, account_id TEXT NOT NULL, alias TEXT
                 ) WITHOUT ROWID;
                 \(contactsTable("contacts"));
-                \(secondaryIndexes);
-                PRAGMA user_version = 2;
+                \(indexes);
+                PRAGMA user_version = 3;
                 COMMIT;
                 """)
-        } else if current == 1 {
-            // Version 1 kept contacts in a WITHOUT ROWID table, which overflows large rows.
+        } else if current < 3 {
+            // Version 1 kept contacts in a WITHOUT ROWID table, which overflows large rows;
+            // version 2 made (instance, contact) unique in the table's definition, so a bulk
+            // seed could not drop that index and had to keep it up to date row by row.
             try db.execute("""
                 BEGIN IMMEDIATE;
-                \(contactsTable("contacts_v2"));
-                INSERT INTO contacts_v2 (instance_id, contact_id, initiated_at, expires_at, document)
+                \(contactsTable("contacts_v3"));
+                INSERT INTO contacts_v3 (instance_id, contact_id, initiated_at, expires_at, document)
                     SELECT instance_id, contact_id, initiated_at, expires_at, document FROM contacts;
                 DROP TABLE contacts;
-                ALTER TABLE contacts_v2 RENAME TO contacts;
-                \(secondaryIndexes);
-                PRAGMA user_version = 2;
+                ALTER TABLE contacts_v3 RENAME TO contacts;
+                \(indexes);
+                PRAGMA user_version = 3;
                 COMMIT;
                 """)
         }
     }
 
-    /// The indexes the listing and the purge use; the unique (instance, contact) index comes
-    /// with the table.
-    private static let secondaryIndexes = """
+    /// The unique (instance, contact) index that upserts match on, and the indexes the
+    /// listing and the purge use.
+    private static let indexes = """
+        CREATE UNIQUE INDEX IF NOT EXISTS contacts_key ON contacts (instance_id, contact_id);
         CREATE INDEX IF NOT EXISTS contacts_by_time ON contacts (instance_id, initiated_at, contact_id);
         CREATE INDEX IF NOT EXISTS contacts_by_expiry ON contacts (expires_at)
         """
 
-    /// Runs a bulk write into an empty table with the secondary indexes dropped, then builds
-    /// them in one sorted pass; inside the caller's transaction, so a failure restores them.
-    /// Random inserts into three B-trees larger than the page cache made a million-contact seed
-    /// read pages back row after row: 45 s with the indexes in place, 37 s built after.
+    /// Runs a bulk write into an empty table with every index dropped, then builds them in
+    /// one sorted pass each; inside the caller's transaction, so a failure restores them.
+    /// Random keys inserted into B-trees larger than the page cache made a million-contact
+    /// seed read pages back row after row: 45 s with all three indexes in place, 37 s with
+    /// the two secondary ones built after, and 28 s with all three built after. Writes in
+    /// `body` insert rather than upsert; two with the same (instance, contact) make building
+    /// the unique index fail, which fails the transaction.
     public func withIndexesBuiltAfter<T>(_ body: () throws -> T) throws -> T {
         let probe = try db.prepare("SELECT EXISTS (SELECT 1 FROM contacts)")
         _ = try probe.bind([]).step()
         let empty = probe.int(0) == 0
         probe.finishReading()
         guard empty else { return try body() }
-        try db.execute("DROP INDEX contacts_by_time; DROP INDEX contacts_by_expiry")
-        let result = try body()
-        try db.execute(ContactStore.secondaryIndexes)
+        try db.execute("DROP INDEX contacts_key; DROP INDEX contacts_by_time; DROP INDEX contacts_by_expiry")
+        bulkLoading = true
+        let result: T
+        do {
+            defer { bulkLoading = false }
+            result = try body()
+        }
+        try db.execute(ContactStore.indexes)
         return result
     }
 
@@ -129,8 +143,7 @@ public final class ContactStore {
             contact_id TEXT NOT NULL,
             initiated_at INTEGER NOT NULL,
             expires_at INTEGER NOT NULL,
-            document BLOB NOT NULL,
-            UNIQUE (instance_id, contact_id)
+            document BLOB NOT NULL
         )
         """
     }
@@ -227,14 +240,25 @@ public final class ContactStore {
     /// Inserts or replaces without asking whether the contact existed (seeds write many).
     public func write(_ record: ContactRecord, policy: RetentionPolicy) throws {
         defer { invalidateCache() }
-        if upsertStatement == nil {
-            upsertStatement = try db.prepare("""
-                INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)
-                ON CONFLICT (instance_id, contact_id) DO UPDATE SET
-                    initiated_at = excluded.initiated_at, expires_at = excluded.expires_at, document = excluded.document
-                """)
+        let statement: SQLiteConnection.Statement
+        if bulkLoading {
+            if insertStatement == nil {
+                insertStatement = try db.prepare("""
+                    INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)
+                    """)
+            }
+            statement = insertStatement!
+        } else {
+            if upsertStatement == nil {
+                upsertStatement = try db.prepare("""
+                    INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)
+                    ON CONFLICT (instance_id, contact_id) DO UPDATE SET
+                        initiated_at = excluded.initiated_at, expires_at = excluded.expires_at, document = excluded.document
+                    """)
+            }
+            statement = upsertStatement!
         }
-        try upsertStatement!.run([
+        try statement.run([
             .text(record.instanceId), .text(record.contactId), .int(record.initiation.millisecondsSinceEpoch),
             .int(policy.expiry(of: record.initiation).millisecondsSinceEpoch), .blob(record.document),
         ])

@@ -33,16 +33,16 @@ final class ContactStoreTests: XCTestCase {
         XCTAssertNotNil(try store.lookup(instanceId: "i", contactId: "keep"))
     }
 
-    /// A bulk write into an empty table runs without the secondary indexes and rebuilds them;
-    /// into a table with rows, or when it fails, the indexes stay as they were.
+    /// A bulk write into an empty table runs without indexes and rebuilds them; into a table
+    /// with rows, or when it fails, the indexes stay as they were.
     func testBulkWriteBuildsIndexesAfterward() throws {
-        let all = ["contacts_by_expiry", "contacts_by_time", "sqlite_autoindex_contacts_1"]
+        let all = ["contacts_by_expiry", "contacts_by_time", "contacts_key"]
         let store = try ContactStore(path: ":memory:")
         XCTAssertEqual(try store.indexNames(), all)
         struct Boom: Error {}
         XCTAssertThrowsError(try store.transaction { s in
             try s.withIndexesBuiltAfter {
-                XCTAssertEqual(try s.indexNames(), ["sqlite_autoindex_contacts_1"])
+                XCTAssertEqual(try s.indexNames(), [])
                 try s.write(self.record("lost", at: 1_700_000_000), policy: RetentionPolicy())
                 throw Boom()
             }
@@ -63,6 +63,22 @@ final class ContactStoreTests: XCTestCase {
             }
         }
         XCTAssertEqual(try store.count(), 6)
+    }
+
+    /// Two rows with one (instance, contact) in a bulk write fail it when the unique index is
+    /// built, and nothing of it stays.
+    func testBulkWriteWithADuplicateFails() throws {
+        let store = try ContactStore(path: ":memory:")
+        XCTAssertThrowsError(try store.transaction { s in
+            try s.withIndexesBuiltAfter {
+                try s.write(self.record("twice", at: 1_700_000_000), policy: RetentionPolicy())
+                try s.write(self.record("twice", at: 1_700_000_001), policy: RetentionPolicy())
+            }
+        }) { XCTAssertTrue("\($0)".contains("UNIQUE"), "\($0)") }
+        XCTAssertEqual(try store.count(), 0)
+        XCTAssertEqual(try store.indexNames(), ["contacts_by_expiry", "contacts_by_time", "contacts_key"])
+        XCTAssertTrue(try store.upsert(record("twice", at: 1_700_000_000), policy: RetentionPolicy()))
+        XCTAssertFalse(try store.upsert(record("twice", at: 1_700_000_001), policy: RetentionPolicy()))
     }
 
     func testPurgeRemovesExpiredAndPreCutoff() throws {
@@ -130,26 +146,43 @@ extension ContactStoreTests {
 }
 
 extension ContactStoreTests {
-    /// A version-1 file (contacts in a WITHOUT ROWID table) opens as version 2 with its rows.
-    func testMigratesVersionOneFiles() throws {
-        let path = NSTemporaryDirectory() + "v1-\(UUID().uuidString).sqlite"
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        let v1 = """
+    /// Files of earlier schema versions open as the current one, with their rows and indexes:
+    /// version 1 kept contacts in a WITHOUT ROWID table, version 2 had the unique key in the
+    /// table's definition.
+    func testMigratesEarlierVersions() throws {
+        let earlier = [
+            """
             CREATE TABLE instances (id TEXT PRIMARY KEY, region TEXT NOT NULL, account_id TEXT NOT NULL, alias TEXT) WITHOUT ROWID;
             CREATE TABLE contacts (instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, initiated_at INTEGER NOT NULL,
                 expires_at INTEGER NOT NULL, document BLOB NOT NULL, PRIMARY KEY (instance_id, contact_id)) WITHOUT ROWID;
             INSERT INTO contacts VALUES ('i', 'old', 1700000000000, 1763072000000, X'7B7D');
             PRAGMA user_version = 1;
+            """,
             """
-        let created = Process()
-        created.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        created.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, v1]
-        try created.run()
-        created.waitUntilExit()
-        XCTAssertEqual(created.terminationStatus, 0)
-        let store = try ContactStore(path: path)
-        XCTAssertEqual(try store.lookup(instanceId: "i", contactId: "old")?.document, Array("{}".utf8))
-        XCTAssertTrue(try store.upsert(record("new", at: 1_700_000_001), policy: RetentionPolicy()))
-        XCTAssertEqual(try store.count(), 2)
+            CREATE TABLE instances (id TEXT PRIMARY KEY, region TEXT NOT NULL, account_id TEXT NOT NULL, alias TEXT) WITHOUT ROWID;
+            CREATE TABLE contacts (id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, contact_id TEXT NOT NULL,
+                initiated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, document BLOB NOT NULL, UNIQUE (instance_id, contact_id));
+            CREATE INDEX contacts_by_time ON contacts (instance_id, initiated_at, contact_id);
+            CREATE INDEX contacts_by_expiry ON contacts (expires_at);
+            INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES ('i', 'old', 1700000000000, 1763072000000, X'7B7D');
+            PRAGMA user_version = 2;
+            """,
+        ]
+        for (k, script) in earlier.enumerated() {
+            let path = NSTemporaryDirectory() + "v\(k + 1)-\(UUID().uuidString).sqlite"
+            defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+            let created = Process()
+            created.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            created.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, script]
+            try created.run()
+            created.waitUntilExit()
+            XCTAssertEqual(created.terminationStatus, 0)
+            let store = try ContactStore(path: path)
+            XCTAssertEqual(try store.lookup(instanceId: "i", contactId: "old")?.document, Array("{}".utf8), "version \(k + 1)")
+            XCTAssertEqual(try store.indexNames(), ["contacts_by_expiry", "contacts_by_time", "contacts_key"], "version \(k + 1)")
+            XCTAssertFalse(try store.upsert(record("old", at: 1_700_000_000), policy: RetentionPolicy()), "version \(k + 1)")
+            XCTAssertTrue(try store.upsert(record("new", at: 1_700_000_001), policy: RetentionPolicy()), "version \(k + 1)")
+            XCTAssertEqual(try store.count(), 2, "version \(k + 1)")
+        }
     }
 }
