@@ -58,8 +58,9 @@ public enum TimestampValue {
             frac /= 10
             fractionDigits -= 1
         }
-        // Digit by digit into one small string: synthesis writes a few dozen of these per contact.
-        return String(unsafeUninitializedCapacity: 24) { out in
+        // Digit by digit into one string, which fits the small (inline) form until the year
+        // 5138: synthesis writes a dozen of these per contact.
+        return String(unsafeUninitializedCapacity: whole < 100_000_000_000 ? 15 : 24) { out in
             let end = ASCIIBytes.writeDecimal(UInt64(whole), into: out, at: 0)
             guard fractionDigits > 0 else { return end }
             out[end] = UInt8(ascii: ".")
