@@ -64,9 +64,9 @@ def test_a_seed_run_by_another_process_is_served_at_once(tmp_path):
 
 
 def test_a_bulk_seed_into_an_empty_served_file_keeps_its_indexes(tmp_path):
-    """A synthetic seed of 20,000 or more into an empty store builds its secondary indexes after
-    the rows; a server already reading that file answers the new contacts, and the file ends
-    with every index."""
+    """A synthetic seed of 20,000 or more into an empty store builds its indexes after the rows;
+    a server already reading that file answers the new contacts, and the file ends with every
+    index."""
     db = str(tmp_path / "bulk.sqlite")
     cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
     s = start_server("bulk", database={"path": db}, seed={"fixtures": []})

@@ -120,8 +120,8 @@ public struct Seeder {
         return report
     }
 
-    /// Synthetic counts from which a seed into an empty store builds the secondary indexes
-    /// after the rows rather than row by row.
+    /// Synthetic counts from which a seed into an empty store builds the indexes after the
+    /// rows rather than row by row.
     static let bulkThreshold = 20_000
 
     /// Generates blocks on every core while this thread writes them, in order.
