@@ -62,12 +62,9 @@ public final class JSONAssembler {
     /// An object of `count` members already written by `member`, the k-th at `member(k)`.
     public func object(count: Int, member: (Int) -> Range<Int>) -> JSONPiece {
         let start = out.pointee.count
-        out.pointee.append(UInt8(ascii: "{"))
-        for k in 0..<count {
-            if k > 0 { out.pointee.append(UInt8(ascii: ",")) }
-            out.pointee.appendCopy(of: member(k))
+        out.pointee.appendList(count, open: UInt8(ascii: "{"), close: UInt8(ascii: "}")) { k, out in
+            out.appendCopy(of: member(k))
         }
-        out.pointee.append(UInt8(ascii: "}"))
         return .written(start..<out.pointee.count)
     }
 
@@ -90,12 +87,9 @@ public final class JSONAssembler {
         case .string(let s): JSONWriter.writeString(s, into: &out)
         case .written(let r): out.appendCopy(of: r)
         case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for k in items.indices {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendList(items.count, open: UInt8(ascii: "["), close: UInt8(ascii: "]")) { k, out in
                 emit(items[k], into: &out)
             }
-            out.append(UInt8(ascii: "]"))
         }
     }
 }

@@ -20,21 +20,15 @@ public enum JSONWriter {
         case .number(let n): out.append(n)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for k in items.indices {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendList(items.count, open: UInt8(ascii: "["), close: UInt8(ascii: "]")) { k, out in
                 write(items[k], into: &out)
             }
-            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            for k in members.indices {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendList(members.count, open: UInt8(ascii: "{"), close: UInt8(ascii: "}")) { k, out in
                 writeString(members[k].key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 write(members[k].value, into: &out)
             }
-            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -119,6 +113,17 @@ struct OutputBuffer: ~Copyable {
 
     func array() -> [UInt8] {
         [UInt8](UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// `open`, then `count` items written by `item` with commas between, then `close`: every
+    /// JSON array and object.
+    mutating func appendList(_ count: Int, open: UInt8, close: UInt8, _ item: (Int, inout OutputBuffer) -> Void) {
+        append(open)
+        for k in 0..<count {
+            if k > 0 { append(UInt8(ascii: ",")) }
+            item(k, &self)
+        }
+        append(close)
     }
 
     /// Appends a copy of bytes already in the buffer.
