@@ -149,6 +149,7 @@ struct SynthesisState {
             var n = 0
             members { key, value in
                 guard let index = positions.position(of: key) else { preconditionFailure("\(shape) has no \(key)") }
+                precondition(n < count, "more members than the \(count) announced for \(shape)")
                 let written = json.member(positions.keys[index], value)
                 // Insertion sort by model position: objects are small and mostly built in order.
                 var k = n
