@@ -240,19 +240,15 @@ public final class ContactStore {
     /// Inserts or replaces without asking whether the contact existed (seeds write many).
     public func write(_ record: ContactRecord, policy: RetentionPolicy) throws {
         defer { invalidateCache() }
+        let insert = "INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)"
         let statement: SQLiteConnection.Statement
         if bulkLoading {
-            if insertStatement == nil {
-                insertStatement = try db.prepare("""
-                    INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)
-                    """)
-            }
+            if insertStatement == nil { insertStatement = try db.prepare(insert) }
             statement = insertStatement!
         } else {
             if upsertStatement == nil {
-                upsertStatement = try db.prepare("""
-                    INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)
-                    ON CONFLICT (instance_id, contact_id) DO UPDATE SET
+                upsertStatement = try db.prepare(insert + """
+                     ON CONFLICT (instance_id, contact_id) DO UPDATE SET
                         initiated_at = excluded.initiated_at, expires_at = excluded.expires_at, document = excluded.document
                     """)
             }
