@@ -163,7 +163,7 @@ enum YAMLTree {
                 out.append(JSONMember(key: key.string, value: try convert(v, file: file), line: k.mark?.line ?? 0))
             }
             return .object(out)
-        default:
+        @unknown default:
             throw ConfigError(file: file, line: node.mark?.line ?? 0, path: "", message: "unsupported YAML node")
         }
     }
