@@ -98,9 +98,3 @@ public struct HeaderFields: Sendable {
         return s
     }
 }
-
-extension HeaderFields: Sequence {
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
-        pairs.makeIterator()
-    }
-}

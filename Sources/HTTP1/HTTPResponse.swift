@@ -14,9 +14,9 @@ public struct HTTPResponse: Sendable {
 
     /// Status line and headers, through the blank line; the server writes the body beside it
     /// rather than copying it in.
-    public func head(version: HTTPVersion = .http11, date: String?, closing: Bool, reserving extra: Int = 0) -> [UInt8] {
+    public func head(version: HTTPVersion = .http11, date: String?, closing: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(160 + headers.count * 32 + extra)
+        out.reserveCapacity(160 + headers.count * 32)
         out.appendUTF8(version.text)
         out.append(0x20)
         out.appendDecimal(status)

@@ -3,8 +3,8 @@ import ASCII
 /// Compact JSON output: members in the order given, strings escaped minimally (quotes,
 /// backslash, control characters), non-ASCII written as UTF-8.
 public enum JSONWriter {
-    public static func bytes(_ value: JSONValue, reserving capacity: Int = 256) -> [UInt8] {
-        var out = OutputBuffer(capacity: capacity)
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
+        var out = OutputBuffer(capacity: 256)
         write(value, into: &out)
         return out.array()
     }

@@ -5,6 +5,9 @@ import Timekeeping
 import XCTest
 
 final class ContactStoreTests: XCTestCase {
+    /// Every index a contacts table of the current schema has, sorted by name.
+    static let allIndexes = ["contacts_by_expiry", "contacts_by_time", "contacts_key"]
+
     func record(_ id: String, at seconds: Int64, doc: String = "{}") -> ContactRecord {
         ContactRecord(instanceId: "i", contactId: id, initiation: Instant(secondsSinceEpoch: seconds), document: Array(doc.utf8))
     }
@@ -36,7 +39,7 @@ final class ContactStoreTests: XCTestCase {
     /// A bulk write into an empty table runs without indexes and rebuilds them; into a table
     /// with rows, or when it fails, the indexes stay as they were.
     func testBulkWriteBuildsIndexesAfterward() throws {
-        let all = ["contacts_by_expiry", "contacts_by_time", "contacts_key"]
+        let all = ContactStoreTests.allIndexes
         let store = try ContactStore(path: ":memory:")
         XCTAssertEqual(try store.indexNames(), all)
         struct Boom: Error {}
@@ -76,7 +79,7 @@ final class ContactStoreTests: XCTestCase {
             }
         }) { XCTAssertTrue("\($0)".contains("UNIQUE"), "\($0)") }
         XCTAssertEqual(try store.count(), 0)
-        XCTAssertEqual(try store.indexNames(), ["contacts_by_expiry", "contacts_by_time", "contacts_key"])
+        XCTAssertEqual(try store.indexNames(), ContactStoreTests.allIndexes)
         XCTAssertTrue(try store.upsert(record("twice", at: 1_700_000_000), policy: RetentionPolicy()))
         XCTAssertFalse(try store.upsert(record("twice", at: 1_700_000_001), policy: RetentionPolicy()))
     }
@@ -179,7 +182,7 @@ extension ContactStoreTests {
             XCTAssertEqual(created.terminationStatus, 0)
             let store = try ContactStore(path: path)
             XCTAssertEqual(try store.lookup(instanceId: "i", contactId: "old")?.document, Array("{}".utf8), "version \(k + 1)")
-            XCTAssertEqual(try store.indexNames(), ["contacts_by_expiry", "contacts_by_time", "contacts_key"], "version \(k + 1)")
+            XCTAssertEqual(try store.indexNames(), ContactStoreTests.allIndexes, "version \(k + 1)")
             XCTAssertFalse(try store.upsert(record("old", at: 1_700_000_000), policy: RetentionPolicy()), "version \(k + 1)")
             XCTAssertTrue(try store.upsert(record("new", at: 1_700_000_001), policy: RetentionPolicy()), "version \(k + 1)")
             XCTAssertEqual(try store.count(), 2, "version \(k + 1)")

@@ -5,7 +5,7 @@ final class JSONAssemblerTests: XCTestCase {
     /// Members written in one order and placed in another give the bytes `JSONWriter` writes
     /// for the equal tree, whatever the nesting, escaping and buffer growth.
     func testReorderedMembersMatchTheWriter() throws {
-        for capacity in [1, 64, 16_384] {
+        for capacity in [0, 1, 16, 64, 16_384] {
             let json = JSONAssembler(capacity: capacity)
             for round in 0..<3 {
                 let leafB = json.member("b\"key", .string("tab\there"))

@@ -24,13 +24,12 @@ final class JSONTests: XCTestCase {
         }
     }
 
-    /// The writer's buffer grows from any starting capacity without losing or reordering bytes.
+    /// The writer's buffer grows past its first 256 bytes, many times over, without losing or
+    /// reordering bytes (`JSONAssemblerTests` starts the same buffer from other capacities).
     func testOutputGrowsPastItsReservation() throws {
         let value = JSONValue.array((0..<500).map { .fields(["k\($0)": .string(String(repeating: "v", count: $0 % 37))]) })
         let expected = "[" + (0..<500).map { #"{"k\#($0)":"\#(String(repeating: "v", count: $0 % 37))"}"# }.joined(separator: ",") + "]"
-        for capacity in [0, 1, 16, 4096] {
-            XCTAssertEqual(String(decoding: JSONWriter.bytes(value, reserving: capacity), as: UTF8.self), expected)
-        }
+        XCTAssertEqual(String(decoding: JSONWriter.bytes(value), as: UTF8.self), expected)
     }
 
     func testMemberLines() throws {
