@@ -89,7 +89,7 @@ public struct Seeder {
             if let reason = policy.hiddenReason(initiation: record.initiation, now: now) { report.hidden[reason, default: 0] += 1 }
         }
         do {
-            try store.transaction(durable: false) { store in
+            try store.transaction(durable: false, bulk: syntheticCount >= Seeder.bulkThreshold) { store in
                 if replace { try store.deleteAll() }
                 for file in files {
                     guard let data = FileManager.default.contents(atPath: file) else {

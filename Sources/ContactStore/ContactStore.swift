@@ -126,6 +126,14 @@ public final class ContactStore {
         return result
     }
 
+    /// SQLite's journal mode for this file (`wal`, or `delete` inside a bulk transaction); for
+    /// checks.
+    public func journalMode() throws -> String {
+        let s = try db.prepare("PRAGMA journal_mode")
+        _ = try s.bind([]).step()
+        return s.text(0)
+    }
+
     /// The contacts table's index names, sorted; for checks and for whoever inspects the file.
     public func indexNames() throws -> [String] {
         let s = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts' ORDER BY name")
@@ -210,11 +218,21 @@ public final class ContactStore {
     /// only an OS crash or power loss in the seconds after can damage the file, which a
     /// re-seed then rebuilds. Without the fsyncs SQLite alone wrote 200,000 documents at
     /// 55,600 rows a second instead of 36,800.
-    public func transaction<T>(durable: Bool = true, _ body: (ContactStore) throws -> T) throws -> T {
+    ///
+    /// `bulk` asks for SQLite's rollback journal instead of the WAL for this one transaction,
+    /// when no other connection has the file open (else it stays in the WAL). In the WAL
+    /// every page is written twice, once to the log and once when the commit's checkpoint
+    /// copies it home; the rollback journal holds only the pages that existed before, so the
+    /// new pages of a large seed are written once. The file is back in WAL mode afterwards.
+    public func transaction<T>(durable: Bool = true, bulk: Bool = false, _ body: (ContactStore) throws -> T) throws -> T {
         if !durable {
             try db.execute("PRAGMA synchronous=OFF")
         }
         defer { if !durable { try? db.execute("PRAGMA synchronous=NORMAL") } }
+        let rollbackJournal = bulk && path != ":memory:" && (try? db.execute("PRAGMA journal_mode=DELETE")) != nil
+        // Best effort: a reader that opened the file meanwhile can hold the switch back off,
+        // and then the next `ContactStore` to open the file switches it.
+        defer { if rollbackJournal { try? db.execute("PRAGMA journal_mode=WAL") } }
         try db.execute("BEGIN IMMEDIATE")
         invalidateCache()
         do {

@@ -114,6 +114,37 @@ final class ContactStoreTests: XCTestCase {
         }
         let reopened = try ContactStore(path: path, readOnly: true)
         XCTAssertEqual(try reopened.count(), 1)
+        XCTAssertEqual(try reopened.journalMode(), "wal")
+    }
+
+    /// A bulk transaction writes through the rollback journal when it has the file to itself,
+    /// stays in the WAL when another connection has it open, and leaves the file in WAL mode
+    /// either way, committed or rolled back.
+    func testBulkTransactionJournal() throws {
+        let path = NSTemporaryDirectory() + "bulk-\(UUID().uuidString).sqlite"
+        defer { for s in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let store = try ContactStore(path: path)
+        struct Boom: Error {}
+        XCTAssertThrowsError(try store.transaction(durable: false, bulk: true) { s in
+            XCTAssertEqual(try s.journalMode(), "delete")
+            try s.write(self.record("lost", at: 1_700_000_000), policy: RetentionPolicy())
+            throw Boom()
+        })
+        XCTAssertEqual(try store.journalMode(), "wal")
+        XCTAssertEqual(try store.count(), 0)
+        try store.transaction(durable: false, bulk: true) { s in
+            XCTAssertEqual(try s.journalMode(), "delete")
+            try s.write(self.record("alone", at: 1_700_000_000), policy: RetentionPolicy())
+        }
+        XCTAssertEqual(try store.journalMode(), "wal")
+        let reader = try ContactStore(path: path, readOnly: true)
+        XCTAssertNotNil(try reader.lookup(instanceId: "i", contactId: "alone"))
+        try store.transaction(durable: false, bulk: true) { s in
+            XCTAssertEqual(try s.journalMode(), "wal", "a reader has the file open")
+            try s.write(self.record("shared", at: 1_700_000_000), policy: RetentionPolicy())
+        }
+        XCTAssertEqual(try store.journalMode(), "wal")
+        XCTAssertNotNil(try reader.lookup(instanceId: "i", contactId: "shared"))
     }
 }
 
