@@ -24,10 +24,11 @@ public enum ShapeTable {
     /// object it builds by them, a search of the member list was a quarter of its time, and
     /// SipHash through `Dictionary` still a seventh.
     static let structureNames = NameIndex(generated.keys.sorted().filter { if case .structure = generated[$0]! { true } else { false } })
-    static let memberIndexes: [NameIndex] = structureNames.names.map { name in
+    /// Never written after it is built, so safe to share although pointers are not `Sendable`.
+    nonisolated(unsafe) static let memberIndexes = NameIndex.frozen(structureNames.names.map { name in
         guard case .structure(let members, _, _) = generated[name]! else { preconditionFailure(name) }
         return NameIndex(members.map(\.0))
-    }
+    })
 
     /// The member index of structure `shape`, or nil when there is no such structure.
     static func memberIndex(of shape: String) -> NameIndex? {
@@ -42,16 +43,21 @@ public enum ShapeTable {
 
 /// Positions of a fixed list of names, hashed FNV-style eight bytes at a time (the names are the
 /// model's, not an attacker's, so a fast unkeyed hash is safe) in an open-addressed table.
-struct NameIndex: Sendable {
-    let names: [String]
+///
+/// Built once per structure for the process's life and never freed, and held through plain
+/// pointers, like its `JSONKeyTable`: both producer threads of a seed look up members in the
+/// same indexes at once, and arrays would make every lookup an atomic increment and decrement
+/// of reference counts that both cores share.
+struct NameIndex: @unchecked Sendable {
+    let names: UnsafeBufferPointer<String>
     /// Each name as a JSON object key, written once rather than per document.
-    let keys: [JSONKey]
-    private let slots: [Int32]
+    let keys: JSONKeyTable
+    private let slots: UnsafeBufferPointer<Int32>
     private let mask: Int
 
     init(_ names: [String]) {
-        self.names = names
-        keys = names.map(JSONKey.init)
+        self.names = NameIndex.frozen(names)
+        keys = JSONKeyTable(names)
         var size = 8
         while size < names.count * 3 { size *= 2 }
         var slots = [Int32](repeating: -1, count: size)
@@ -60,8 +66,15 @@ struct NameIndex: Sendable {
             while slots[i] >= 0 { i = (i + 1) & (size - 1) }
             slots[i] = Int32(k)
         }
-        self.slots = slots
+        self.slots = NameIndex.frozen(slots)
         mask = size - 1
+    }
+
+    /// A copy of `items` that is never freed.
+    static func frozen<T>(_ items: [T]) -> UnsafeBufferPointer<T> {
+        let storage = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, items.count))
+        _ = storage.initialize(from: items)
+        return UnsafeBufferPointer(rebasing: storage[0..<items.count])
     }
 
     func position(of name: String) -> Int? {

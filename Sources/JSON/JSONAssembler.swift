@@ -54,7 +54,7 @@ public final class JSONAssembler {
     /// The same with the key written beforehand.
     public func member(_ key: JSONKey, _ value: JSONPiece) -> Range<Int> {
         let start = out.pointee.count
-        key.prefix.withUnsafeBytes { out.pointee.append($0) }
+        out.pointee.append(key.bytes)
         JSONAssembler.emit(value, into: &out.pointee)
         return start..<out.pointee.count
     }
@@ -94,15 +94,44 @@ public final class JSONAssembler {
     }
 }
 
-/// An object key written once, quoted, escaped and followed by its colon, for keys a
-/// document uses again and again.
-public struct JSONKey: Sendable {
-    let prefix: [UInt8]
+/// Object keys written once, each quoted, escaped and followed by its colon, for the keys
+/// every document uses again and again.
+///
+/// The bytes live in one buffer that is allocated once and never freed, so make a table per
+/// fixed set of names (a `static let`), never per document. Plain pointers are the point:
+/// synthesis reads the same keys on every core at once, and reading them out of arrays cost an
+/// atomic increment and decrement of the arrays' shared reference counts per member, which
+/// kept the two cores' caches fighting over those counts.
+public struct JSONKeyTable: @unchecked Sendable {
+    private let bytes: UnsafeRawBufferPointer
+    /// Key `k` is `bytes[ends[k - 1]..<ends[k]]` (from 0 for the first).
+    private let ends: UnsafeBufferPointer<Int>
 
-    public init(_ name: String) {
-        var out = OutputBuffer(capacity: name.utf8.count + 8)
-        JSONWriter.writeString(name, into: &out)
-        out.append(UInt8(ascii: ":"))
-        prefix = out.array()
+    public init(_ names: [String]) {
+        var out = OutputBuffer(capacity: names.reduce(0) { $0 + $1.utf8.count + 8 })
+        var ends: [Int] = []
+        for name in names {
+            JSONWriter.writeString(name, into: &out)
+            out.append(UInt8(ascii: ":"))
+            ends.append(out.count)
+        }
+        let written = out.array()
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, written.count), alignment: 1)
+        written.withUnsafeBytes { storage.copyMemory(from: $0) }
+        bytes = UnsafeRawBufferPointer(rebasing: storage[0..<written.count])
+        let endStorage = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, ends.count))
+        _ = endStorage.initialize(from: ends)
+        self.ends = UnsafeBufferPointer(rebasing: endStorage[0..<ends.count])
     }
+
+    public var count: Int { ends.count }
+
+    public subscript(k: Int) -> JSONKey {
+        JSONKey(bytes: UnsafeRawBufferPointer(rebasing: bytes[(k == 0 ? 0 : ends[k - 1])..<ends[k]]))
+    }
+}
+
+/// One key of a `JSONKeyTable`, as `JSONAssembler.member` writes it.
+public struct JSONKey: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
 }

@@ -28,9 +28,12 @@ final class JSONAssemblerTests: XCTestCase {
     /// A key written beforehand gives the same member as the key written in place.
     func testPrewrittenKeys() {
         let json = JSONAssembler()
-        for name in ["Id", "b\"key", "tab\there", "é"] {
+        let names = ["Id", "b\"key", "tab\there", "é", ""]
+        let keys = JSONKeyTable(names)
+        XCTAssertEqual(keys.count, names.count)
+        for (k, name) in names.enumerated() {
             let inPlace = json.member(name, .int(1))
-            let prewritten = json.member(JSONKey(name), .int(1))
+            let prewritten = json.member(keys[k], .int(1))
             let a = json.bytes(json.object(count: 1) { _ in inPlace })
             let b = json.bytes(json.object(count: 1) { _ in prewritten })
             XCTAssertEqual(a, b, name)
