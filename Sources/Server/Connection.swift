@@ -121,7 +121,7 @@ final class Connection {
                 respondToParseError(error)
                 return
             }
-            switch event {
+            switch consume event {
             case .needMoreData:
                 if server.shuttingDown, !parser.isMidRequest { close() }
                 return
