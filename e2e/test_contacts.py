@@ -85,6 +85,36 @@ def test_a_bulk_seed_into_an_empty_served_file_keeps_its_indexes(tmp_path):
         s.stop()
 
 
+def test_a_server_started_during_a_large_seed_waits_for_it(tmp_path):
+    """A large seed into an empty file writes through SQLite's rollback journal and holds the file
+    until it commits. A server started meanwhile says that it waits, then serves what the seed
+    wrote (rather than failing on a locked file), and the file is in WAL mode again."""
+    db = str(tmp_path / "during.sqlite")
+    cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
+    seed = subprocess.Popen([BINARY, "seed", "--config", cfg, "--synthetic", "30000", "--seed", "9"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not os.path.exists(db + "-journal"):
+        assert seed.poll() is None, seed.communicate()
+        assert time.monotonic() < deadline, "the seed never started writing"
+        time.sleep(0.005)
+    s = start_server("during-seed", database={"path": db}, seed={"fixtures": []})
+    try:
+        out, err = seed.communicate(timeout=300)
+        assert seed.returncode == 0, err
+        assert out.startswith("wrote 30000 contacts"), out
+        with sqlite3.connect(db) as c:
+            assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            ids = [r[0] for r in c.execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 3")]
+        client = s.client()
+        for cid in ids:
+            assert client.describe_contact(InstanceId=INSTANCE, ContactId=cid)["Contact"]["Id"] == cid
+    finally:
+        s.stop()
+    with open(s.log_path) as log:
+        assert f"{db} is being written by another process" in log.read()
+
+
 def test_every_member_round_trips_through_boto3_and_the_cli(tmp_path):
     contact = full_contact()
     contact["Id"] = "every-member"

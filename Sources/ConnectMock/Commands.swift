@@ -72,7 +72,7 @@ public enum Commands {
     public static func seed(configPath: String?, fixtures: [String], synthetic: Int?, seed: UInt64?, instance: String?, replace: Bool) -> Int32 {
         guard let config = loadConfig(configPath) else { return 2 }
         do {
-            let store = try config.openStore()
+            let store = try config.openStore(waiting: fail)
             let now = DataClock(config.clock).now()
             let seeder = Seeder(instances: config.instances, policy: config.retention.policy, now: now)
             let report = try seeder.seed(into: store, fixtures: fixtures, syntheticCount: synthetic ?? 0,
@@ -91,7 +91,7 @@ public enum Commands {
     public static func purge(configPath: String?) -> Int32 {
         guard let config = loadConfig(configPath) else { return 2 }
         do {
-            let store = try config.openStore()
+            let store = try config.openStore(waiting: fail)
             let n = try store.purge(policy: config.retention.policy, now: DataClock(config.clock).now())
             out("purged \(n) contacts")
             return 0

@@ -29,7 +29,7 @@ public final class MockApplication: @unchecked Sendable {
     public init(config: MockConfig, logger: Logger) throws {
         self.config = config
         self.logger = logger
-        let store = try config.openStore()
+        let store = try config.openStore(waiting: { logger.warning("\($0)") })
         firstStore = store
         state = MockState(config: config, logger: logger)
         if try store.count() == 0 {
