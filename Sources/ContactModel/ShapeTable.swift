@@ -41,8 +41,8 @@ public enum ShapeTable {
     }
 }
 
-/// Positions of a fixed list of names, hashed FNV-style eight bytes at a time (the names are the
-/// model's, not an attacker's, so a fast unkeyed hash is safe) in an open-addressed table.
+/// Positions of a fixed list of names in an open-addressed table with a fast unkeyed hash (the
+/// names are the model's, not an attacker's, so that is safe).
 ///
 /// Built once per structure for the process's life and never freed, and held through plain
 /// pointers, like its `JSONKeyTable`: both producer threads of a seed look up members in the
@@ -87,19 +87,21 @@ struct NameIndex: @unchecked Sendable {
         }
     }
 
+    /// The length and the first and last eight bytes, mixed: constant time whatever the name's
+    /// length. Names that share all three only share a probe sequence, which `position` walks.
     static func hash(_ name: String) -> Int {
         name.utf8.span.withUnsafeBytes { p in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(p.count)
-            var i = 0
-            while i + 8 <= p.count {
-                h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01b3
-                i += 8
+            let n = p.count
+            var head: UInt64 = 0, tail: UInt64 = 0
+            if n >= 8 {
+                head = p.loadUnaligned(as: UInt64.self)
+                tail = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else {
+                for i in 0..<n { head = head << 8 | UInt64(p[i]) }
             }
-            while i < p.count {
-                h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01b3
-                i += 1
-            }
-            return Int(truncatingIfNeeded: h ^ (h >> 29))
+            var h = (head ^ (tail &* 0x9e37_79b9_7f4a_7c15) ^ UInt64(n)) &* 0xff51_afd7_ed55_8ccd
+            h ^= h >> 32
+            return Int(truncatingIfNeeded: h)
         }
     }
 }
