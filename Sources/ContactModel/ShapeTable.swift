@@ -25,7 +25,7 @@ public enum ShapeTable {
     /// SipHash through `Dictionary` still a seventh.
     static let structureNames = NameIndex(generated.keys.sorted().filter { if case .structure = generated[$0]! { true } else { false } })
     /// Never written after it is built, so safe to share although pointers are not `Sendable`.
-    nonisolated(unsafe) static let memberIndexes = NameIndex.frozen(structureNames.names.map { name in
+    nonisolated(unsafe) static let memberIndexes = UnsafeBufferPointer(frozenCopyOf: structureNames.names.map { name in
         guard case .structure(let members, _, _) = generated[name]! else { preconditionFailure(name) }
         return NameIndex(members.map(\.0))
     })
@@ -56,7 +56,7 @@ struct NameIndex: @unchecked Sendable {
     private let mask: Int
 
     init(_ names: [String]) {
-        self.names = NameIndex.frozen(names)
+        self.names = UnsafeBufferPointer(frozenCopyOf: names)
         keys = JSONKeyTable(names)
         var size = 8
         while size < names.count * 3 { size *= 2 }
@@ -66,15 +66,8 @@ struct NameIndex: @unchecked Sendable {
             while slots[i] >= 0 { i = (i + 1) & (size - 1) }
             slots[i] = Int32(k)
         }
-        self.slots = NameIndex.frozen(slots)
+        self.slots = UnsafeBufferPointer(frozenCopyOf: slots)
         mask = size - 1
-    }
-
-    /// A copy of `items` that is never freed.
-    static func frozen<T>(_ items: [T]) -> UnsafeBufferPointer<T> {
-        let storage = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, items.count))
-        _ = storage.initialize(from: items)
-        return UnsafeBufferPointer(rebasing: storage[0..<items.count])
     }
 
     func position(of name: String) -> Int? {

@@ -103,7 +103,7 @@ public final class JSONAssembler {
 /// atomic increment and decrement of the arrays' shared reference counts per member, which
 /// kept the two cores' caches fighting over those counts.
 public struct JSONKeyTable: @unchecked Sendable {
-    private let bytes: UnsafeRawBufferPointer
+    private let bytes: UnsafeBufferPointer<UInt8>
     /// Key `k` is `bytes[ends[k - 1]..<ends[k]]` (from 0 for the first).
     private let ends: UnsafeBufferPointer<Int>
 
@@ -115,23 +115,28 @@ public struct JSONKeyTable: @unchecked Sendable {
             out.append(UInt8(ascii: ":"))
             ends.append(out.count)
         }
-        let written = out.array()
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, written.count), alignment: 1)
-        written.withUnsafeBytes { storage.copyMemory(from: $0) }
-        bytes = UnsafeRawBufferPointer(rebasing: storage[0..<written.count])
-        let endStorage = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, ends.count))
-        _ = endStorage.initialize(from: ends)
-        self.ends = UnsafeBufferPointer(rebasing: endStorage[0..<ends.count])
+        bytes = UnsafeBufferPointer(frozenCopyOf: out.array())
+        self.ends = UnsafeBufferPointer(frozenCopyOf: ends)
     }
 
     public var count: Int { ends.count }
 
     public subscript(k: Int) -> JSONKey {
-        JSONKey(bytes: UnsafeRawBufferPointer(rebasing: bytes[(k == 0 ? 0 : ends[k - 1])..<ends[k]]))
+        JSONKey(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[(k == 0 ? 0 : ends[k - 1])..<ends[k]])))
     }
 }
 
 /// One key of a `JSONKeyTable`, as `JSONAssembler.member` writes it.
 public struct JSONKey: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
+}
+
+extension UnsafeBufferPointer {
+    /// A copy of `items` that is never freed: for tables that live as long as the process and
+    /// are read by several threads at once (see `JSONKeyTable`).
+    public init(frozenCopyOf items: [Element]) {
+        let storage = UnsafeMutableBufferPointer<Element>.allocate(capacity: Swift.max(1, items.count))
+        _ = storage.initialize(from: items)
+        self.init(rebasing: storage[0..<items.count])
+    }
 }
