@@ -105,6 +105,12 @@ def test_kill_9_during_a_seed_leaves_the_earlier_contacts(tmp_path, earlier):
         p.wait()
         assert integrity(db) == ("ok", earlier), f"after a kill at {delay}s"
         assert index_names(db) == CONTACT_INDEXES, f"after a kill at {delay}s"
+    # A seed into the empty file wrote through the rollback journal; the next open puts the
+    # file back in WAL mode.
+    subprocess.run([BINARY, "purge", "--config", str(cfg)], check=True, capture_output=True)
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert integrity(db) == ("ok", earlier)
 
 
 def test_kill_9_of_serve_during_admin_writes_leaves_a_sound_store(tmp_path):
