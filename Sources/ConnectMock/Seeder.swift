@@ -88,8 +88,9 @@ public struct Seeder {
             report.written += 1
             if let reason = policy.hiddenReason(initiation: record.initiation, now: now) { report.hidden[reason, default: 0] += 1 }
         }
+        let bulk = syntheticCount >= Seeder.bulkThreshold
         do {
-            try store.transaction(durable: false, bulk: syntheticCount >= Seeder.bulkThreshold) { store in
+            try store.transaction(durable: false, bulk: bulk) { store in
                 if replace { try store.deleteAll() }
                 for file in files {
                     guard let data = FileManager.default.contents(atPath: file) else {
@@ -108,7 +109,7 @@ public struct Seeder {
                     let synth = ContactSynthesizer(instance: instances.first(where: { $0.id == target })!, seed: syntheticSeed,
                                                    now: now, policy: policy)
                     let generate = { try Seeder.pipelined(synth, count: syntheticCount, write: write) }
-                    if syntheticCount >= Seeder.bulkThreshold {
+                    if bulk {
                         try store.withIndexesBuiltAfter(generate)
                     } else {
                         try generate()
@@ -120,8 +121,8 @@ public struct Seeder {
         return report
     }
 
-    /// Synthetic counts from which a seed into an empty store builds the indexes after the
-    /// rows rather than row by row.
+    /// Synthetic counts from which a seed writes through the rollback journal when it can, and
+    /// into an empty store builds the indexes after the rows rather than row by row.
     static let bulkThreshold = 20_000
 
     /// Generates blocks on every core while this thread writes them, in order.
