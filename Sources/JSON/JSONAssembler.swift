@@ -119,8 +119,6 @@ public struct JSONKeyTable: @unchecked Sendable {
         self.ends = UnsafeBufferPointer(frozenCopyOf: ends)
     }
 
-    public var count: Int { ends.count }
-
     public subscript(k: Int) -> JSONKey {
         JSONKey(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[(k == 0 ? 0 : ends[k - 1])..<ends[k]])))
     }
