@@ -1,11 +1,13 @@
 """Issue 5: the mock's own API, route by route, through a real HTTP client."""
+import os
+import sqlite3
 import threading
 import urllib.parse
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import FROZEN, INSTANCE, KEY, start_server
+from conftest import FROZEN, INSTANCE, KEY, client_error, start_server
 
 SEEDED = "c0ffee00-1111-4a2b-9c3d-000000000001"
 
@@ -190,3 +192,23 @@ def test_admin_writes_while_readers_hammer(server):
     assert errors == []
     listed = {c["Id"] for c in server.mock("GET", f"/_mock/contacts?instanceId={INSTANCE}&limit=1000").json()["Contacts"]}
     assert {f"hammer-{k}" for k in range(200)} <= listed
+
+
+def test_a_write_while_another_process_holds_the_file_is_503_and_changes_nothing():
+    s = start_server("mock-api-busy-store", database={"path": "busy.sqlite"})
+    try:
+        path = f"/_mock/contacts/{INSTANCE}/written-after-the-lock"
+        holder = sqlite3.connect(os.path.join(s.dir, "busy.sqlite"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # what a `connect-mock seed` run holds while it writes
+        try:
+            r = s.mock("PUT", path, json=contact())
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert r.status_code == 503 and r.headers["Retry-After"] == "1"
+        assert "being written by another process" in r.json()["message"]
+        assert client_error(lambda: s.client().describe_contact(InstanceId=INSTANCE, ContactId="written-after-the-lock"))[:2] == (404, "ResourceNotFoundException")
+        assert s.mock("PUT", path, json=contact()).status_code == 201
+        assert s.client().describe_contact(InstanceId=INSTANCE, ContactId="written-after-the-lock")["Contact"]["Channel"] == "CHAT"
+    finally:
+        assert s.stop() == 0

@@ -48,6 +48,12 @@ final class MockAPI {
             return (route, MockAPI.error(APIError(status: 400, message: first?.message ?? "invalid contact", path: first?.path)))
         } catch let e as SeedFailure {
             return (route, MockAPI.error(APIError(status: 400, message: e.description)))
+        } catch let e as SQLiteError where e.isBusy {
+            // Another process (a `connect-mock seed` run against the same file) held the write
+            // lock past SQLite's busy timeout. The write was refused whole, so it can be retried.
+            var response = MockAPI.error(APIError(status: 503, message: "the store file is being written by another process (a connect-mock seed?); nothing was changed, try again when it has finished"))
+            response.headers.append(("Retry-After", "1"))
+            return (route, response)
         } catch {
             state.logger.error("mock API \(request.method) \(request.path) failed: \(error)")
             return (route, MockAPI.error(APIError(status: 500, message: "internal error: \(error)")))
