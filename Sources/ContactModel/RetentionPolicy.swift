@@ -20,6 +20,15 @@ public struct RetentionPolicy: Sendable, Equatable {
         initiation.addingCalendarMonths(months)
     }
 
+    /// No contact the purge deletes at `now` has a later expiry, so the purge can read the
+    /// expiry index up to here instead of the whole table. Past retention means expired by
+    /// `now`. A contact from before the cutoff expires less than a day after the cutoff itself
+    /// would: adding months keeps the order of instants, except that a day clamped to a
+    /// shorter month (Jan 30 and Jan 31 both become Feb 28) keeps each one's time of day.
+    public func purgeExpiryBound(now: Instant) -> Instant {
+        max(now, expiry(of: cutoff).adding(seconds: 86_400))
+    }
+
     /// Nil when visible; otherwise the reason, `cutoff` before `future` before `retention`.
     public func hiddenReason(initiation: Instant, now: Instant) -> HiddenReason? {
         if initiation < cutoff { return .cutoff }

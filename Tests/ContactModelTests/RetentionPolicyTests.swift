@@ -23,4 +23,28 @@ final class RetentionPolicyTests: XCTestCase {
             XCTAssertEqual(policy.hiddenReason(initiation: t(c.initiation), now: t(c.now)), c.hidden, "\(c.initiation) at \(c.now)")
         }
     }
+
+    /// Every contact the purge deletes has an expiry at or before the bound, including those
+    /// whose day was clamped into a shorter month, which can expire after the cutoff does.
+    func testPurgeExpiryBoundCoversEveryPurgedContact() {
+        func t(_ s: String) -> Instant { ISO8601.parse(s)! }
+        let clamped = RetentionPolicy(months: 1, cutoff: t("2021-03-31T00:00:00Z"))
+        let lateOnTheDayBefore = t("2021-03-30T23:59:59Z")
+        XCTAssertGreaterThan(clamped.expiry(of: lateOnTheDayBefore), clamped.expiry(of: clamped.cutoff))
+        XCTAssertLessThanOrEqual(clamped.expiry(of: lateOnTheDayBefore), clamped.purgeExpiryBound(now: t("2020-01-01T00:00:00Z")))
+
+        let now = t("2021-01-01T00:00:00Z")
+        for months in [1, 2, 11, 24, 120] {
+            for cutoff in ["2021-03-31T00:00:00Z", "2021-05-31T12:00:00Z", "2024-02-29T23:00:00Z", "2021-11-12T00:00:00Z", "2023-12-31T23:59:59Z"] {
+                let policy = RetentionPolicy(months: months, cutoff: t(cutoff))
+                let bound = policy.purgeExpiryBound(now: now)
+                for back in stride(from: Int64(1), through: 100 * 86_400, by: 1_799) {
+                    let initiation = policy.cutoff.adding(seconds: -back)
+                    XCTAssertLessThanOrEqual(policy.expiry(of: initiation), bound, "\(initiation) with \(months) months, cutoff \(cutoff)")
+                }
+            }
+        }
+        let later = t("2030-01-01T00:00:00Z")
+        XCTAssertEqual(RetentionPolicy().purgeExpiryBound(now: later), later)
+    }
 }

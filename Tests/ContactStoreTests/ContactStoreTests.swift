@@ -1,5 +1,5 @@
 import ContactModel
-import ContactStore
+@testable import ContactStore
 import Foundation
 import Timekeeping
 import XCTest
@@ -93,6 +93,19 @@ final class ContactStoreTests: XCTestCase {
         try store.upsert(record("old", at: ISO8601.parse("2021-01-01T00:00:00Z")!.secondsSinceEpoch), policy: policy)
         XCTAssertEqual(try store.purge(policy: policy, now: now), 2)
         XCTAssertNotNil(try store.lookup(instanceId: "i", contactId: "kept"))
+    }
+
+    /// The purge must not read every row: at a million contacts that is gigabytes, on the
+    /// serving loop, once an interval.
+    func testPurgeReadsTheExpiryIndex() throws {
+        let path = NSTemporaryDirectory() + "plan-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        _ = try ContactStore(path: path)
+        let plan = try SQLiteConnection(path: path, readOnly: true).prepare("EXPLAIN QUERY PLAN " + ContactStore.purgeStatement)
+        try plan.bind([])
+        var details: [String] = []
+        while try plan.step() { details.append(plan.text(3)) }
+        XCTAssertEqual(details, ["SEARCH contacts USING INDEX contacts_by_expiry (expires_at<?)"])
     }
 
     func testListPagesInOrder() throws {
