@@ -342,21 +342,49 @@ public final class ContactStore {
         public var document: [UInt8]
     }
 
+    /// The listing's query. Within one instance the page starts at a range over (initiation,
+    /// id): written as one row value with the instance in it, SQLite could only seek to the
+    /// instance and read its index entries from the first on every page, so paging through a
+    /// million contacts took time in the square of their number.
+    static func listStatement(instance: Bool, within: Bool, after: Bool) -> String {
+        var sql = "SELECT instance_id, contact_id, initiated_at, document FROM contacts WHERE 1=1"
+        var n = 0
+        if instance {
+            n += 1
+            sql += " AND instance_id = ?\(n)"
+            if within {
+                sql += " AND (initiated_at, contact_id) > (?\(n + 1), ?\(n + 2))"
+                n += 2
+            }
+        } else if after {
+            sql += " AND (instance_id, initiated_at, contact_id) > (?\(n + 1), ?\(n + 2), ?\(n + 3))"
+            n += 3
+        }
+        return sql + " ORDER BY instance_id, initiated_at, contact_id LIMIT ?\(n + 1)"
+    }
+
     /// Contacts in (instance, initiation, id) order, strictly after `after` when given.
     public func list(instanceId: String?, after: (String, Int64, String)?, limit: Int) throws -> [ListedContact] {
-        var sql = "SELECT instance_id, contact_id, initiated_at, document FROM contacts WHERE 1=1"
         var values: [SQLiteConnection.Statement.Value] = []
+        var within = false, afterAll = false
         if let instanceId {
             values.append(.text(instanceId))
-            sql += " AND instance_id = ?\(values.count)"
-        }
-        if let (i, t, c) = after {
-            values.append(contentsOf: [.text(i), .int(t), .text(c)])
-            let n = values.count
-            sql += " AND (instance_id, initiated_at, contact_id) > (?\(n - 2), ?\(n - 1), ?\(n))"
+            if let (i, t, c) = after {
+                // SQLite orders text by its bytes; a start in another instance either admits
+                // all of this one or none of it.
+                if i.utf8.elementsEqual(instanceId.utf8) {
+                    within = true
+                    values.append(contentsOf: [.int(t), .text(c)])
+                } else if !i.utf8.lexicographicallyPrecedes(instanceId.utf8) {
+                    return []
+                }
+            }
+        } else if let after {
+            afterAll = true
+            values.append(contentsOf: [.text(after.0), .int(after.1), .text(after.2)])
         }
         values.append(.int(Int64(limit)))
-        sql += " ORDER BY instance_id, initiated_at, contact_id LIMIT ?\(values.count)"
+        let sql = ContactStore.listStatement(instance: instanceId != nil, within: within, after: afterAll)
         let s = try db.prepare(sql)
         try s.bind(values)
         var out: [ListedContact] = []

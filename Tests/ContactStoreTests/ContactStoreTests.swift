@@ -118,6 +118,37 @@ final class ContactStoreTests: XCTestCase {
         XCTAssertEqual(rest.map(\.contactId), ["c1", "c0"])
     }
 
+    /// A page starts from a place in the index; it does not read the index from its first entry.
+    func testListPagesSeekTheirStart() throws {
+        let path = NSTemporaryDirectory() + "list-plan-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        _ = try ContactStore(path: path)
+        let db = try SQLiteConnection(path: path, readOnly: true)
+        let cases: [(instance: Bool, within: Bool, after: Bool, plan: String)] = [
+            (true, true, false, "SEARCH contacts USING INDEX contacts_by_time (instance_id=? AND (initiated_at,contact_id)>(?,?))"),
+            (true, false, false, "SEARCH contacts USING INDEX contacts_by_time (instance_id=?)"),
+            (false, false, true, "SEARCH contacts USING INDEX contacts_by_time ((instance_id,initiated_at,contact_id)>(?,?,?))"),
+            (false, false, false, "SCAN contacts USING INDEX contacts_by_time"),
+        ]
+        for c in cases {
+            let plan = try db.prepare("EXPLAIN QUERY PLAN " + ContactStore.listStatement(instance: c.instance, within: c.within, after: c.after))
+            try plan.bind([])
+            var details: [String] = []
+            while try plan.step() { details.append(plan.text(3)) }
+            XCTAssertEqual(details, [c.plan], "\(c)")
+        }
+    }
+
+    /// A NextToken from another instance's listing starts before or after all of this one's.
+    func testListWithAStartInAnotherInstance() throws {
+        let store = try ContactStore(path: ":memory:")
+        for k in 0..<3 { try store.upsert(record("c\(k)", at: 1_700_000_000 + Int64(k)), policy: RetentionPolicy()) }
+        XCTAssertEqual(try store.list(instanceId: "i", after: ("h", 9_999_999_999_999, "z"), limit: 10).map(\.contactId), ["c0", "c1", "c2"])
+        XCTAssertEqual(try store.list(instanceId: "i", after: ("j", 0, ""), limit: 10).map(\.contactId), [])
+        XCTAssertEqual(try store.list(instanceId: "i", after: ("i", 1_700_000_000_000, "c0"), limit: 10).map(\.contactId), ["c1", "c2"])
+        XCTAssertEqual(try store.list(instanceId: nil, after: ("h", 0, ""), limit: 2).map(\.contactId), ["c0", "c1"])
+    }
+
     func testFileStoreUsesWALAndSchemaVersion() throws {
         let path = NSTemporaryDirectory() + "store-\(UUID().uuidString).sqlite"
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
