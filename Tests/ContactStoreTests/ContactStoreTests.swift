@@ -101,11 +101,17 @@ final class ContactStoreTests: XCTestCase {
         let path = NSTemporaryDirectory() + "plan-\(UUID().uuidString).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         _ = try ContactStore(path: path)
-        let plan = try SQLiteConnection(path: path, readOnly: true).prepare("EXPLAIN QUERY PLAN " + ContactStore.purgeStatement)
+        let db = try SQLiteConnection(path: path, readOnly: true)
+        XCTAssertEqual(try queryPlan(ContactStore.purgeStatement, in: db), ["SEARCH contacts USING INDEX contacts_by_expiry (expires_at<?)"])
+    }
+
+    /// SQLite's plan for `sql`, one line per step.
+    func queryPlan(_ sql: String, in db: SQLiteConnection) throws -> [String] {
+        let plan = try db.prepare("EXPLAIN QUERY PLAN " + sql)
         try plan.bind([])
         var details: [String] = []
         while try plan.step() { details.append(plan.text(3)) }
-        XCTAssertEqual(details, ["SEARCH contacts USING INDEX contacts_by_expiry (expires_at<?)"])
+        return details
     }
 
     func testListPagesInOrder() throws {
@@ -131,11 +137,8 @@ final class ContactStoreTests: XCTestCase {
             (false, false, false, "SCAN contacts USING INDEX contacts_by_time"),
         ]
         for c in cases {
-            let plan = try db.prepare("EXPLAIN QUERY PLAN " + ContactStore.listStatement(instance: c.instance, within: c.within, after: c.after))
-            try plan.bind([])
-            var details: [String] = []
-            while try plan.step() { details.append(plan.text(3)) }
-            XCTAssertEqual(details, [c.plan], "\(c)")
+            let sql = ContactStore.listStatement(instance: c.instance, within: c.within, after: c.after)
+            XCTAssertEqual(try queryPlan(sql, in: db), [c.plan], "\(c)")
         }
     }
 
