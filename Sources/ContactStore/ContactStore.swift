@@ -299,8 +299,8 @@ public final class ContactStore {
         DELETE FROM contacts WHERE expires_at <= ?3 AND (initiated_at < ?1 OR (expires_at <= ?2 AND initiated_at <= ?2))
         """
 
-    /// Deletes what is past retention or before the cutoff at `now`; the count deleted.
-    /// Recomputes expiries first when the configured months differ from those stored.
+    /// Deletes what is past retention or before the cutoff at `now`; the count deleted. Reads
+    /// the stored expiries, which `useRetention` keeps in step with the configured months.
     public func purge(policy: RetentionPolicy, now: Instant) throws -> Int {
         try transaction { _ in
             try db.prepare(ContactStore.purgeStatement).run([
