@@ -207,6 +207,23 @@ extension ContactStoreTests {
         XCTAssertEqual(try store.purge(policy: RetentionPolicy(months: 12), now: now), 0, "still under the old expiry")
         try store.useRetention(RetentionPolicy(months: 12))
         XCTAssertEqual(try store.purge(policy: RetentionPolicy(months: 12), now: now), 1)
+        XCTAssertEqual(try store.indexNames(), ContactStoreTests.allIndexes)
+    }
+
+    /// More rows than one batch of the recomputation, each one's expiry recomputed.
+    func testRetentionMonthsReappliedAcrossBatches() throws {
+        let store = try ContactStore(path: ":memory:")
+        try store.useRetention(RetentionPolicy(months: 24))
+        let initiated = ISO8601.parse("2024-01-15T00:00:00Z")!.secondsSinceEpoch
+        try store.transaction { s in
+            for k in 0..<10_000 { try s.upsert(record("c\(k)", at: initiated + Int64(k)), policy: RetentionPolicy(months: 24)) }
+        }
+        try store.useRetention(RetentionPolicy(months: 12))
+        let expiry = ISO8601.parse("2025-01-15T00:00:00Z")!
+        XCTAssertEqual(try store.purge(policy: RetentionPolicy(months: 12), now: expiry.adding(seconds: 4_999)), 5_000)
+        XCTAssertEqual(try store.purge(policy: RetentionPolicy(months: 12), now: expiry.adding(seconds: 9_999)), 5_000)
+        XCTAssertEqual(try store.count(), 0)
+        XCTAssertEqual(try store.indexNames(), ContactStoreTests.allIndexes)
     }
 }
 
