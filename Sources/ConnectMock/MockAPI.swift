@@ -50,8 +50,10 @@ final class MockAPI {
             return (route, MockAPI.error(APIError(status: 400, message: e.description)))
         } catch let e as SQLiteError where e.isBusy {
             // Another process (a `connect-mock seed` run against the same file) held the write
-            // lock past SQLite's busy timeout. The write was refused whole, so it can be retried.
-            var response = MockAPI.error(APIError(status: 503, message: "the store file is being written by another process (a connect-mock seed?); nothing was changed, try again when it has finished"))
+            // lock past SQLite's busy timeout. The store write was refused whole; what a reset
+            // changes besides the store (clock, journal, faults) it sets the same way again, so
+            // every route can simply be retried.
+            var response = MockAPI.error(APIError(status: 503, message: "the store file is being written by another process (a connect-mock seed?); nothing in the store was changed, try again when it has finished"))
             response.headers.append(("Retry-After", "1"))
             return (route, response)
         } catch {
