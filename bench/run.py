@@ -168,16 +168,17 @@ def sqlite_ceiling(tmp, source_db, n):
     writes: the rollback journal for the transaction and WAL mode again after it, synchronous=OFF,
     a 64 MiB cache, plain inserts with every index dropped and the three built after the rows, one
     transaction. The rows are made inside SQLite by one INSERT ... SELECT (random 36-character ids,
-    random times, 1,000 real synthetic documents in turn), so no driver's per-row cost and no
-    synthesis is counted: no seed through this schema can be faster on this machine."""
+    random times, the bodies of 1,000 real synthetic rows in turn: an empty document and a
+    recipe), so no driver's per-row cost and no synthesis is counted: no seed through this schema
+    can be faster on this machine."""
     db = os.path.join(tmp, "ceiling.sqlite")
     subprocess.run([BIN, "seed", "--config", write_config(tmp, db, 8)], check=True, capture_output=True)
     c = sqlite3.connect(db, isolation_level=None)
     c.execute("PRAGMA cache_size=-65536")
     c.execute("PRAGMA synchronous=OFF")
-    c.execute("CREATE TEMP TABLE documents (k INTEGER PRIMARY KEY, document BLOB NOT NULL)")
+    c.execute("CREATE TEMP TABLE bodies (k INTEGER PRIMARY KEY, document BLOB NOT NULL, synthesis_run INTEGER, recipe BLOB)")
     c.execute("ATTACH DATABASE ? AS source", (source_db,))
-    c.execute("INSERT INTO documents SELECT row_number() OVER () - 1, document FROM source.contacts LIMIT 1000")
+    c.execute("INSERT INTO bodies SELECT row_number() OVER () - 1, document, synthesis_run, recipe FROM source.contacts LIMIT 1000")
     c.execute("DETACH DATABASE source")
     # The indexes exactly as `connect-mock seed` created them, dropped and rebuilt as its bulk path does.
     indexes = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL").fetchall()
@@ -190,10 +191,10 @@ def sqlite_ceiling(tmp, source_db, n):
     # Each random value is drawn in the one place it is used: SQLite flattens a CTE into the
     # INSERT, so a random column named in a CTE and used twice would be drawn twice.
     c.execute("""WITH RECURSIVE r(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM r WHERE k + 1 < ?1)
-                 INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document)
+                 INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document, synthesis_run, recipe)
                  SELECT ?2, lower(hex(randomblob(18))), 1700000000000 + abs(random() % 100000000000),
-                        1800000000000 + abs(random() % 100000000000), (SELECT document FROM documents WHERE documents.k = r.k % 1000)
-                 FROM r""", (n, INSTANCE))
+                        1800000000000 + abs(random() % 100000000000), b.document, b.synthesis_run, b.recipe
+                 FROM r JOIN bodies b ON b.k = r.k % 1000""", (n, INSTANCE))
     inserted = time.monotonic()
     for _, sql in indexes:
         c.execute(sql)
@@ -230,15 +231,22 @@ def main():
         note(f"seeded {args.contacts} contacts at {seed100k:,.0f}/s")
         with sqlite3.connect(db) as c:
             contact_id = c.execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 1 OFFSET 500").fetchone()[0]
-            document = c.execute("SELECT document FROM contacts WHERE contact_id = ?", (contact_id,)).fetchone()[0]
         path = f"/contacts/{INSTANCE}/{contact_id}"
+        # The file holds the synthetic contact's recipe; its bytes are what the mock serves.
+        proc, url = start_mock(cfg1)
+        try:
+            served = requests.get(url + path, headers=signed_headers(url + path), timeout=5)
+            assert served.status_code == 200, served.text
+            response_bytes = served.content
+        finally:
+            stop(proc)
 
         start = min(startup_ms(cfg1, free_port(), path) for _ in range(5))
 
         www = os.path.join(tmp, "www")
         os.makedirs(os.path.join(www, "contacts", INSTANCE))
         with open(os.path.join(www, "contacts", INSTANCE, contact_id), "wb") as f:
-            f.write(b'{"Contact":' + document + b"}")
+            f.write(response_bytes)
         nconf = os.path.join(tmp, "nginx.conf")
 
         rounds = {f"connect-mock (workers={w})": [] for w in (1, 2)}
@@ -336,7 +344,7 @@ http {{ access_log off; default_type application/json; keepalive_requests 100000
         print()
         print(f"exec to first 200, {args.contacts:,} contacts stored: {start:.1f} ms (best of 5)")
         print(f"seed --synthetic {args.contacts:,}: {seed100k:,.0f} contacts/s; --synthetic {args.seed_rate_contacts:,}: {seed_rate:,.0f} contacts/s")
-        print(f"SQLite alone, the seed's schema, settings and documents, no synthesis, {args.seed_rate_contacts:,} rows: {ceiling['rate']:,.0f} rows/s"
+        print(f"SQLite alone, the seed's schema, settings and rows, no synthesis, {args.seed_rate_contacts:,} rows: {ceiling['rate']:,.0f} rows/s"
               f" (insert {ceiling['insert_s']:.1f} s, indexes {ceiling['index_s']:.1f} s, commit {ceiling['commit_s']:.1f} s)")
         print(f"3,000 open connections: RSS {conn_rss:.1f} MB, a signed request answered {'200' if ok else 'NOT 200'} in {latency:.1f} ms")
     finally:

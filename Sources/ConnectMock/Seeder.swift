@@ -83,8 +83,8 @@ public struct Seeder {
         let decoder = FixtureDecoder(instances: instances, defaultInstanceId: instanceId, now: now)
         let policy = self.policy
         let now = self.now
-        func write(_ record: ContactRecord) throws {
-            try store.write(record, policy: policy)
+        func write(_ record: ContactRecord, synthesisRun: Int64? = nil) throws {
+            try store.write(record, policy: policy, synthesisRun: synthesisRun)
             report.written += 1
             if let reason = policy.hiddenReason(initiation: record.initiation, now: now) { report.hidden[reason, default: 0] += 1 }
         }
@@ -108,7 +108,8 @@ public struct Seeder {
                     let target = instanceId ?? instances.first!.id
                     let synth = ContactSynthesizer(instance: instances.first(where: { $0.id == target })!, seed: syntheticSeed,
                                                    now: now, policy: policy)
-                    let generate = { try Seeder.pipelined(synth, count: syntheticCount, write: write) }
+                    let run = try store.recordSynthesisRun(synth)
+                    let generate = { try Seeder.pipelined(synth, count: syntheticCount) { try write($0, synthesisRun: run) } }
                     if bulk {
                         try store.withIndexesBuiltAfter(generate)
                     } else {

@@ -22,21 +22,79 @@ struct SeededGenerator: RandomNumberGenerator {
     mutating func uuid() -> String { StableIdentifier.uuid(next(), next()) }
 }
 
+/// What the store keeps of a synthetic contact instead of its document: the seed of its
+/// transfer chain and its place in that chain. The document is made again from these on
+/// read, byte for byte the same (`ContactSynthesizer.document(for:)`), so a seed writes a
+/// few dozen bytes per contact rather than a 2-5 KB document: a million contacts no longer
+/// wait on synthesis and on writing gigabytes.
+public struct SyntheticRecipe: Sendable, Equatable {
+    public var chainSeed: UInt64
+    public var chainLength: Int
+    public var position: Int
+    /// The contact a task relates to: the last of the block's previous chain, which this
+    /// chain's seed alone cannot name.
+    public var relatedContactId: String?
+
+    public init(chainSeed: UInt64, chainLength: Int, position: Int, relatedContactId: String?) {
+        self.chainSeed = chainSeed
+        self.chainLength = chainLength
+        self.position = position
+        self.relatedContactId = relatedContactId
+    }
+
+    static let format: UInt8 = 1
+
+    /// Format byte, the seed in little-endian order, length, position, then the related id's UTF-8.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = [SyntheticRecipe.format]
+        out.reserveCapacity(11 + (relatedContactId?.utf8.count ?? 0))
+        for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: chainSeed >> (8 * k))) }
+        out.append(UInt8(chainLength))
+        out.append(UInt8(position))
+        if let relatedContactId { out.append(contentsOf: relatedContactId.utf8) }
+        return out
+    }
+
+    public init?(bytes: [UInt8]) {
+        guard bytes.count >= 11, bytes[0] == SyntheticRecipe.format else { return nil }
+        var seed: UInt64 = 0
+        for k in 0..<8 { seed |= UInt64(bytes[1 + k]) << (8 * k) }
+        let length = Int(bytes[9]), position = Int(bytes[10])
+        guard (1...3).contains(length), position < length else { return nil }
+        self.init(chainSeed: seed, chainLength: length, position: position,
+                  relatedContactId: bytes.count > 11 ? String(decoding: bytes[11...], as: UTF8.self) : nil)
+    }
+}
+
 /// Realistic, internally consistent synthetic contacts (SPEC §4): deterministic for a seed
 /// and a data clock, every channel and initiation method, ordered timestamps inside the
 /// retention window, channel-specific members, transfer chains whose references resolve, and
 /// routing criteria whose step statuses follow their order.
+///
+/// A chain's seed gives its skeleton (channel, ids, methods and every contact's timeline)
+/// from one generator, and each contact's other members from a generator of its own: a seed
+/// run makes only skeletons, and a read makes one contact's members.
 public struct ContactSynthesizer: Sendable {
+    /// Changes whenever the same recipe would give different bytes: stores keep recipes, and
+    /// one written by another version is refused rather than served as different contacts.
+    public static let generatorVersion: Int64 = 1
+
     public var instance: InstanceInfo
     public var seed: UInt64
     public var now: Instant
-    public var policy: RetentionPolicy
+    /// The earliest initiation a contact gets.
+    public var windowStart: Instant
 
     public init(instance: InstanceInfo, seed: UInt64, now: Instant, policy: RetentionPolicy) {
+        self.init(instance: instance, seed: seed, now: now, windowStart: ContactSynthesizer.windowStart(now: now, policy: policy))
+    }
+
+    /// The synthesizer of a stored run; `seed` only matters for making blocks.
+    public init(instance: InstanceInfo, seed: UInt64 = 0, now: Instant, windowStart: Instant) {
         self.instance = instance
         self.seed = seed
         self.now = now
-        self.policy = policy
+        self.windowStart = windowStart
     }
 
     static let methodsByChannel: [(String, [String])] = [
@@ -48,7 +106,7 @@ public struct ContactSynthesizer: Sendable {
 
     /// Contacts come in blocks of this many, each block from its own generator seeded by the
     /// seed and the block's index: blocks can then be made on several threads at once and still
-    /// give the same bytes in the same order.
+    /// give the same contacts in the same order.
     public static let blockSize = 512
 
     public static func blockCount(for count: Int) -> Int { (count + blockSize - 1) / blockSize }
@@ -60,46 +118,129 @@ public struct ContactSynthesizer: Sendable {
         }
     }
 
-    /// Block `index` of a run of `count` contacts. Chains are built whole inside a block, so
-    /// every reference resolves.
+    /// Block `index` of a run of `count` contacts, as records that carry recipes. Chains are
+    /// whole inside a block, so every reference resolves.
     public func block(_ index: Int, of count: Int) -> [ContactRecord] {
         var rng = SeededGenerator(seed: seed &+ UInt64(index) &* 0xd1b5_4a32_d192_ed03)
-        var state = SynthesisState(instance: instance, now: now, windowStart: windowStart())
         var out: [ContactRecord] = []
         let first = index * ContactSynthesizer.blockSize
         let end = min(count, first + ContactSynthesizer.blockSize)
         out.reserveCapacity(max(0, end - first))
         var produced = first
+        var previousLast: String?
         while produced < end {
             let length = min(end - produced, rng.chance(0.7) ? 1 : rng.int(2...3))
-            out.append(contentsOf: state.chain(length: length, rng: &rng))
+            let chainSeed = rng.next()
+            let chain = skeleton(chainSeed: chainSeed, length: length)
+            for (k, link) in chain.links.enumerated() {
+                let recipe = SyntheticRecipe(chainSeed: chainSeed, chainLength: length, position: k,
+                                             relatedContactId: chain.channel == "TASK" && link.relates ? previousLast : nil)
+                out.append(ContactRecord(instanceId: instance.id, contactId: chain.ids[k], initiation: link.timeline.initiation, recipe: recipe))
+            }
+            previousLast = chain.ids.last
             produced += length
         }
         return out
     }
 
+    /// The document of the contact `recipe` describes, in normalized form.
+    public func document(for recipe: SyntheticRecipe) -> [UInt8] {
+        let chain = skeleton(chainSeed: recipe.chainSeed, length: recipe.chainLength)
+        let k = recipe.position
+        let link = chain.links[k]
+        var mixer = SeededGenerator(seed: recipe.chainSeed ^ (UInt64(k + 1) << 56))
+        var rng = SeededGenerator(seed: mixer.next())
+        let context = SynthesisState.ChainContext(channel: chain.channel, method: link.method, answered: link.answered, timeline: link.timeline,
+                                   id: chain.ids[k], initialId: k > 0 ? chain.ids[0] : nil,
+                                   previousId: k > 0 ? chain.ids[k - 1] : nil, nextId: k + 1 < chain.ids.count ? chain.ids[k + 1] : nil,
+                                   relatedId: recipe.relatedContactId)
+        let state = SynthesisState(instance: instance)
+        return state.json.bytes(state.contact(context, rng: &rng))
+    }
+
+    /// A chain's channel, ids, and each contact's method, answer and timeline, the next
+    /// contact starting when the one before disconnects.
+    func skeleton(chainSeed: UInt64, length: Int) -> ChainSkeleton {
+        var rng = SeededGenerator(seed: chainSeed)
+        let (channel, methods) = rng.pick(ContactSynthesizer.methodsByChannel)
+        let ids = (0..<length).map { _ in rng.uuid() }
+        let span = max(1, (now.millisecondsSinceEpoch - windowStart.millisecondsSinceEpoch) / 1000 - 4 * 3600)
+        var start = windowStart.adding(seconds: Int64.random(in: 0...span, using: &rng))
+        var links: [ChainSkeleton.Link] = []
+        links.reserveCapacity(length)
+        for k in 0..<length {
+            let method: String
+            if k == 0 {
+                method = rng.pick(methods)
+            } else {
+                method = channel == "EMAIL" && rng.chance(0.3) ? "AGENT_REPLY" : rng.pick(["TRANSFER", "QUEUE_TRANSFER"])
+            }
+            let answered = method != "DISCONNECT" && rng.chance(0.9)
+            let timeline = Timeline(start: start, answered: answered, longTalk: channel == "EMAIL" || channel == "TASK", rng: &rng)
+            links.append(.init(method: method, answered: answered, timeline: timeline, relates: rng.chance(0.5)))
+            start = timeline.disconnect
+        }
+        return ChainSkeleton(channel: channel, ids: ids, links: links)
+    }
+
     /// The earliest initiation still visible at `now` (one minute of margin), never before the cutoff.
-    func windowStart() -> Instant {
+    static func windowStart(now: Instant, policy: RetentionPolicy) -> Instant {
         var start = now.addingCalendarMonths(-policy.months).adding(seconds: 60)
         if start < policy.cutoff { start = policy.cutoff }
         return start
     }
 }
 
-/// Builders for one synthesis run; values come from the run's generator only.
+struct ChainSkeleton {
+    struct Link {
+        var method: String
+        var answered: Bool
+        var timeline: Timeline
+        var relates: Bool
+    }
+
+    var channel: String
+    var ids: [String]
+    var links: [Link]
+}
+
+/// A contact's instants, each after the one before.
+struct Timeline {
+    var initiation: Instant
+    var connectedToSystem: Instant
+    var enqueue: Instant
+    var ringStart: Instant
+    var connectedToAgent: Instant
+    /// Milliseconds of talk (or of ringing, unanswered).
+    var talk: Int64
+    var disconnect: Instant
+    var afterContactWorkSeconds: Int
+    var afterContactWorkEnd: Instant
+    var lastUpdate: Instant
+
+    init(start: Instant, answered: Bool, longTalk: Bool, rng: inout SeededGenerator) {
+        initiation = start
+        connectedToSystem = start.adding(milliseconds: Int64(rng.int(0...1500)))
+        enqueue = connectedToSystem.adding(milliseconds: Int64(rng.int(2000...90_000)))
+        ringStart = enqueue.adding(milliseconds: Int64(rng.int(1000...120_000)))
+        connectedToAgent = ringStart.adding(milliseconds: Int64(rng.int(500...15_000)))
+        talk = Int64(rng.int(30_000...(longTalk ? 3_600_000 : 1_800_000)))
+        disconnect = (answered ? connectedToAgent : ringStart).adding(milliseconds: talk)
+        afterContactWorkSeconds = rng.int(5...300)
+        afterContactWorkEnd = disconnect.adding(seconds: Int64(afterContactWorkSeconds))
+        lastUpdate = afterContactWorkEnd.adding(milliseconds: Int64(rng.int(0...5000)))
+    }
+}
+
+/// Builders for one contact's members; values come from the contact's generator only.
 struct SynthesisState {
     let instance: InstanceInfo
-    let now: Instant
-    let windowStart: Instant
-    var recent: [String] = []
     let arnPrefix: String
-    /// Where the contact being made is written; emptied after each.
+    /// Where the contact being made is written.
     let json = JSONAssembler()
 
-    init(instance: InstanceInfo, now: Instant, windowStart: Instant) {
+    init(instance: InstanceInfo) {
         self.instance = instance
-        self.now = now
-        self.windowStart = windowStart
         arnPrefix = "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)"
     }
 
@@ -170,63 +311,29 @@ struct SynthesisState {
         return json.object(count: written.count) { written[$0] }
     }
 
-    mutating func chain(length: Int, rng: inout SeededGenerator) -> [ContactRecord] {
-        let (channel, methods) = rng.pick(ContactSynthesizer.methodsByChannel)
-        let ids = (0..<length).map { _ in rng.uuid() }
-        let span = max(1, (now.millisecondsSinceEpoch - windowStart.millisecondsSinceEpoch) / 1000 - 4 * 3600)
-        var start = windowStart.adding(seconds: Int64.random(in: 0...span, using: &rng))
-        var out: [ContactRecord] = []
-        for k in 0..<length {
-            let method: String
-            if k == 0 {
-                method = rng.pick(methods)
-            } else {
-                method = channel == "EMAIL" && rng.chance(0.3) ? "AGENT_REPLY" : rng.pick(["TRANSFER", "QUEUE_TRANSFER"])
-            }
-            let context = ChainContext(channel: channel, method: method, id: ids[k], initialId: k > 0 ? ids[0] : nil,
-                                       previousId: k > 0 ? ids[k - 1] : nil, nextId: k + 1 < length ? ids[k + 1] : nil,
-                                       initiation: start)
-            let (doc, end) = contact(context, rng: &rng)
-            out.append(ContactRecord(instanceId: instance.id, contactId: ids[k], initiation: start, document: json.bytes(doc)))
-            json.reset()
-            start = end
-        }
-        for id in ids {
-            recent.append(id)
-            if recent.count > 64 { recent.removeFirst() }
-        }
-        return out
-    }
-
     struct ChainContext {
         var channel: String
         var method: String
+        var answered: Bool
+        var timeline: Timeline
         var id: String
         var initialId: String?
         var previousId: String?
         var nextId: String?
-        var initiation: Instant
+        var relatedId: String?
     }
 
     // swiftlint:disable:next function_body_length
-    mutating func contact(_ c: ChainContext, rng: inout SeededGenerator) -> (JSONPiece, Instant) {
+    func contact(_ c: ChainContext, rng: inout SeededGenerator) -> JSONPiece {
         var f = Fields()
         let voice = c.channel == "VOICE", chat = c.channel == "CHAT", task = c.channel == "TASK", email = c.channel == "EMAIL"
         let outbound = ["OUTBOUND", "EXTERNAL_OUTBOUND", "CALLBACK"].contains(c.method) || (c.method == "API" && voice)
         let campaign = voice && (c.method == "OUTBOUND" || c.method == "API") && rng.chance(0.6)
-        let answered = c.method != "DISCONNECT" && rng.chance(0.9)
-
-        // Timeline, in milliseconds after initiation, each step after the one before.
-        let t0 = c.initiation
-        let connectedToSystem = t0.adding(milliseconds: Int64(rng.int(0...1500)))
-        let enqueue = connectedToSystem.adding(milliseconds: Int64(rng.int(2000...90_000)))
-        let ringStart = enqueue.adding(milliseconds: Int64(rng.int(1000...120_000)))
-        let connectedToAgent = ringStart.adding(milliseconds: Int64(rng.int(500...15_000)))
-        let talk = Int64(rng.int(30_000...(email || task ? 3_600_000 : 1_800_000)))
-        let disconnect = (answered ? connectedToAgent : ringStart).adding(milliseconds: talk)
-        let acw = rng.int(5...300)
-        let acwEnd = disconnect.adding(seconds: Int64(acw))
-        let lastUpdate = acwEnd.adding(milliseconds: Int64(rng.int(0...5000)))
+        let answered = c.answered
+        let t = c.timeline
+        let t0 = t.initiation, connectedToSystem = t.connectedToSystem, enqueue = t.enqueue, ringStart = t.ringStart
+        let connectedToAgent = t.connectedToAgent, talk = t.talk, disconnect = t.disconnect
+        let acw = t.afterContactWorkSeconds, acwEnd = t.afterContactWorkEnd, lastUpdate = t.lastUpdate
 
         f["Arn"] = .string("\(arnPrefix)/contact/\(c.id)")
         f["Id"] = .string(c.id)
@@ -258,7 +365,7 @@ struct SynthesisState {
         }
         if voice || chat { f["RingStartTimestamp"] = SynthesisState.ts(ringStart) }
         if task, rng.chance(0.4) { f["ScheduledTimestamp"] = SynthesisState.ts(connectedToSystem) }
-        if task, let related = recent.last, rng.chance(0.5) { f["RelatedContactId"] = .string(related) }
+        if let related = c.relatedId { f["RelatedContactId"] = .string(related) }
         if rng.chance(0.3) {
             f["WisdomInfo"] = obj("WisdomInfo", [
                 "SessionArn": .string("arn:aws:wisdom:\(instance.region):\(instance.accountId):session/\(rng.uuid())/\(rng.uuid())"),
@@ -377,7 +484,7 @@ struct SynthesisState {
                 "TrafficDistributionGroupId": .string(rng.uuid()),
             ])
         }
-        return (obj("Contact", from: f), disconnect)
+        return obj("Contact", from: f)
     }
 
     func endpoint(_ type: String, _ address: String, _ display: String?) -> JSONPiece {

@@ -20,19 +20,27 @@ public struct InstanceInfo: Sendable, Equatable {
     }
 }
 
-/// A contact ready to store: its keys, its initiation instant and its normalized document
-/// (the JSON of the `Contact` member, exactly the bytes the endpoint will send).
+/// A contact ready to store: its keys, its initiation instant, and either its normalized
+/// document (the JSON of the `Contact` member, exactly the bytes the endpoint will send) or,
+/// for a synthetic contact, the recipe that makes those bytes.
 public struct ContactRecord: Sendable, Equatable {
     public var instanceId: String
     public var contactId: String
     public var initiation: Instant
+    /// Empty when `recipe` is set.
     public var document: [UInt8]
+    public var recipe: SyntheticRecipe?
 
     public init(instanceId: String, contactId: String, initiation: Instant, document: [UInt8]) {
         self.instanceId = instanceId
         self.contactId = contactId
         self.initiation = initiation
         self.document = document
+    }
+
+    public init(instanceId: String, contactId: String, initiation: Instant, recipe: SyntheticRecipe) {
+        self.init(instanceId: instanceId, contactId: contactId, initiation: initiation, document: [])
+        self.recipe = recipe
     }
 }
 

@@ -7,7 +7,7 @@ import Timekeeping
 /// One store per thread: the server's loop owns one, the seed command owns one. SQLite in WAL
 /// mode lets those readers and one writer work side by side without `database is locked`.
 public final class ContactStore {
-    public static let schemaVersion: Int64 = 3
+    public static let schemaVersion: Int64 = 4
 
     private let db: SQLiteConnection
     private let lookupStatement: SQLiteConnection.Statement
@@ -53,7 +53,7 @@ public final class ContactStore {
             try db.execute("PRAGMA cache_size=-65536")
             try ContactStore.migrate(db)
         }
-        lookupStatement = try db.prepare("SELECT document, initiated_at FROM contacts WHERE instance_id = ?1 AND contact_id = ?2")
+        lookupStatement = try db.prepare("SELECT document, initiated_at, synthesis_run, recipe FROM contacts WHERE instance_id = ?1 AND contact_id = ?2")
         dataVersionStatement = try db.prepare("PRAGMA data_version")
     }
 
@@ -73,7 +73,8 @@ public final class ContactStore {
                 ) WITHOUT ROWID;
                 \(contactsTable("contacts"));
                 \(indexes);
-                PRAGMA user_version = 3;
+                \(synthesisRunsTable);
+                PRAGMA user_version = 4;
                 COMMIT;
                 """)
         } else if current < 3 {
@@ -82,17 +83,39 @@ public final class ContactStore {
             // seed could not drop that index and had to keep it up to date row by row.
             try db.execute("""
                 BEGIN IMMEDIATE;
-                \(contactsTable("contacts_v3"));
-                INSERT INTO contacts_v3 (instance_id, contact_id, initiated_at, expires_at, document)
+                \(contactsTable("contacts_v4"));
+                INSERT INTO contacts_v4 (instance_id, contact_id, initiated_at, expires_at, document)
                     SELECT instance_id, contact_id, initiated_at, expires_at, document FROM contacts;
                 DROP TABLE contacts;
-                ALTER TABLE contacts_v3 RENAME TO contacts;
+                ALTER TABLE contacts_v4 RENAME TO contacts;
                 \(indexes);
-                PRAGMA user_version = 3;
+                \(synthesisRunsTable);
+                PRAGMA user_version = 4;
+                COMMIT;
+                """)
+        } else if current < 4 {
+            // Version 4 keeps synthetic contacts as recipes; every version-3 row is a document.
+            try db.execute("""
+                BEGIN IMMEDIATE;
+                ALTER TABLE contacts ADD COLUMN synthesis_run INTEGER;
+                ALTER TABLE contacts ADD COLUMN recipe BLOB;
+                \(synthesisRunsTable);
+                PRAGMA user_version = 4;
                 COMMIT;
                 """)
         }
     }
+
+    /// What a synthetic contact's document is made from besides its recipe, once per seed run.
+    /// The ids are never reused, so a cached run is never another's.
+    private static let synthesisRunsTable = """
+        CREATE TABLE IF NOT EXISTS synthesis_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            generator INTEGER NOT NULL,
+            instance_id TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
+            now INTEGER NOT NULL, window_start INTEGER NOT NULL
+        )
+        """
 
     /// The unique (instance, contact) index that upserts match on, and the indexes the
     /// listing and the purge use.
@@ -143,6 +166,8 @@ public final class ContactStore {
         return out
     }
 
+    /// A row holds a document, or (when `synthesis_run` is set) an empty one and the recipe
+    /// that `synthesis_run`'s synthesizer makes it from.
     private static func contactsTable(_ name: String) -> String {
         """
         CREATE TABLE IF NOT EXISTS \(name) (
@@ -151,7 +176,9 @@ public final class ContactStore {
             contact_id TEXT NOT NULL,
             initiated_at INTEGER NOT NULL,
             expires_at INTEGER NOT NULL,
-            document BLOB NOT NULL
+            document BLOB NOT NULL,
+            synthesis_run INTEGER,
+            recipe BLOB
         )
         """
     }
@@ -192,10 +219,49 @@ public final class ContactStore {
         try lookupStatement.bind([.text(instanceId), .text(contactId)])
         defer { lookupStatement.finishReading() }
         guard try lookupStatement.step() else { return nil }
-        let found = StoredContact(document: lookupStatement.blob(0), initiation: Instant(millisecondsSinceEpoch: lookupStatement.int(1)))
+        let found = StoredContact(document: try document(lookupStatement, from: 0), initiation: Instant(millisecondsSinceEpoch: lookupStatement.int(1)))
         if cache.count >= ContactStore.cacheLimit { cache.removeAll(keepingCapacity: true) }
         cache[key] = found
         return found
+    }
+
+    /// The document of the row `s` is on, whose columns from `first` are document,
+    /// initiated_at, synthesis_run and recipe: stored, or made from its recipe.
+    private func document(_ s: SQLiteConnection.Statement, from first: Int32) throws -> [UInt8] {
+        guard s.isNull(first + 2) == false else { return s.blob(first) }
+        let run = s.int(first + 2)
+        guard let recipe = SyntheticRecipe(bytes: s.blob(first + 3)) else {
+            throw SQLiteError(code: 0, message: "a synthetic contact's recipe is not one this build reads", context: "reading synthesis run \(run)")
+        }
+        return try synthesizer(run).document(for: recipe)
+    }
+
+    /// Seed runs' synthesizers, read once each; runs never change.
+    private var synthesizers: [Int64: ContactSynthesizer] = [:]
+
+    private func synthesizer(_ run: Int64) throws -> ContactSynthesizer {
+        if let known = synthesizers[run] { return known }
+        let s = try db.prepare("SELECT generator, instance_id, region, account_id, now, window_start FROM synthesis_runs WHERE id = ?1")
+        try s.bind([.int(run)])
+        guard try s.step() else {
+            throw SQLiteError(code: 0, message: "synthesis run \(run) is missing from the file", context: "reading a synthetic contact")
+        }
+        guard s.int(0) == ContactSynthesizer.generatorVersion else {
+            throw SQLiteError(code: 0, message: "synthetic contacts in \(path) were made by generator version \(s.int(0)) and this build makes version \(ContactSynthesizer.generatorVersion); seed them again (connect-mock seed --replace)", context: "reading synthesis run \(run)")
+        }
+        let made = ContactSynthesizer(instance: InstanceInfo(id: s.text(1), region: s.text(2), accountId: s.text(3)),
+                                      now: Instant(millisecondsSinceEpoch: s.int(4)), windowStart: Instant(millisecondsSinceEpoch: s.int(5)))
+        synthesizers[run] = made
+        return made
+    }
+
+    /// Records what `synthesizer`'s contacts are made from; their rows name the id returned.
+    public func recordSynthesisRun(_ synthesizer: ContactSynthesizer) throws -> Int64 {
+        try db.prepare("INSERT INTO synthesis_runs (generator, instance_id, region, account_id, now, window_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6)").run([
+            .int(ContactSynthesizer.generatorVersion), .text(synthesizer.instance.id), .text(synthesizer.instance.region),
+            .text(synthesizer.instance.accountId), .int(synthesizer.now.millisecondsSinceEpoch), .int(synthesizer.windowStart.millisecondsSinceEpoch),
+        ])
+        return db.lastInsertRowID
     }
 
     /// Called by every write of this connection (`data_version` only reports other connections'),
@@ -255,10 +321,12 @@ public final class ContactStore {
         return !existed
     }
 
-    /// Inserts or replaces without asking whether the contact existed (seeds write many).
-    public func write(_ record: ContactRecord, policy: RetentionPolicy) throws {
+    /// Inserts or replaces without asking whether the contact existed (seeds write many). A
+    /// record with a recipe needs the `synthesisRun` its synthesizer was recorded as.
+    public func write(_ record: ContactRecord, policy: RetentionPolicy, synthesisRun: Int64? = nil) throws {
         defer { invalidateCache() }
-        let insert = "INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES (?1, ?2, ?3, ?4, ?5)"
+        precondition((record.recipe == nil) == (synthesisRun == nil), "a recipe and its synthesis run go together")
+        let insert = "INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document, synthesis_run, recipe) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
         let statement: SQLiteConnection.Statement
         if bulkLoading {
             if insertStatement == nil { insertStatement = try db.prepare(insert) }
@@ -267,7 +335,8 @@ public final class ContactStore {
             if upsertStatement == nil {
                 upsertStatement = try db.prepare(insert + """
                      ON CONFLICT (instance_id, contact_id) DO UPDATE SET
-                        initiated_at = excluded.initiated_at, expires_at = excluded.expires_at, document = excluded.document
+                        initiated_at = excluded.initiated_at, expires_at = excluded.expires_at, document = excluded.document,
+                        synthesis_run = excluded.synthesis_run, recipe = excluded.recipe
                     """)
             }
             statement = upsertStatement!
@@ -275,6 +344,7 @@ public final class ContactStore {
         try statement.run([
             .text(record.instanceId), .text(record.contactId), .int(record.initiation.millisecondsSinceEpoch),
             .int(policy.expiry(of: record.initiation).millisecondsSinceEpoch), .blob(record.document),
+            synthesisRun.map { .int($0) } ?? .null, record.recipe.map { .blob($0.bytes) } ?? .null,
         ])
     }
 
@@ -289,7 +359,9 @@ public final class ContactStore {
     public func deleteAll() throws -> Int {
         defer { invalidateCache() }
         try db.prepare("DELETE FROM contacts").run()
-        return db.changes
+        let deleted = db.changes
+        try db.prepare("DELETE FROM synthesis_runs").run()
+        return deleted
     }
 
     /// The purge's rule, with the bound `?3` (implied by the rule) that lets SQLite read the
@@ -359,7 +431,7 @@ public final class ContactStore {
     /// instance and read its index entries from the first on every page, so paging through a
     /// million contacts took time in the square of their number.
     static func listStatement(instance: Bool, within: Bool, after: Bool) -> String {
-        var sql = "SELECT instance_id, contact_id, initiated_at, document FROM contacts WHERE 1=1"
+        var sql = "SELECT instance_id, contact_id, document, initiated_at, synthesis_run, recipe FROM contacts WHERE 1=1"
         var n = 0
         if instance {
             n += 1
@@ -401,7 +473,8 @@ public final class ContactStore {
         try s.bind(values)
         var out: [ListedContact] = []
         while try s.step() {
-            out.append(ListedContact(instanceId: s.text(0), contactId: s.text(1), initiation: Instant(millisecondsSinceEpoch: s.int(2)), document: s.blob(3)))
+            out.append(ListedContact(instanceId: s.text(0), contactId: s.text(1), initiation: Instant(millisecondsSinceEpoch: s.int(3)),
+                                     document: try document(s, from: 2)))
         }
         return out
     }

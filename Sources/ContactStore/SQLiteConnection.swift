@@ -54,6 +54,7 @@ final class SQLiteConnection {
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// A prepared statement; finalized when released, reset before every use.
     final class Statement {
@@ -89,6 +90,8 @@ final class SQLiteConnection {
                 switch v {
                 case .text(let s): rc = sqlite3_bind_text(handle, i, s, -1, SQLITE_TRANSIENT)
                 case .int(let n): rc = sqlite3_bind_int64(handle, i, n)
+                // An empty array has no base address, and a null pointer would bind NULL.
+                case .blob(let b) where b.isEmpty: rc = sqlite3_bind_zeroblob(handle, i, 0)
                 case .blob(let b): rc = b.withUnsafeBytes { sqlite3_bind_blob(handle, i, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
                 case .null: rc = sqlite3_bind_null(handle, i)
                 }
@@ -113,6 +116,7 @@ final class SQLiteConnection {
         }
 
         func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
         func text(_ column: Int32) -> String {
             guard let p = sqlite3_column_text(handle, column) else { return "" }

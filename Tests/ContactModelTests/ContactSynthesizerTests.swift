@@ -4,10 +4,48 @@ import Timekeeping
 import XCTest
 
 final class ContactSynthesizerTests: XCTestCase {
+    /// The records of a run, each with the document its recipe makes.
     func generate(_ n: Int, seed: UInt64 = 7, now: Instant = fixedNow) -> [ContactRecord] {
         var out: [ContactRecord] = []
-        ContactSynthesizer(instance: demoInstance, seed: seed, now: now, policy: RetentionPolicy()).generate(count: n) { out.append($0) }
+        let synth = ContactSynthesizer(instance: demoInstance, seed: seed, now: now, policy: RetentionPolicy())
+        synth.generate(count: n) { r in
+            var r = r
+            r.document = synth.document(for: r.recipe!)
+            out.append(r)
+        }
         return out
+    }
+
+    func testRecipesRoundTripThroughTheirBytes() {
+        var seen = 0
+        for r in generate(600) {
+            let recipe = r.recipe!
+            XCTAssertEqual(SyntheticRecipe(bytes: recipe.bytes), recipe)
+            if recipe.relatedContactId != nil { seen += 1 }
+        }
+        XCTAssertGreaterThan(seen, 0, "no recipe carried a related contact")
+        for bad: [UInt8] in [[], [1], [2] + Array(repeating: 0, count: 10), [1] + Array(repeating: 0, count: 8) + [4, 0], [1] + Array(repeating: 0, count: 8) + [2, 2]] {
+            XCTAssertNil(SyntheticRecipe(bytes: bad), "\(bad)")
+        }
+    }
+
+    /// The store keeps only the instance, the clock and the window start of a run; a
+    /// synthesizer built from those alone makes the same bytes as the one that seeded.
+    func testARunsStoredPartsMakeTheSameDocuments() {
+        let seeding = ContactSynthesizer(instance: demoInstance, seed: 11, now: fixedNow, policy: RetentionPolicy())
+        let reading = ContactSynthesizer(instance: demoInstance, now: seeding.now, windowStart: seeding.windowStart)
+        seeding.generate(count: 700) { r in
+            XCTAssertEqual(reading.document(for: r.recipe!), seeding.document(for: r.recipe!))
+            XCTAssertTrue(r.document.isEmpty)
+        }
+    }
+
+    func testEachContactsDocumentNamesItsRecordsKeysAndInitiation() throws {
+        for r in generate(500) {
+            let d = try JSONParser.parse(r.document)
+            XCTAssertEqual(d["Id"]?.stringValue, r.contactId)
+            XCTAssertEqual(d["InitiationTimestamp"], .number(TimestampValue.json(r.initiation)))
+        }
     }
 
     func testDeterministic() {

@@ -246,7 +246,7 @@ extension ContactStoreTests {
 extension ContactStoreTests {
     /// Files of earlier schema versions open as the current one, with their rows and indexes:
     /// version 1 kept contacts in a WITHOUT ROWID table, version 2 had the unique key in the
-    /// table's definition.
+    /// table's definition, version 3 had no synthetic recipes.
     func testMigratesEarlierVersions() throws {
         let earlier = [
             """
@@ -265,6 +265,16 @@ extension ContactStoreTests {
             INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES ('i', 'old', 1700000000000, 1763072000000, X'7B7D');
             PRAGMA user_version = 2;
             """,
+            """
+            CREATE TABLE instances (id TEXT PRIMARY KEY, region TEXT NOT NULL, account_id TEXT NOT NULL, alias TEXT) WITHOUT ROWID;
+            CREATE TABLE contacts (id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, contact_id TEXT NOT NULL,
+                initiated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, document BLOB NOT NULL);
+            CREATE UNIQUE INDEX contacts_key ON contacts (instance_id, contact_id);
+            CREATE INDEX contacts_by_time ON contacts (instance_id, initiated_at, contact_id);
+            CREATE INDEX contacts_by_expiry ON contacts (expires_at);
+            INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document) VALUES ('i', 'old', 1700000000000, 1763072000000, X'7B7D');
+            PRAGMA user_version = 3;
+            """,
         ]
         for (k, script) in earlier.enumerated() {
             let path = NSTemporaryDirectory() + "v\(k + 1)-\(UUID().uuidString).sqlite"
@@ -281,6 +291,67 @@ extension ContactStoreTests {
             XCTAssertFalse(try store.upsert(record("old", at: 1_700_000_000), policy: RetentionPolicy()), "version \(k + 1)")
             XCTAssertTrue(try store.upsert(record("new", at: 1_700_000_001), policy: RetentionPolicy()), "version \(k + 1)")
             XCTAssertEqual(try store.count(), 2, "version \(k + 1)")
+            try store.transaction { s in
+                try s.write(synthetic.first!, policy: RetentionPolicy(), synthesisRun: try s.recordSynthesisRun(synthesizer))
+            }
+            XCTAssertEqual(try store.lookup(instanceId: synthetic.first!.instanceId, contactId: synthetic.first!.contactId)?.document,
+                           synthesizer.document(for: synthetic.first!.recipe!), "version \(k + 1)")
+        }
+    }
+
+    var synthesizer: ContactSynthesizer {
+        ContactSynthesizer(instance: InstanceInfo(id: "s", region: "eu-west-2", accountId: "111122223333"), seed: 3,
+                           now: Instant(secondsSinceEpoch: 1_750_000_000), policy: RetentionPolicy())
+    }
+
+    var synthetic: [ContactRecord] {
+        var out: [ContactRecord] = []
+        synthesizer.generate(count: 1500) { out.append($0) }
+        return out
+    }
+
+    /// Synthetic rows keep a recipe and an empty document; lookups and listings give the
+    /// document the synthesizer makes from it, bulk or not, and a fixture written over one
+    /// replaces the recipe.
+    func testSyntheticContactsAreMadeFromTheirRecipes() throws {
+        let records = synthetic
+        for bulk in [false, true] {
+            let store = try ContactStore(path: ":memory:")
+            try store.transaction { s in
+                let run = try s.recordSynthesisRun(synthesizer)
+                let write = { for r in records { try s.write(r, policy: RetentionPolicy(), synthesisRun: run) } }
+                if bulk { try s.withIndexesBuiltAfter(write) } else { try write() }
+            }
+            for r in records.prefix(200) {
+                XCTAssertEqual(try store.lookup(instanceId: "s", contactId: r.contactId)?.document, synthesizer.document(for: r.recipe!))
+            }
+            let listed = try store.list(instanceId: "s", after: nil, limit: 2000)
+            XCTAssertEqual(listed.count, records.count)
+            let byId = Dictionary(uniqueKeysWithValues: records.map { ($0.contactId, $0) })
+            for l in listed { XCTAssertEqual(l.document, synthesizer.document(for: byId[l.contactId]!.recipe!)) }
+            let first = records[0]
+            try store.upsert(ContactRecord(instanceId: "s", contactId: first.contactId, initiation: first.initiation, document: Array("{}".utf8)),
+                             policy: RetentionPolicy())
+            XCTAssertEqual(try store.lookup(instanceId: "s", contactId: first.contactId)?.document, Array("{}".utf8))
+        }
+    }
+
+    /// A store whose recipes another generator version wrote says so and how to fix it,
+    /// rather than serving different contacts under the same ids.
+    func testRecipesOfAnotherGeneratorVersionAreRefused() throws {
+        let path = NSTemporaryDirectory() + "gen-\(UUID().uuidString).sqlite"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let record = synthetic[0]
+        do {
+            let store = try ContactStore(path: path)
+            try store.transaction { s in try s.write(record, policy: RetentionPolicy(), synthesisRun: try s.recordSynthesisRun(synthesizer)) }
+            let db = try SQLiteConnection(path: path, readOnly: false)
+            try db.execute("UPDATE synthesis_runs SET generator = generator + 1")
+        }
+        let store = try ContactStore(path: path, readOnly: true)
+        XCTAssertThrowsError(try store.lookup(instanceId: "s", contactId: record.contactId)) { error in
+            XCTAssertTrue("\(error)".contains("were made by generator version \(ContactSynthesizer.generatorVersion + 1)"), "\(error)")
+            XCTAssertTrue("\(error)".contains("connect-mock seed --replace"), "\(error)")
         }
     }
 }
