@@ -24,7 +24,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ContactModel", dependencies: ["ASCII", "JSON", "Timekeeping"]),
-        .target(name: "ContactStore", dependencies: ["CSQLite", "ContactModel"]),
+        .target(name: "ContactStore", dependencies: ["CSQLite", "ContactModel", "JSON"]),
         .target(name: "Server", dependencies: [
             "CLibUV", "HTTP1",
             .product(name: "Logging", package: "swift-log"),

@@ -143,8 +143,9 @@ public struct ContactSynthesizer: Sendable {
         return out
     }
 
-    /// The document of the contact `recipe` describes, in normalized form.
-    public func document(for recipe: SyntheticRecipe) -> [UInt8] {
+    /// The document of the contact `recipe` describes, in normalized form. A caller that makes
+    /// many passes its own `assembler`, whose buffer has long since grown to a document's size.
+    public func document(for recipe: SyntheticRecipe, assembler: JSONAssembler = JSONAssembler()) -> [UInt8] {
         let chain = skeleton(chainSeed: recipe.chainSeed, length: recipe.chainLength)
         let k = recipe.position
         let link = chain.links[k]
@@ -154,7 +155,8 @@ public struct ContactSynthesizer: Sendable {
                                    id: chain.ids[k], initialId: k > 0 ? chain.ids[0] : nil,
                                    previousId: k > 0 ? chain.ids[k - 1] : nil, nextId: k + 1 < chain.ids.count ? chain.ids[k + 1] : nil,
                                    relatedId: recipe.relatedContactId)
-        let state = SynthesisState(instance: instance)
+        assembler.reset()
+        let state = SynthesisState(instance: instance, json: assembler)
         return state.json.bytes(state.contact(context, rng: &rng))
     }
 
@@ -237,10 +239,11 @@ struct SynthesisState {
     let instance: InstanceInfo
     let arnPrefix: String
     /// Where the contact being made is written.
-    let json = JSONAssembler()
+    let json: JSONAssembler
 
-    init(instance: InstanceInfo) {
+    init(instance: InstanceInfo, json: JSONAssembler) {
         self.instance = instance
+        self.json = json
         arnPrefix = "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)"
     }
 

@@ -1,4 +1,5 @@
 import ContactModel
+import JSON
 import Synchronization
 import Timekeeping
 
@@ -233,8 +234,11 @@ public final class ContactStore {
         guard let recipe = SyntheticRecipe(bytes: s.blob(first + 3)) else {
             throw SQLiteError(code: 0, message: "a synthetic contact's recipe is not one this build reads", context: "reading synthesis run \(run)")
         }
-        return try synthesizer(run).document(for: recipe)
+        return try synthesizer(run).document(for: recipe, assembler: assembler)
     }
+
+    /// Where this store's synthetic documents are made, one after another.
+    private let assembler = JSONAssembler()
 
     /// Seed runs' synthesizers, read once each; runs never change.
     private var synthesizers: [Int64: ContactSynthesizer] = [:]
