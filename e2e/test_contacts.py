@@ -280,3 +280,25 @@ def test_purge_timer_runs_only_on_the_system_clock():
             assert ("old-one" in ids) == survives, f"clock {clock}"
         finally:
             assert s.stop() == 0
+
+
+def test_a_store_made_by_another_generator_version_stops_serve_with_the_fix(tmp_path):
+    """Synthetic contacts are stored as recipes; a file whose recipes another generator version
+    wrote must not be served as different contacts under the same ids."""
+    db = str(tmp_path / "c.sqlite")
+    cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
+    assert cli("seed", "--config", cfg, "--synthetic", "100", "--seed", "5").returncode == 0
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE synthesis_runs SET generator = generator + 1")
+    out = subprocess.run([BINARY, "serve", "--config", cfg], capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0
+    assert "were made by generator version" in out.stderr and "connect-mock seed --replace" in out.stderr, out.stderr
+    out = cli("seed", "--config", cfg, "--replace", "--synthetic", "100", "--seed", "5")
+    assert out.returncode == 0, out.stderr
+    s = start_server("reseeded-generator", database={"path": db}, seed={"fixtures": []})
+    try:
+        with sqlite3.connect(db) as c:
+            cid = c.execute("SELECT contact_id FROM contacts LIMIT 1").fetchone()[0]
+        assert s.signed_get(cid).status_code == 200
+    finally:
+        assert s.stop() == 0

@@ -30,6 +30,7 @@ public final class MockApplication: @unchecked Sendable {
         self.config = config
         self.logger = logger
         let store = try config.openStore(waiting: { logger.warning("\($0)") })
+        try store.loadSynthesisRuns()
         firstStore = store
         state = MockState(config: config, logger: logger)
         if try store.count() == 0 {

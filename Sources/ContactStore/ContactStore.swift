@@ -259,6 +259,17 @@ public final class ContactStore {
         return made
     }
 
+    /// Reads every seed run's synthesizer now, so that a file whose recipes another generator
+    /// version wrote stops `serve` at start with how to fix it, rather than failing each
+    /// lookup of those contacts.
+    public func loadSynthesisRuns() throws {
+        let s = try db.prepare("SELECT id FROM synthesis_runs")
+        try s.bind([])
+        var runs: [Int64] = []
+        while try s.step() { runs.append(s.int(0)) }
+        for run in runs { _ = try synthesizer(run) }
+    }
+
     /// Records what `synthesizer`'s contacts are made from; their rows name the id returned.
     public func recordSynthesisRun(_ synthesizer: ContactSynthesizer) throws -> Int64 {
         try db.prepare("INSERT INTO synthesis_runs (generator, instance_id, region, account_id, now, window_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6)").run([
