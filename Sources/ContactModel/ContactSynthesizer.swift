@@ -95,7 +95,11 @@ public struct ContactSynthesizer: Sendable {
         self.seed = seed
         self.now = now
         self.windowStart = windowStart
+        arnPrefix = "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)"
     }
+
+    /// The instance's ARN, which every document's ARNs start with; made once, not per document.
+    let arnPrefix: String
 
     static let methodsByChannel: [(String, [String])] = [
         ("VOICE", ["INBOUND", "OUTBOUND", "CALLBACK", "API", "MONITOR", "EXTERNAL_OUTBOUND", "WEBRTC_API", "DISCONNECT", "FLOW"]),
@@ -156,7 +160,7 @@ public struct ContactSynthesizer: Sendable {
                                    previousId: k > 0 ? chain.ids[k - 1] : nil, nextId: k + 1 < chain.ids.count ? chain.ids[k + 1] : nil,
                                    relatedId: recipe.relatedContactId)
         assembler.reset()
-        let state = SynthesisState(instance: instance, json: assembler)
+        let state = SynthesisState(instance: instance, arnPrefix: arnPrefix, json: assembler)
         return state.json.bytes(state.contact(context, rng: &rng))
     }
 
@@ -241,10 +245,10 @@ struct SynthesisState {
     /// Where the contact being made is written.
     let json: JSONAssembler
 
-    init(instance: InstanceInfo, json: JSONAssembler) {
+    init(instance: InstanceInfo, arnPrefix: String, json: JSONAssembler) {
         self.instance = instance
+        self.arnPrefix = arnPrefix
         self.json = json
-        arnPrefix = "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)"
     }
 
     static func ts(_ i: Instant) -> JSONPiece { .number(TimestampValue.json(i)) }
@@ -686,9 +690,13 @@ struct SynthesisState {
         return obj("Expression", [rng.chance(0.5) ? "AndExpression" : "OrExpression": .array(children)])
     }
 
+    /// Built once: as a literal in `condition`, these five arrays were allocated and freed on
+    /// every condition.
+    static let attributes = [("Technology", ["AWS Kinesis", "Amazon Connect", "Lambda"]), ("Language", ["English", "Spanish", "French"]),
+                             ("Location", ["Seattle", "Dublin", "Sydney"]), ("Product", ["Mortgage", "Credit card", "Savings"])]
+
     func condition(rng: inout SeededGenerator) -> JSONPiece {
-        let (name, values) = rng.pick([("Technology", ["AWS Kinesis", "Amazon Connect", "Lambda"]), ("Language", ["English", "Spanish", "French"]),
-                                       ("Location", ["Seattle", "Dublin", "Sydney"]), ("Product", ["Mortgage", "Credit card", "Savings"])])
+        let (name, values) = rng.pick(SynthesisState.attributes)
         switch rng.int(0...3) {
         case 0:
             let lo = rng.int(1...4)
