@@ -148,8 +148,8 @@ public struct ContactSynthesizer: Sendable {
     }
 
     /// The document of the contact `recipe` describes, in normalized form. A caller that makes
-    /// many passes its own `assembler`, whose buffer has long since grown to a document's size.
-    public func document(for recipe: SyntheticRecipe, assembler: JSONAssembler = JSONAssembler()) -> [UInt8] {
+    /// many passes its own `stream`, whose buffer has long since grown to a document's size.
+    public func document(for recipe: SyntheticRecipe, stream: JSONStream = JSONStream()) -> [UInt8] {
         let chain = skeleton(chainSeed: recipe.chainSeed, length: recipe.chainLength)
         let k = recipe.position
         let link = chain.links[k]
@@ -159,9 +159,9 @@ public struct ContactSynthesizer: Sendable {
                                    id: chain.ids[k], initialId: k > 0 ? chain.ids[0] : nil,
                                    previousId: k > 0 ? chain.ids[k - 1] : nil, nextId: k + 1 < chain.ids.count ? chain.ids[k + 1] : nil,
                                    relatedId: recipe.relatedContactId)
-        assembler.reset()
-        let state = SynthesisState(instance: instance, arnPrefix: arnPrefix, json: assembler)
-        return state.json.bytes(state.contact(context, rng: &rng))
+        stream.reset()
+        SynthesisState(instance: instance, arnPrefix: arnPrefix, json: stream).contact(context, rng: &rng)
+        return stream.bytes()
     }
 
     /// A chain's channel, ids, and each contact's method, answer and timeline, the next
@@ -238,84 +238,19 @@ struct Timeline {
     }
 }
 
-/// Builders for one contact's members; values come from the contact's generator only.
+/// Writers for one contact's members, straight into the stream in the model's order (the
+/// order validation normalizes to; `ObjectWriter` checks it). Values come from the
+/// contact's generator only, drawn in the order they are written.
 struct SynthesisState {
     let instance: InstanceInfo
     let arnPrefix: String
     /// Where the contact being made is written.
-    let json: JSONAssembler
+    let json: JSONStream
 
-    init(instance: InstanceInfo, arnPrefix: String, json: JSONAssembler) {
+    init(instance: InstanceInfo, arnPrefix: String, json: JSONStream) {
         self.instance = instance
         self.arnPrefix = arnPrefix
         self.json = json
-    }
-
-    static func ts(_ i: Instant) -> JSONPiece { .number(TimestampValue.json(i)) }
-
-    /// Members set one by one, in any order; `obj` puts them in the model's order. Cheaper
-    /// than a dictionary, which synthesis would otherwise hash its way through.
-    struct Fields: ExpressibleByDictionaryLiteral {
-        var pairs: [(String, JSONPiece)] = []
-
-        /// Room for the members usually set, so building rarely grows the array.
-        init() { pairs.reserveCapacity(12) }
-
-        init(dictionaryLiteral elements: (String, JSONPiece)...) {
-            pairs.reserveCapacity(elements.count + 6)
-            pairs.append(contentsOf: elements)
-        }
-
-        /// Setting appends; reading is not needed by the builders.
-        subscript(key: String) -> JSONPiece? {
-            get { pairs.first(where: { $0.0 == key })?.1 }
-            set { if let v = newValue { pairs.append((key, v)) } }
-        }
-
-        var isEmpty: Bool { pairs.isEmpty }
-    }
-
-    /// A structure with members in the model's order, whatever order they were set in.
-    func obj(_ shape: String, from fields: Fields) -> JSONPiece {
-        order(shape, count: fields.pairs.count) { add in
-            for (key, value) in fields.pairs { add(key, value) }
-        }
-    }
-
-    /// The same for structures written as literal pairs.
-    func obj(_ shape: String, _ fields: KeyValuePairs<String, JSONPiece>) -> JSONPiece {
-        order(shape, count: fields.count) { add in
-            for (key, value) in fields { add(key, value) }
-        }
-    }
-
-    /// The `count` members that `members` adds, each written as it comes and sorted into the
-    /// model's order by position.
-    func order(_ shape: String, count: Int, _ members: ((String, JSONPiece) -> Void) -> Void) -> JSONPiece {
-        guard let positions = ShapeTable.memberIndex(of: shape) else { preconditionFailure(shape) }
-        return withUnsafeTemporaryAllocation(of: (rank: Int, written: Range<Int>).self, capacity: count) { slots in
-            var n = 0
-            members { key, value in
-                guard let index = positions.position(of: key) else { preconditionFailure("\(shape) has no \(key)") }
-                precondition(n < count, "more members than the \(count) announced for \(shape)")
-                let written = json.member(positions.keys[index], value)
-                // Insertion sort by model position: objects are small and mostly built in order.
-                var k = n
-                while k > 0, slots[k - 1].rank > index {
-                    slots[k] = slots[k - 1]
-                    k -= 1
-                }
-                slots[k] = (index, written)
-                n += 1
-            }
-            return json.object(count: n) { slots[$0].written }
-        }
-    }
-
-    /// A map with sorted keys, as the validator normalizes maps.
-    func map(_ entries: Fields) -> JSONPiece {
-        let written = entries.pairs.sorted { $0.0 < $1.0 }.map { json.member($0.0, $0.1) }
-        return json.object(count: written.count) { written[$0] }
     }
 
     struct ChainContext {
@@ -330,254 +265,407 @@ struct SynthesisState {
         var relatedId: String?
     }
 
+    /// The members of one structure being written. Keys are looked up in the model, so a
+    /// misspelled one stops synthesis at once, and each must come after the one before in the
+    /// model's order.
+    struct ObjectWriter {
+        let json: JSONStream
+        let index: NameIndex
+        let shape: String
+        var last = -1
+
+        mutating func key(_ name: String) {
+            guard let k = index.position(of: name) else { preconditionFailure("\(shape) has no \(name)") }
+            precondition(k > last, "\(shape).\(name) written out of the model's order")
+            last = k
+            json.key(index.keys[k])
+        }
+
+        mutating func string(_ name: String, _ value: String) {
+            key(name)
+            json.string(value)
+        }
+
+        mutating func int(_ name: String, _ value: Int) {
+            key(name)
+            json.int(value)
+        }
+
+        mutating func int64(_ name: String, _ value: Int64) {
+            key(name)
+            json.literal(String(value))
+        }
+
+        mutating func bool(_ name: String, _ value: Bool) {
+            key(name)
+            json.bool(value)
+        }
+
+        mutating func number(_ name: String, _ text: String) {
+            key(name)
+            json.literal(text)
+        }
+
+        mutating func timestamp(_ name: String, _ value: Instant) {
+            key(name)
+            json.literal(TimestampValue.json(value))
+        }
+
+        mutating func object(_ name: String, _ shape: String, _ body: (inout ObjectWriter) -> Void) {
+            key(name)
+            SynthesisState.object(shape, json, body)
+        }
+
+        /// A member that a builder writes whole (an object, an array or a map).
+        mutating func member(_ name: String, _ body: () -> Void) {
+            key(name)
+            body()
+        }
+
+        mutating func array(_ name: String, _ body: () -> Void) {
+            key(name)
+            json.beginArray()
+            body()
+            json.endArray()
+        }
+
+        mutating func strings(_ name: String, _ values: [String]) {
+            let json = self.json
+            array(name) { for v in values { json.string(v) } }
+        }
+    }
+
+    static func object(_ shape: String, _ json: JSONStream, _ body: (inout ObjectWriter) -> Void) {
+        guard let index = ShapeTable.memberIndex(of: shape) else { preconditionFailure(shape) }
+        json.beginObject()
+        var writer = ObjectWriter(json: json, index: index, shape: shape)
+        body(&writer)
+        json.endObject()
+    }
+
+    func object(_ shape: String, _ body: (inout ObjectWriter) -> Void) {
+        SynthesisState.object(shape, json, body)
+    }
+
+    /// A map's entries, in the sorted order the validator normalizes maps to (checked).
+    struct MapWriter {
+        let json: JSONStream
+        var last: String?
+
+        mutating func key(_ name: String) {
+            if let last { precondition(last < name, "map key \(name) written after \(last)") }
+            last = name
+            json.key(name)
+        }
+
+        mutating func string(_ name: String, _ value: String) {
+            key(name)
+            json.string(value)
+        }
+    }
+
+    func map(_ body: (inout MapWriter) -> Void) {
+        json.beginObject()
+        var writer = MapWriter(json: json)
+        body(&writer)
+        json.endObject()
+    }
+
     // swiftlint:disable:next function_body_length
-    func contact(_ c: ChainContext, rng: inout SeededGenerator) -> JSONPiece {
-        var f = Fields()
+    func contact(_ c: ChainContext, rng: inout SeededGenerator) {
         let voice = c.channel == "VOICE", chat = c.channel == "CHAT", task = c.channel == "TASK", email = c.channel == "EMAIL"
         let outbound = ["OUTBOUND", "EXTERNAL_OUTBOUND", "CALLBACK"].contains(c.method) || (c.method == "API" && voice)
         let campaign = voice && (c.method == "OUTBOUND" || c.method == "API") && rng.chance(0.6)
         let answered = c.answered
         let t = c.timeline
-        let t0 = t.initiation, connectedToSystem = t.connectedToSystem, enqueue = t.enqueue, ringStart = t.ringStart
-        let connectedToAgent = t.connectedToAgent, talk = t.talk, disconnect = t.disconnect
-        let acw = t.afterContactWorkSeconds, acwEnd = t.afterContactWorkEnd, lastUpdate = t.lastUpdate
+        let noSystemEndpoint = ["MONITOR", "QUEUE_TRANSFER", "CALLBACK"].contains(c.method)
 
-        f["Arn"] = .string("\(arnPrefix)/contact/\(c.id)")
-        f["Id"] = .string(c.id)
-        if let i = c.initialId { f["InitialContactId"] = .string(i) }
-        if let p = c.previousId { f["PreviousContactId"] = .string(p) }
-        if email, let i = c.initialId { f["ContactAssociationId"] = .string(i) }
-        f["InitiationMethod"] = .string(c.method)
-        f["Channel"] = .string(c.channel)
-        if task || rng.chance(0.2) {
-            f["Name"] = .string(rng.pick(["Follow up on refund", "Callback request", "Billing question", "Address change", "Order 4411 delayed"]))
-            f["Description"] = .string(rng.pick(["Customer asked for a call back about their last invoice.", "Escalated from chat.", "Created by the returns flow."]))
-        }
-        let queueId = rng.uuid()
-        f["QueueInfo"] = obj("QueueInfo", ["Id": .string(queueId), "EnqueueTimestamp": SynthesisState.ts(enqueue)])
-        if answered {
-            f["AgentInfo"] = agentInfo(voice: voice, outbound: outbound, ringStart: ringStart, connected: connectedToAgent,
-                                       disconnect: disconnect, acw: acw, acwEnd: acwEnd, rng: &rng)
-        }
-        f["InitiationTimestamp"] = SynthesisState.ts(t0)
-        f["DisconnectTimestamp"] = SynthesisState.ts(disconnect)
-        f["LastUpdateTimestamp"] = SynthesisState.ts(lastUpdate)
-        if task, answered, rng.chance(0.3) {
-            let paused = connectedToAgent.adding(milliseconds: talk / 3)
-            let resumed = paused.adding(milliseconds: talk / 6)
-            f["LastPausedTimestamp"] = SynthesisState.ts(paused)
-            f["LastResumedTimestamp"] = SynthesisState.ts(resumed)
-            f["TotalPauseCount"] = .int(rng.int(1...3))
-            f["TotalPauseDurationInSeconds"] = .int64(talk / 6000)
-        }
-        if voice || chat { f["RingStartTimestamp"] = SynthesisState.ts(ringStart) }
-        if task, rng.chance(0.4) { f["ScheduledTimestamp"] = SynthesisState.ts(connectedToSystem) }
-        if let related = c.relatedId { f["RelatedContactId"] = .string(related) }
-        if rng.chance(0.3) {
-            f["WisdomInfo"] = obj("WisdomInfo", [
-                "SessionArn": .string("arn:aws:wisdom:\(instance.region):\(instance.accountId):session/\(rng.uuid())/\(rng.uuid())"),
-                "AiAgents": .array([obj("AiAgentInfo", [
-                    "AiUseCase": .string(rng.pick(["AgentAssistance", "SelfService"])),
-                    "AiAgentVersionId": .string(String(rng.int(1...9))),
-                    "AiAgentEscalated": .bool(rng.chance(0.2)),
-                ])]),
-            ])
-        }
-        if rng.chance(0.5) { f["CustomerId"] = .string("cust-" + String(rng.int(100_000...999_999))) }
-        let customerPhone = "+1" + String(rng.int(2_012_000_000...9_899_999_999))
-        let systemPhone = "+1" + String(rng.int(8_002_000_000...8_889_999_999))
-        switch c.channel {
-        case "VOICE":
-            f["CustomerEndpoint"] = endpoint("TELEPHONE_NUMBER", customerPhone, rng.chance(0.3) ? "Customer" : nil)
-            if !["MONITOR", "QUEUE_TRANSFER", "CALLBACK"].contains(c.method) {
-                f["SystemEndpoint"] = endpoint("TELEPHONE_NUMBER", systemPhone, rng.chance(0.3) ? "Main line" : nil)
+        object("Contact") { f in
+            f.string("Arn", "\(arnPrefix)/contact/\(c.id)")
+            f.string("Id", c.id)
+            if let i = c.initialId { f.string("InitialContactId", i) }
+            if let p = c.previousId { f.string("PreviousContactId", p) }
+            if email, let i = c.initialId { f.string("ContactAssociationId", i) }
+            f.string("InitiationMethod", c.method)
+            if task || rng.chance(0.2) {
+                f.string("Name", rng.pick(["Follow up on refund", "Callback request", "Billing question", "Address change", "Order 4411 delayed"]))
+                f.string("Description", rng.pick(["Customer asked for a call back about their last invoice.", "Escalated from chat.", "Created by the returns flow."]))
             }
-        case "CHAT":
-            if rng.chance(0.5) { f["CustomerEndpoint"] = endpoint("VOIP", "web-" + String(rng.int(1000...9999)), "Web visitor") }
-        case "EMAIL":
-            f["CustomerEndpoint"] = endpoint("EMAIL_ADDRESS", "customer\(rng.int(1...9999))@example.com", "Jane Customer")
-            if !["MONITOR", "QUEUE_TRANSFER", "CALLBACK"].contains(c.method) {
-                f["SystemEndpoint"] = endpoint("EMAIL_ADDRESS", "support@example.com", "Example Support")
+            f.string("Channel", c.channel)
+            f.object("QueueInfo", "QueueInfo") { q in
+                q.string("Id", rng.uuid())
+                q.timestamp("EnqueueTimestamp", t.enqueue)
             }
-        default:
-            if rng.chance(0.3), c.method != "QUEUE_TRANSFER" { f["SystemEndpoint"] = endpoint("CONTACT_FLOW", "\(arnPrefix)/contact-flow/\(rng.uuid())", nil) }
-        }
-        if rng.chance(0.2) { f["QueueTimeAdjustmentSeconds"] = .int(rng.int(-300...600)) }
-        if rng.chance(0.3) { f["QueuePriority"] = .int(rng.int(1...10)) }
-        if rng.chance(0.2) {
-            var tags: Fields = ["Department": .string(rng.pick(["Billing", "Sales", "Support"]))]
-            if rng.chance(0.5) { tags["cost-center"] = .string(String(rng.int(1000...9999))) }
-            f["Tags"] = map(tags)
-        }
-        f["ConnectedToSystemTimestamp"] = SynthesisState.ts(connectedToSystem)
-        if (voice || chat || email), rng.chance(0.6) {
-            f["RoutingCriteria"] = routingCriteria(from: enqueue, to: answered ? connectedToAgent : disconnect, rng: &rng)
-        }
-        if (voice || chat), rng.chance(0.3) {
-            f["Customer"] = obj("Customer", [
-                "DeviceInfo": deviceInfo(rng: &rng),
-                "Capabilities": obj("ParticipantCapabilities", ["Video": .string("SEND"), "ScreenShare": .string("SEND")]),
-            ])
-        }
-        if campaign {
-            f["Campaign"] = obj("Campaign", ["CampaignId": .string(rng.uuid())])
-            f["AnsweringMachineDetectionStatus"] = .string(rng.pick(["ANSWERED", "UNDETECTED", "ERROR", "HUMAN_ANSWERED", "SIT_TONE_DETECTED", "SIT_TONE_BUSY", "SIT_TONE_INVALID_NUMBER", "FAX_MACHINE_DETECTED", "VOICEMAIL_BEEP", "VOICEMAIL_NO_BEEP", "AMD_UNRESOLVED", "AMD_UNANSWERED", "AMD_ERROR", "AMD_NOT_APPLICABLE"]))
-            f["CustomerVoiceActivity"] = obj("CustomerVoiceActivity", [
-                "GreetingStartTimestamp": SynthesisState.ts(connectedToSystem.adding(milliseconds: 800)),
-                "GreetingEndTimestamp": SynthesisState.ts(connectedToSystem.adding(milliseconds: 2800)),
-            ])
+            if answered { f.member("AgentInfo") { agentInfo(voice: voice, outbound: outbound, t, rng: &rng) } }
+            f.timestamp("InitiationTimestamp", t.initiation)
+            f.timestamp("DisconnectTimestamp", t.disconnect)
+            f.timestamp("LastUpdateTimestamp", t.lastUpdate)
+            let pauses = task && answered && rng.chance(0.3) ? rng.int(1...3) : 0
+            if pauses > 0 {
+                let paused = t.connectedToAgent.adding(milliseconds: t.talk / 3)
+                f.timestamp("LastPausedTimestamp", paused)
+                f.timestamp("LastResumedTimestamp", paused.adding(milliseconds: t.talk / 6))
+            }
+            if voice || chat { f.timestamp("RingStartTimestamp", t.ringStart) }
+            if pauses > 0 {
+                f.int("TotalPauseCount", pauses)
+                f.int64("TotalPauseDurationInSeconds", t.talk / 6000)
+            }
+            if task, rng.chance(0.4) { f.timestamp("ScheduledTimestamp", t.connectedToSystem) }
+            if let related = c.relatedId { f.string("RelatedContactId", related) }
+            if rng.chance(0.3) {
+                f.object("WisdomInfo", "WisdomInfo") { w in
+                    w.string("SessionArn", "arn:aws:wisdom:\(instance.region):\(instance.accountId):session/\(rng.uuid())/\(rng.uuid())")
+                    w.array("AiAgents") {
+                        object("AiAgentInfo") { a in
+                            a.string("AiUseCase", rng.pick(["AgentAssistance", "SelfService"]))
+                            a.string("AiAgentVersionId", String(rng.int(1...9)))
+                            a.bool("AiAgentEscalated", rng.chance(0.2))
+                        }
+                    }
+                }
+            }
+            if rng.chance(0.5) { f.string("CustomerId", "cust-" + String(rng.int(100_000...999_999))) }
+            switch c.channel {
+            case "VOICE":
+                let customer = "+1" + String(rng.int(2_012_000_000...9_899_999_999))
+                f.member("CustomerEndpoint") { endpoint("TELEPHONE_NUMBER", customer, rng.chance(0.3) ? "Customer" : nil) }
+                if !noSystemEndpoint {
+                    let system = "+1" + String(rng.int(8_002_000_000...8_889_999_999))
+                    f.member("SystemEndpoint") { endpoint("TELEPHONE_NUMBER", system, rng.chance(0.3) ? "Main line" : nil) }
+                }
+            case "CHAT":
+                if rng.chance(0.5) { f.member("CustomerEndpoint") { endpoint("VOIP", "web-" + String(rng.int(1000...9999)), "Web visitor") } }
+            case "EMAIL":
+                f.member("CustomerEndpoint") { endpoint("EMAIL_ADDRESS", "customer\(rng.int(1...9999))@example.com", "Jane Customer") }
+                if !noSystemEndpoint { f.member("SystemEndpoint") { endpoint("EMAIL_ADDRESS", "support@example.com", "Example Support") } }
+            default:
+                if rng.chance(0.3), c.method != "QUEUE_TRANSFER" {
+                    f.member("SystemEndpoint") { endpoint("CONTACT_FLOW", "\(arnPrefix)/contact-flow/\(rng.uuid())", nil) }
+                }
+            }
+            if rng.chance(0.2) { f.int("QueueTimeAdjustmentSeconds", rng.int(-300...600)) }
+            if rng.chance(0.3) { f.int("QueuePriority", rng.int(1...10)) }
+            if rng.chance(0.2) {
+                f.member("Tags") {
+                    map { m in
+                        m.string("Department", rng.pick(["Billing", "Sales", "Support"]))
+                        if rng.chance(0.5) { m.string("cost-center", String(rng.int(1000...9999))) }
+                    }
+                }
+            }
+            f.timestamp("ConnectedToSystemTimestamp", t.connectedToSystem)
+            if voice || chat || email, rng.chance(0.6) {
+                f.member("RoutingCriteria") { routingCriteria(from: t.enqueue, to: answered ? t.connectedToAgent : t.disconnect, rng: &rng) }
+            }
+            if voice || chat, rng.chance(0.3) {
+                f.object("Customer", "Customer") { cu in
+                    cu.member("DeviceInfo") { deviceInfo(rng: &rng) }
+                    cu.member("Capabilities") { capabilities() }
+                }
+            }
+            if campaign {
+                f.object("Campaign", "Campaign") { $0.string("CampaignId", rng.uuid()) }
+                f.string("AnsweringMachineDetectionStatus", rng.pick(SynthesisState.answeringMachineStatuses))
+                f.object("CustomerVoiceActivity", "CustomerVoiceActivity") { v in
+                    v.timestamp("GreetingStartTimestamp", t.connectedToSystem.adding(milliseconds: 800))
+                    v.timestamp("GreetingEndTimestamp", t.connectedToSystem.adding(milliseconds: 2800))
+                }
+            }
+            if voice, answered {
+                f.object("QualityMetrics", "QualityMetrics") { q in
+                    q.object("Agent", "AgentQualityMetrics") { a in a.member("Audio") { audioQuality(rng: &rng) } }
+                    q.object("Customer", "CustomerQualityMetrics") { a in a.member("Audio") { audioQuality(rng: &rng) } }
+                }
+            }
+            if chat { f.member("ChatMetrics") { chatMetrics(start: t.connectedToAgent, end: t.disconnect, rng: &rng) } }
+            if voice || chat, rng.chance(0.1) {
+                f.object("DisconnectDetails", "DisconnectDetails") { d in
+                    d.string("PotentialDisconnectIssue", rng.pick(["AGENT_CONNECTIVITY_ISSUE", "AGENT_NETWORK_DISCONNECT"]))
+                }
+            }
+            if email {
+                f.object("AdditionalEmailRecipients", "AdditionalEmailRecipients") { r in
+                    r.array("ToList") { emailRecipient("support@example.com", "Example Support") }
+                    if rng.chance(0.5) { r.array("CcList") { emailRecipient("manager\(rng.int(1...99))@example.com", "Account Manager") } }
+                }
+            }
+            f.member("SegmentAttributes") { segmentAttributes(channel: c.channel, rng: &rng) }
+            if voice, answered, rng.chance(0.7) { f.member("Recordings") { recordings(start: t.connectedToAgent, end: t.disconnect, rng: &rng) } }
+            f.string("DisconnectReason", rng.pick(SynthesisState.disconnectReasons))
+            if answered, rng.chance(0.2) { f.member("ContactEvaluations") { evaluations(after: t.afterContactWorkEnd, rng: &rng) } }
+            if task {
+                f.object("TaskTemplateInfo", "TaskTemplateInfoV2") { i in
+                    i.string("Arn", "\(arnPrefix)/task-template/\(rng.uuid())")
+                    i.string("Name", rng.pick(["Refund review", "Callback", "Address verification"]))
+                }
+                if rng.chance(0.5) {
+                    f.object("ContactDetails", "ContactDetails") { d in
+                        d.string("Name", "Refund review")
+                        d.string("Description", "Check the refund for order \(rng.int(1000...9999)).")
+                    }
+                }
+            }
+            if campaign, rng.chance(0.5) { f.member("OutboundStrategy") { outboundStrategy(rng: &rng) } }
             if rng.chance(0.5) {
-                f["OutboundStrategy"] = obj("OutboundStrategy", [
-                    "Type": .string("AGENT_FIRST"),
-                    "Config": obj("OutboundStrategyConfig", ["AgentFirst": obj("AgentFirst", [
-                        "Preview": obj("Preview", [
-                            "PostAcceptTimeoutConfig": obj("PostAcceptTimeoutConfig", ["DurationInSeconds": .int(rng.int(10...120))]),
-                            "AllowedUserActions": .array(rng.chance(0.5) ? [.string("CALL"), .string("DISCARD")] : [.string("CALL")]),
-                        ]),
-                    ])]),
-                ])
+                f.member("Attributes") {
+                    map { m in
+                        let tier = rng.chance(0.5) ? rng.pick(["gold", "silver", "basic"]) : nil
+                        if let tier { m.string("accountTier", tier) }
+                        m.string("language", rng.pick(["en-US", "es-US", "fr-CA"]))
+                    }
+                }
+            }
+            if let next = c.nextId {
+                f.array("NextContacts") {
+                    object("NextContactEntry") { e in
+                        e.string("Type", "QUICK_CONNECT")
+                        e.object("NextContactMetadata", "NextContactMetadata") { m in
+                            m.object("QuickConnectContactData", "QuickConnectContactData") { q in
+                                q.string("ContactId", next)
+                                q.timestamp("InitiationTimestamp", t.disconnect)
+                                q.string("QuickConnectId", rng.uuid())
+                                q.string("QuickConnectName", rng.pick(["Billing queue", "Tier 2", "Supervisor"]))
+                                q.string("QuickConnectType", rng.pick(["USER", "QUEUE", "PHONE_NUMBER", "FLOW"]))
+                            }
+                        }
+                    }
+                }
+            }
+            if rng.chance(0.1) {
+                f.object("GlobalResiliencyMetadata", "GlobalResiliencyMetadata") { g in
+                    g.string("ActiveRegion", instance.region)
+                    g.string("OriginRegion", rng.pick(["us-east-1", "us-west-2"]))
+                    g.string("TrafficDistributionGroupId", rng.uuid())
+                }
             }
         }
-        if voice, answered {
-            f["QualityMetrics"] = obj("QualityMetrics", [
-                "Agent": obj("AgentQualityMetrics", ["Audio": audioQuality(rng: &rng)]),
-                "Customer": obj("CustomerQualityMetrics", ["Audio": audioQuality(rng: &rng)]),
-            ])
+    }
+
+    static let answeringMachineStatuses = [
+        "ANSWERED", "UNDETECTED", "ERROR", "HUMAN_ANSWERED", "SIT_TONE_DETECTED", "SIT_TONE_BUSY", "SIT_TONE_INVALID_NUMBER",
+        "FAX_MACHINE_DETECTED", "VOICEMAIL_BEEP", "VOICEMAIL_NO_BEEP", "AMD_UNRESOLVED", "AMD_UNANSWERED", "AMD_ERROR", "AMD_NOT_APPLICABLE",
+    ]
+
+    static let disconnectReasons = [
+        "CUSTOMER_DISCONNECT", "AGENT_DISCONNECT", "THIRD_PARTY_DISCONNECT", "TELECOM_PROBLEM", "CONTACT_FLOW_DISCONNECT", "EXPIRED", "API", "OTHER",
+    ]
+
+    func endpoint(_ type: String, _ address: String, _ display: String?) {
+        object("EndpointInfo") { e in
+            e.string("Type", type)
+            e.string("Address", address)
+            if let display { e.string("DisplayName", display) }
         }
-        if chat { f["ChatMetrics"] = chatMetrics(start: connectedToAgent, end: disconnect, rng: &rng) }
-        if (voice || chat), rng.chance(0.1) {
-            f["DisconnectDetails"] = obj("DisconnectDetails", ["PotentialDisconnectIssue": .string(rng.pick(["AGENT_CONNECTIVITY_ISSUE", "AGENT_NETWORK_DISCONNECT"]))])
+    }
+
+    func emailRecipient(_ address: String, _ display: String) {
+        object("EmailRecipient") { r in
+            r.string("Address", address)
+            r.string("DisplayName", display)
         }
-        if email {
-            var r: Fields = ["ToList": .array([obj("EmailRecipient", ["Address": .string("support@example.com"), "DisplayName": .string("Example Support")])])]
+    }
+
+    func capabilities() {
+        object("ParticipantCapabilities") { p in
+            p.string("Video", "SEND")
+            p.string("ScreenShare", "SEND")
+        }
+    }
+
+    func deviceInfo(rng: inout SeededGenerator) {
+        object("DeviceInfo") { d in
+            d.string("PlatformName", rng.pick(["Chrome", "Firefox", "Safari"]))
+            d.string("PlatformVersion", String(rng.int(100...130)) + ".0")
+            d.string("OperatingSystem", rng.pick(["Windows 11", "macOS 14", "Android 14", "iOS 17"]))
+        }
+    }
+
+    func agentInfo(voice: Bool, outbound: Bool, _ t: Timeline, rng: inout SeededGenerator) {
+        object("AgentInfo") { a in
+            a.string("Id", rng.uuid())
+            a.timestamp("AcceptedByAgentTimestamp", t.connectedToAgent)
+            if outbound, rng.chance(0.3) { a.timestamp("PreviewEndTimestamp", t.ringStart) }
+            a.timestamp("ConnectedToAgentTimestamp", t.connectedToAgent)
+            if rng.chance(0.2) { a.int("AgentPauseDurationInSeconds", rng.int(0...120)) }
             if rng.chance(0.5) {
-                r["CcList"] = .array([obj("EmailRecipient", ["Address": .string("manager\(rng.int(1...99))@example.com"), "DisplayName": .string("Account Manager")])])
+                a.object("HierarchyGroups", "HierarchyGroups") { h in
+                    for l in 1...rng.int(1...5) {
+                        h.object("Level\(l)", "AgentHierarchyGroup") { $0.string("Arn", "\(arnPrefix)/agent-group/\(rng.uuid())") }
+                    }
+                }
             }
-            f["AdditionalEmailRecipients"] = obj("AdditionalEmailRecipients", from: r)
-        }
-        f["SegmentAttributes"] = segmentAttributes(channel: c.channel, rng: &rng)
-        if voice, answered, rng.chance(0.7) { f["Recordings"] = recordings(start: connectedToAgent, end: disconnect, rng: &rng) }
-        f["DisconnectReason"] = .string(rng.pick(["CUSTOMER_DISCONNECT", "AGENT_DISCONNECT", "THIRD_PARTY_DISCONNECT", "TELECOM_PROBLEM", "CONTACT_FLOW_DISCONNECT", "EXPIRED", "API", "OTHER"]))
-        if answered, rng.chance(0.2) { f["ContactEvaluations"] = evaluations(after: acwEnd, rng: &rng) }
-        if task {
-            f["TaskTemplateInfo"] = obj("TaskTemplateInfoV2", [
-                "Arn": .string("\(arnPrefix)/task-template/\(rng.uuid())"),
-                "Name": .string(rng.pick(["Refund review", "Callback", "Address verification"])),
-            ])
-            if rng.chance(0.5) {
-                f["ContactDetails"] = obj("ContactDetails", ["Name": .string("Refund review"), "Description": .string("Check the refund for order \(rng.int(1000...9999)).")])
+            if rng.chance(0.4) { a.member("DeviceInfo") { deviceInfo(rng: &rng) } }
+            if rng.chance(0.2) { a.member("Capabilities") { capabilities() } }
+            a.int("AfterContactWorkDuration", t.afterContactWorkSeconds)
+            a.timestamp("AfterContactWorkStartTimestamp", t.disconnect)
+            a.timestamp("AfterContactWorkEndTimestamp", t.afterContactWorkEnd)
+            if voice, rng.chance(0.4) { a.int("AgentInitiatedHoldDuration", rng.int(0...240)) }
+            if rng.chance(0.4) {
+                a.array("StateTransitions") {
+                    let states: [(String, Instant, Instant?)] = [
+                        ("INITIAL", t.ringStart, t.connectedToAgent), ("CONNECTED", t.connectedToAgent, t.disconnect),
+                        (rng.chance(0.9) ? "DISCONNECTED" : "MISSED", t.disconnect, nil),
+                    ]
+                    for (state, start, end) in states {
+                        object("StateTransition") { s in
+                            s.string("State", state)
+                            s.timestamp("StateStartTimestamp", start)
+                            if let end { s.timestamp("StateEndTimestamp", end) }
+                        }
+                    }
+                }
             }
+            if voice, rng.chance(0.4) { a.string("VoiceEnhancementMode", rng.pick(["VOICE_ISOLATION", "NOISE_SUPPRESSION", "NONE"])) }
         }
-        if rng.chance(0.5) {
-            var attrs: Fields = ["language": .string(rng.pick(["en-US", "es-US", "fr-CA"]))]
-            if rng.chance(0.5) { attrs["accountTier"] = .string(rng.pick(["gold", "silver", "basic"])) }
-            f["Attributes"] = map(attrs)
-        }
-        if let next = c.nextId {
-            f["NextContacts"] = .array([obj("NextContactEntry", [
-                "Type": .string("QUICK_CONNECT"),
-                "NextContactMetadata": obj("NextContactMetadata", ["QuickConnectContactData": obj("QuickConnectContactData", [
-                    "ContactId": .string(next),
-                    "InitiationTimestamp": SynthesisState.ts(disconnect),
-                    "QuickConnectId": .string(rng.uuid()),
-                    "QuickConnectName": .string(rng.pick(["Billing queue", "Tier 2", "Supervisor"])),
-                    "QuickConnectType": .string(rng.pick(["USER", "QUEUE", "PHONE_NUMBER", "FLOW"])),
-                ])]),
-            ])])
-        }
-        if rng.chance(0.1) {
-            f["GlobalResiliencyMetadata"] = obj("GlobalResiliencyMetadata", [
-                "ActiveRegion": .string(instance.region), "OriginRegion": .string(rng.pick(["us-east-1", "us-west-2"])),
-                "TrafficDistributionGroupId": .string(rng.uuid()),
-            ])
-        }
-        return obj("Contact", from: f)
     }
 
-    func endpoint(_ type: String, _ address: String, _ display: String?) -> JSONPiece {
-        var e: Fields = ["Type": .string(type), "Address": .string(address)]
-        if let display { e["DisplayName"] = .string(display) }
-        return obj("EndpointInfo", from: e)
-    }
-
-    func deviceInfo(rng: inout SeededGenerator) -> JSONPiece {
-        obj("DeviceInfo", [
-            "PlatformName": .string(rng.pick(["Chrome", "Firefox", "Safari"])),
-            "PlatformVersion": .string(String(rng.int(100...130)) + ".0"),
-            "OperatingSystem": .string(rng.pick(["Windows 11", "macOS 14", "Android 14", "iOS 17"])),
-        ])
-    }
-
-    func agentInfo(voice: Bool, outbound: Bool, ringStart: Instant, connected: Instant, disconnect: Instant, acw: Int,
-                   acwEnd: Instant, rng: inout SeededGenerator) -> JSONPiece {
-        var a: Fields = [
-            "Id": .string(rng.uuid()),
-            "AcceptedByAgentTimestamp": SynthesisState.ts(connected),
-            "ConnectedToAgentTimestamp": SynthesisState.ts(connected),
-            "AfterContactWorkDuration": .int(acw),
-            "AfterContactWorkStartTimestamp": SynthesisState.ts(disconnect),
-            "AfterContactWorkEndTimestamp": SynthesisState.ts(acwEnd),
-        ]
-        if outbound, rng.chance(0.3) { a["PreviewEndTimestamp"] = SynthesisState.ts(ringStart) }
-        if rng.chance(0.2) { a["AgentPauseDurationInSeconds"] = .int(rng.int(0...120)) }
-        if rng.chance(0.5) {
-            var levels = Fields()
-            for l in 1...rng.int(1...5) {
-                levels["Level\(l)"] = obj("AgentHierarchyGroup", ["Arn": .string("\(arnPrefix)/agent-group/\(rng.uuid())")])
-            }
-            a["HierarchyGroups"] = obj("HierarchyGroups", from: levels)
-        }
-        if rng.chance(0.4) { a["DeviceInfo"] = deviceInfo(rng: &rng) }
-        if rng.chance(0.2) { a["Capabilities"] = obj("ParticipantCapabilities", ["Video": .string("SEND"), "ScreenShare": .string("SEND")]) }
-        if voice, rng.chance(0.4) { a["AgentInitiatedHoldDuration"] = .int(rng.int(0...240)) }
-        if rng.chance(0.4) {
-            a["StateTransitions"] = .array([
-                obj("StateTransition", ["State": .string("INITIAL"), "StateStartTimestamp": SynthesisState.ts(ringStart), "StateEndTimestamp": SynthesisState.ts(connected)]),
-                obj("StateTransition", ["State": .string("CONNECTED"), "StateStartTimestamp": SynthesisState.ts(connected), "StateEndTimestamp": SynthesisState.ts(disconnect)]),
-                obj("StateTransition", ["State": .string(rng.chance(0.9) ? "DISCONNECTED" : "MISSED"), "StateStartTimestamp": SynthesisState.ts(disconnect)]),
-            ])
-        }
-        if voice, rng.chance(0.4) { a["VoiceEnhancementMode"] = .string(rng.pick(["VOICE_ISOLATION", "NOISE_SUPPRESSION", "NONE"])) }
-        return obj("AgentInfo", from: a)
-    }
-
-    func audioQuality(rng: inout SeededGenerator) -> JSONPiece {
+    func audioQuality(rng: inout SeededGenerator) {
         let score = Double(rng.int(10...50)) / 10
-        var issues: [JSONPiece] = []
-        if score < 3.5 {
-            for i in ["HighPacketLoss", "HighRoundTripTime", "HighJitterBuffer"].prefix(rng.int(1...3)) { issues.append(.string(i)) }
+        let issues = score < 3.5 ? Array(["HighPacketLoss", "HighRoundTripTime", "HighJitterBuffer"].prefix(rng.int(1...3))) : []
+        object("AudioQualityMetricsInfo") { a in
+            a.number("QualityScore", String(score))
+            a.strings("PotentialQualityIssues", issues)
         }
-        return obj("AudioQualityMetricsInfo", ["QualityScore": .number(String(score)), "PotentialQualityIssues": .array(issues)])
     }
 
-    func chatMetrics(start: Instant, end: Instant, rng: inout SeededGenerator) -> JSONPiece {
-        let total = rng.int(4...60)
-        let bot = rng.int(0...(total / 2))
-        let firstResponse = Int64(rng.int(2000...60000))
-        func participant(_ type: String, _ rng: inout SeededGenerator) -> JSONPiece {
+    func chatMetrics(start: Instant, end: Instant, rng: inout SeededGenerator) {
+        func participant(_ type: String, _ rng: inout SeededGenerator) {
             let sent = rng.int(1...30)
-            return obj("ParticipantMetrics", [
-                "ParticipantId": .string(rng.uuid()), "ParticipantType": .string(type),
-                "ConversationAbandon": .bool(rng.chance(0.05)), "MessagesSent": .int(sent), "NumResponses": .int(max(0, sent - 1)),
-                "MessageLengthInChars": .int(sent * rng.int(20...120)), "TotalResponseTimeInMillis": .int(sent * rng.int(2000...20000)),
-                "MaxResponseTimeInMillis": .int(rng.int(20000...90000)), "LastMessageTimestamp": SynthesisState.ts(end),
-            ])
+            object("ParticipantMetrics") { p in
+                p.string("ParticipantId", rng.uuid())
+                p.string("ParticipantType", type)
+                p.bool("ConversationAbandon", rng.chance(0.05))
+                p.int("MessagesSent", sent)
+                p.int("NumResponses", max(0, sent - 1))
+                p.int("MessageLengthInChars", sent * rng.int(20...120))
+                p.int("TotalResponseTimeInMillis", sent * rng.int(2000...20000))
+                p.int("MaxResponseTimeInMillis", rng.int(20000...90000))
+                p.timestamp("LastMessageTimestamp", end)
+            }
         }
-        return obj("ChatMetrics", [
-            "ChatContactMetrics": obj("ChatContactMetrics", [
-                "MultiParty": .bool(rng.chance(0.1)), "TotalMessages": .int(total), "TotalBotMessages": .int(bot),
-                "TotalBotMessageLengthInChars": .int(bot * rng.int(40...200)),
-                "ConversationCloseTimeInMillis": .int64(end.millisecondsSinceEpoch - start.millisecondsSinceEpoch),
-                "ConversationTurnCount": .int(total / 2), "AgentFirstResponseTimestamp": SynthesisState.ts(start.adding(milliseconds: firstResponse)),
-                "AgentFirstResponseTimeInMillis": .int64(firstResponse),
-            ]),
-            "AgentMetrics": participant("AGENT", &rng),
-            "CustomerMetrics": participant("CUSTOMER", &rng),
-        ])
+        object("ChatMetrics") { m in
+            m.object("ChatContactMetrics", "ChatContactMetrics") { c in
+                let total = rng.int(4...60)
+                let bot = rng.int(0...(total / 2))
+                let firstResponse = Int64(rng.int(2000...60000))
+                c.bool("MultiParty", rng.chance(0.1))
+                c.int("TotalMessages", total)
+                c.int("TotalBotMessages", bot)
+                c.int("TotalBotMessageLengthInChars", bot * rng.int(40...200))
+                c.int64("ConversationCloseTimeInMillis", end.millisecondsSinceEpoch - start.millisecondsSinceEpoch)
+                c.int("ConversationTurnCount", total / 2)
+                c.timestamp("AgentFirstResponseTimestamp", start.adding(milliseconds: firstResponse))
+                c.int64("AgentFirstResponseTimeInMillis", firstResponse)
+            }
+            m.member("AgentMetrics") { participant("AGENT", &rng) }
+            m.member("CustomerMetrics") { participant("CUSTOMER", &rng) }
+        }
     }
 
-    func segmentAttributes(channel: String, rng: inout SeededGenerator) -> JSONPiece {
-        var s = Fields()
+    /// Keys in sorted order: `connect:ContactFlow`, `connect:CustomerAuthentication`,
+    /// `connect:Subtype`, `custom:Intents`.
+    func segmentAttributes(channel: String, rng: inout SeededGenerator) {
         let subtype: String
         switch channel {
         case "VOICE": subtype = "connect:Telephony"
@@ -585,109 +673,148 @@ struct SynthesisState {
         case "TASK": subtype = "connect:Task"
         default: subtype = "connect:Email"
         }
-        s["connect:Subtype"] = obj("SegmentAttributeValue", ["ValueString": .string(subtype)])
-        if rng.chance(0.3) {
-            s["connect:CustomerAuthentication"] = obj("SegmentAttributeValue", ["ValueMap": map([
-                "Status": obj("SegmentAttributeValue", ["ValueString": .string("AUTHENTICATED")]),
-                "Attempts": obj("SegmentAttributeValue", ["ValueInteger": .int(rng.int(1...3))]),
-            ])])
+        func value(_ body: (inout ObjectWriter) -> Void) { object("SegmentAttributeValue", body) }
+        map { s in
+            if rng.chance(0.2) {
+                s.key("connect:ContactFlow")
+                value { $0.string("ValueArn", "\(arnPrefix)/contact-flow/\(rng.uuid())") }
+            }
+            if rng.chance(0.3) {
+                s.key("connect:CustomerAuthentication")
+                value { v in
+                    v.member("ValueMap") {
+                        map { m in
+                            m.key("Attempts")
+                            value { $0.int("ValueInteger", rng.int(1...3)) }
+                            m.key("Status")
+                            value { $0.string("ValueString", "AUTHENTICATED") }
+                        }
+                    }
+                }
+            }
+            s.key("connect:Subtype")
+            value { $0.string("ValueString", subtype) }
+            if rng.chance(0.2) {
+                s.key("custom:Intents")
+                value { v in
+                    v.array("ValueList") {
+                        value { $0.string("ValueString", "CheckBalance") }
+                        value { $0.string("ValueString", "TransferFunds") }
+                    }
+                }
+            }
         }
-        if rng.chance(0.2) {
-            s["custom:Intents"] = obj("SegmentAttributeValue", ["ValueList": .array([
-                obj("SegmentAttributeValue", ["ValueString": .string("CheckBalance")]),
-                obj("SegmentAttributeValue", ["ValueString": .string("TransferFunds")]),
-            ])])
-        }
-        if rng.chance(0.2) {
-            s["connect:ContactFlow"] = obj("SegmentAttributeValue", ["ValueArn": .string("\(arnPrefix)/contact-flow/\(rng.uuid())")])
-        }
-        return map(s)
     }
 
-    func recordings(start: Instant, end: Instant, rng: inout SeededGenerator) -> JSONPiece {
-        var out: [JSONPiece] = []
+    func recordings(start: Instant, end: Instant, rng: inout SeededGenerator) {
+        json.beginArray()
         let deleted = rng.chance(0.1)
-        var r: Fields = [
-            "StorageType": .string("S3"),
-            "Location": .string("connect-recordings-\(instance.accountId)/connect/demo/CallRecordings/\(rng.uuid()).wav"),
-            "MediaStreamType": .string("AUDIO"), "ParticipantType": .string("AGENT"),
-            "StartTimestamp": SynthesisState.ts(start), "StopTimestamp": SynthesisState.ts(end),
-            "Status": .string(deleted ? "DELETED" : "AVAILABLE"),
-        ]
-        if deleted { r["DeletionReason"] = .string("Deleted by retention policy") }
-        if rng.chance(0.3) { r["UnprocessedTranscriptLocation"] = .string("connect-recordings-\(instance.accountId)/transcripts/\(rng.uuid()).json") }
-        out.append(obj("RecordingInfo", from: r))
-        if rng.chance(0.3) {
-            out.append(obj("RecordingInfo", [
-                "StorageType": .string("KINESIS_VIDEO_STREAM"),
-                "Location": .string("arn:aws:kinesisvideo:\(instance.region):\(instance.accountId):stream/connect-live-\(rng.int(1...99))/\(rng.int(1_000_000...9_999_999))"),
-                "MediaStreamType": .string("AUDIO"), "ParticipantType": .string("CUSTOMER"),
-                "FragmentStartNumber": .string(String(rng.int(10_000_000...99_999_999))),
-                "FragmentStopNumber": .string(String(rng.int(100_000_000...999_999_999))),
-                "StartTimestamp": SynthesisState.ts(start), "StopTimestamp": SynthesisState.ts(end), "Status": .string("AVAILABLE"),
-            ]))
+        object("RecordingInfo") { r in
+            r.string("StorageType", "S3")
+            r.string("Location", "connect-recordings-\(instance.accountId)/connect/demo/CallRecordings/\(rng.uuid()).wav")
+            r.string("MediaStreamType", "AUDIO")
+            r.string("ParticipantType", "AGENT")
+            r.timestamp("StartTimestamp", start)
+            r.timestamp("StopTimestamp", end)
+            r.string("Status", deleted ? "DELETED" : "AVAILABLE")
+            if deleted { r.string("DeletionReason", "Deleted by retention policy") }
+            if rng.chance(0.3) { r.string("UnprocessedTranscriptLocation", "connect-recordings-\(instance.accountId)/transcripts/\(rng.uuid()).json") }
         }
-        return .array(out)
+        if rng.chance(0.3) {
+            object("RecordingInfo") { r in
+                r.string("StorageType", "KINESIS_VIDEO_STREAM")
+                r.string("Location", "arn:aws:kinesisvideo:\(instance.region):\(instance.accountId):stream/connect-live-\(rng.int(1...99))/\(rng.int(1_000_000...9_999_999))")
+                r.string("MediaStreamType", "AUDIO")
+                r.string("ParticipantType", "CUSTOMER")
+                r.string("FragmentStartNumber", String(rng.int(10_000_000...99_999_999)))
+                r.string("FragmentStopNumber", String(rng.int(100_000_000...999_999_999)))
+                r.timestamp("StartTimestamp", start)
+                r.timestamp("StopTimestamp", end)
+                r.string("Status", "AVAILABLE")
+            }
+        }
+        json.endArray()
     }
 
-    func evaluations(after: Instant, rng: inout SeededGenerator) -> JSONPiece {
+    func evaluations(after: Instant, rng: inout SeededGenerator) {
         let id = rng.uuid()
         let status = rng.pick(["COMPLETE", "IN_PROGRESS", "DELETED"])
-        var e: Fields = [
-            "FormId": .string(rng.uuid()),
-            "EvaluationArn": .string("\(arnPrefix)/contact-evaluation/\(id)"),
-            "Status": .string(status),
-            "StartTimestamp": SynthesisState.ts(after.adding(seconds: 3600)),
-            "ExportLocation": .string("s3://connect-evaluations-\(instance.accountId)/\(id).json"),
-        ]
-        if status != "IN_PROGRESS" { e["EndTimestamp"] = SynthesisState.ts(after.adding(seconds: 5400)) }
-        if status == "DELETED" { e["DeleteTimestamp"] = SynthesisState.ts(after.adding(seconds: 7200)) }
-        return map([id: obj("ContactEvaluation", from: e)])
+        map { m in
+            m.key(id)
+            object("ContactEvaluation") { e in
+                e.string("FormId", rng.uuid())
+                e.string("EvaluationArn", "\(arnPrefix)/contact-evaluation/\(id)")
+                e.string("Status", status)
+                e.timestamp("StartTimestamp", after.adding(seconds: 3600))
+                if status != "IN_PROGRESS" { e.timestamp("EndTimestamp", after.adding(seconds: 5400)) }
+                if status == "DELETED" { e.timestamp("DeleteTimestamp", after.adding(seconds: 7200)) }
+                e.string("ExportLocation", "s3://connect-evaluations-\(instance.accountId)/\(id).json")
+            }
+        }
+    }
+
+    func outboundStrategy(rng: inout SeededGenerator) {
+        object("OutboundStrategy") { o in
+            o.string("Type", "AGENT_FIRST")
+            o.object("Config", "OutboundStrategyConfig") { c in
+                c.object("AgentFirst", "AgentFirst") { a in
+                    a.object("Preview", "Preview") { p in
+                        p.object("PostAcceptTimeoutConfig", "PostAcceptTimeoutConfig") { $0.int("DurationInSeconds", rng.int(10...120)) }
+                        p.strings("AllowedUserActions", rng.chance(0.5) ? ["CALL", "DISCARD"] : ["CALL"])
+                    }
+                }
+            }
+        }
     }
 
     /// 1 to 4 steps in order: earlier steps EXPIRED (expiring inside the contact's lifetime),
     /// the current one ACTIVE or JOINED, later ones INACTIVE; all but the last have a duration.
-    func routingCriteria(from activation: Instant, to end: Instant, rng: inout SeededGenerator) -> JSONPiece {
+    func routingCriteria(from activation: Instant, to end: Instant, rng: inout SeededGenerator) {
         let count = rng.int(1...4)
         let current = rng.int(0...(count - 1))
         let span = max(Int64(count), (end.millisecondsSinceEpoch - activation.millisecondsSinceEpoch))
-        var steps: [JSONPiece] = []
         var expiresAt = activation
-        for k in 0..<count {
-            var s = Fields()
-            let duration = rng.int(10...120)
-            var expiry = Fields()
-            if k < count - 1 { expiry["DurationInSeconds"] = .int(duration) }
-            let status: String
-            if k < current {
-                status = "EXPIRED"
-                expiresAt = expiresAt.adding(milliseconds: span / Int64(count + 1))
-                expiry["ExpiryTimestamp"] = SynthesisState.ts(expiresAt)
-            } else if k == current {
-                status = rng.chance(0.5) ? "ACTIVE" : "JOINED"
-            } else {
-                status = "INACTIVE"
+        object("RoutingCriteria") { r in
+            r.array("Steps") {
+                for k in 0..<count {
+                    let status: String
+                    if k < current {
+                        status = "EXPIRED"
+                        expiresAt = expiresAt.adding(milliseconds: span / Int64(count + 1))
+                    } else if k == current {
+                        status = rng.chance(0.5) ? "ACTIVE" : "JOINED"
+                    } else {
+                        status = "INACTIVE"
+                    }
+                    let duration = rng.int(10...120)
+                    object("Step") { s in
+                        if k < count - 1 || k < current {
+                            s.object("Expiry", "Expiry") { e in
+                                if k < count - 1 { e.int("DurationInSeconds", duration) }
+                                if k < current { e.timestamp("ExpiryTimestamp", expiresAt) }
+                            }
+                        }
+                        s.member("Expression") { expression(depth: rng.int(1...3), rng: &rng) }
+                        s.string("Status", status)
+                    }
+                }
             }
-            if !expiry.isEmpty { s["Expiry"] = obj("Expiry", from: expiry) }
-            s["Expression"] = expression(depth: rng.int(1...3), rng: &rng)
-            s["Status"] = .string(status)
-            steps.append(obj("Step", from: s))
+            r.timestamp("ActivationTimestamp", activation)
+            r.int("Index", rng.int(0...3))
         }
-        return obj("RoutingCriteria", [
-            "Steps": .array(steps), "ActivationTimestamp": SynthesisState.ts(activation), "Index": .int(rng.int(0...3)),
-        ])
     }
 
     /// An expression exactly `depth` levels deep: a condition is level 1, each And/Or adds one.
-    func expression(depth: Int, rng: inout SeededGenerator) -> JSONPiece {
-        if depth <= 1 {
-            switch rng.int(0...3) {
-            case 0: return obj("Expression", ["NotAttributeCondition": condition(rng: &rng)])
-            default: return obj("Expression", ["AttributeCondition": condition(rng: &rng)])
+    func expression(depth: Int, rng: inout SeededGenerator) {
+        object("Expression") { e in
+            if depth <= 1 {
+                e.member(rng.int(0...3) == 0 ? "NotAttributeCondition" : "AttributeCondition") { condition(rng: &rng) }
+                return
+            }
+            e.array(rng.chance(0.5) ? "AndExpression" : "OrExpression") {
+                for k in 0..<rng.int(2...3) { expression(depth: k == 0 ? depth - 1 : rng.int(1...(depth - 1)), rng: &rng) }
             }
         }
-        let children = (0..<rng.int(2...3)).map { k in expression(depth: k == 0 ? depth - 1 : rng.int(1...(depth - 1)), rng: &rng) }
-        return obj("Expression", [rng.chance(0.5) ? "AndExpression" : "OrExpression": .array(children)])
     }
 
     /// Built once: as a literal in `condition`, these five arrays were allocated and freed on
@@ -695,27 +822,32 @@ struct SynthesisState {
     static let attributes = [("Technology", ["AWS Kinesis", "Amazon Connect", "Lambda"]), ("Language", ["English", "Spanish", "French"]),
                              ("Location", ["Seattle", "Dublin", "Sydney"]), ("Product", ["Mortgage", "Credit card", "Savings"])]
 
-    func condition(rng: inout SeededGenerator) -> JSONPiece {
+    func condition(rng: inout SeededGenerator) {
         let (name, values) = rng.pick(SynthesisState.attributes)
-        switch rng.int(0...3) {
-        case 0:
-            let lo = rng.int(1...4)
-            return obj("AttributeCondition", [
-                "Name": .string(name), "Value": .string(rng.pick(values)), "ComparisonOperator": .string("Range"),
-                "Range": obj("Range", ["MinProficiencyLevel": .number("\(lo).0"), "MaxProficiencyLevel": .number("\(rng.int(lo...5)).0")]),
-            ])
-        case 1:
-            return obj("AttributeCondition", [
-                "ComparisonOperator": .string("Match"),
-                "MatchCriteria": obj("MatchCriteria", ["AgentsCriteria": obj("AgentsCriteria", [
-                    "AgentIds": .array((0..<rng.int(1...3)).map { _ in .string(rng.uuid()) }),
-                ])]),
-            ])
-        default:
-            return obj("AttributeCondition", [
-                "Name": .string(name), "Value": .string(rng.pick(values)), "ComparisonOperator": .string("NumberGreaterOrEqualTo"),
-                "ProficiencyLevel": .number("\(rng.int(1...5)).0"),
-            ])
+        object("AttributeCondition") { a in
+            switch rng.int(0...3) {
+            case 0:
+                let lo = rng.int(1...4)
+                a.string("Name", name)
+                a.string("Value", rng.pick(values))
+                a.object("Range", "Range") { r in
+                    r.number("MinProficiencyLevel", "\(lo).0")
+                    r.number("MaxProficiencyLevel", "\(rng.int(lo...5)).0")
+                }
+                a.string("ComparisonOperator", "Range")
+            case 1:
+                a.object("MatchCriteria", "MatchCriteria") { m in
+                    m.object("AgentsCriteria", "AgentsCriteria") { c in
+                        c.array("AgentIds") { for _ in 0..<rng.int(1...3) { json.string(rng.uuid()) } }
+                    }
+                }
+                a.string("ComparisonOperator", "Match")
+            default:
+                a.string("Name", name)
+                a.string("Value", rng.pick(values))
+                a.number("ProficiencyLevel", "\(rng.int(1...5)).0")
+                a.string("ComparisonOperator", "NumberGreaterOrEqualTo")
+            }
         }
     }
 }

@@ -234,11 +234,11 @@ public final class ContactStore {
         guard let recipe = SyntheticRecipe(bytes: s.blob(first + 3)) else {
             throw SQLiteError(code: 0, message: "a synthetic contact's recipe is not one this build reads", context: "reading synthesis run \(run)")
         }
-        return try synthesizer(run).document(for: recipe, assembler: assembler)
+        return try synthesizer(run).document(for: recipe, stream: stream)
     }
 
     /// Where this store's synthetic documents are made, one after another.
-    private let assembler = JSONAssembler()
+    private let stream = JSONStream()
 
     /// Seed runs' synthesizers, read once each; runs never change.
     private var synthesizers: [Int64: ContactSynthesizer] = [:]

@@ -126,16 +126,5 @@ struct OutputBuffer: ~Copyable {
         append(close)
     }
 
-    /// Appends a copy of bytes already in the buffer.
-    mutating func appendCopy(of r: Range<Int>) {
-        ensure(r.count)
-        (base + count).copyMemory(from: base + r.lowerBound, byteCount: r.count)
-        count += r.count
-    }
-
     mutating func removeAll() { count = 0 }
-
-    func array(_ r: Range<Int>) -> [UInt8] {
-        [UInt8](UnsafeRawBufferPointer(start: base + r.lowerBound, count: r.count))
-    }
 }
