@@ -24,9 +24,9 @@ struct SeededGenerator: RandomNumberGenerator {
 
 /// What the store keeps of a synthetic contact instead of its document: the seed of its
 /// transfer chain and its place in that chain. The document is made again from these on
-/// read, byte for byte the same (`ContactSynthesizer.document(for:)`), so a seed writes a
-/// few dozen bytes per contact rather than a 2-5 KB document: a million contacts no longer
-/// wait on synthesis and on writing gigabytes.
+/// read, byte for byte the same (`ContactSynthesizer.document(for:)`), so a seed writes 11
+/// to 47 bytes per contact rather than a document of a few kilobytes: a million contacts no
+/// longer wait on synthesis and on writing gigabytes.
 public struct SyntheticRecipe: Sendable, Equatable {
     public var chainSeed: UInt64
     public var chainLength: Int

@@ -20,9 +20,9 @@ public enum ShapeTable {
     /// them, and visibility depends on the first.
     public static let requiredContactMembers = ["InitiationTimestamp", "Channel", "InitiationMethod"]
 
-    /// Each structure's member positions, found through `NameIndex`: synthesis orders every
-    /// object it builds by them, a search of the member list was a quarter of its time, and
-    /// SipHash through `Dictionary` still a seventh.
+    /// Each structure's member positions, found through `NameIndex`: synthesis looks up every
+    /// key it writes (and checks the model's order with it), a search of the member list was
+    /// a quarter of its time, and SipHash through `Dictionary` still a seventh.
     static let structureNames = NameIndex(generated.keys.sorted().filter { if case .structure = generated[$0]! { true } else { false } })
     /// Never written after it is built, so safe to share although pointers are not `Sendable`.
     nonisolated(unsafe) static let memberIndexes = UnsafeBufferPointer(frozenCopyOf: structureNames.names.map { name in
