@@ -302,3 +302,46 @@ def test_a_store_made_by_another_generator_version_stops_serve_with_the_fix(tmp_
         assert s.signed_get(cid).status_code == 200
     finally:
         assert s.stop() == 0
+
+
+def test_a_long_purge_does_not_hold_up_requests(tmp_path):
+    """The purge timer's purge runs on a thread of its own: while it deletes several hundred
+    thousand contacts, DescribeContact keeps answering at once."""
+    db = str(tmp_path / "c.sqlite")
+    # Made at a data clock in 2023: all of them are past 24 months of retention by the system clock.
+    cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []}, clock={"now": "2023-06-01T00:00:00Z"})
+    out = cli("seed", "--config", cfg, "--synthetic", "400000", "--seed", "3")
+    assert out.returncode == 0, out.stderr
+    recent = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fixture = tmp_path / "stays.json"
+    fixture.write_text(json.dumps({"Contact": {"Id": "stays", "Channel": "VOICE", "InitiationMethod": "INBOUND", "InitiationTimestamp": recent}}))
+    assert cli("seed", "--config", cfg, "--fixtures", str(fixture)).returncode == 0
+
+    # How long the same purge takes on a copy, so that the test can tell a held-up loop.
+    copy = str(tmp_path / "copy.sqlite")
+    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    os.makedirs(tmp_path / "copy")
+    copy_cfg = write_config(str(tmp_path / "copy"), database={"path": copy}, seed={"fixtures": []}, clock={})
+    t = time.monotonic()
+    out = cli("purge", "--config", copy_cfg)
+    purge_seconds = time.monotonic() - t
+    assert out.returncode == 0 and "purged 400000" in out.stdout, out.stdout + out.stderr
+    assert purge_seconds > 0.5, f"a purge of 400,000 took only {purge_seconds:.2f} s: too short to tell"
+
+    s = start_server("long-purge", database={"path": db}, seed={"fixtures": []}, clock={},
+                     retention={"months": 24, "cutoff": "2021-11-12T00:00:00Z", "purgeIntervalSeconds": 1})
+    try:
+        worst, started = 0.0, time.monotonic()
+        while True:
+            t = time.monotonic()
+            remaining = s.mock("GET", "/_mock/health").json()["contacts"]
+            assert s.signed_get("stays").status_code == 200
+            worst = max(worst, time.monotonic() - t)
+            if remaining == 1:
+                break
+            assert time.monotonic() - started < 120, "the purge never finished"
+        assert worst < purge_seconds / 3, f"two requests took {worst:.2f} s during a purge that takes {purge_seconds:.2f} s"
+        assert s.signed_get("stays").status_code == 200
+    finally:
+        assert s.stop() == 0

@@ -64,11 +64,8 @@ public final class MockApplication: @unchecked Sendable {
         let interval = UInt64(config.retention.purgeIntervalSeconds) * 1000
         if interval > 0 {
             let timer = LoopTimer(loop: main.loop)
-            timer.start(afterMilliseconds: interval, repeatMilliseconds: interval) { [unowned self] in
-                guard self.state.clock.isSystem else { return }
-                let n = self.state.purge(main.store)
-                if n > 0 { self.logger.info("purged \(n) contacts past retention") }
-            }
+            let purge = BackgroundPurge(state: state, logger: logger)
+            timer.start(afterMilliseconds: interval, repeatMilliseconds: interval) { purge.tick(loopStore: main.store) }
             purgeTimer = timer
         }
         main.onShutdown = { [unowned self] in
