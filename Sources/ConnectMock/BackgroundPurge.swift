@@ -5,11 +5,11 @@ import Synchronization
 
 /// Runs the purge timer's purges on a thread of their own, with a connection of their own,
 /// so that a purge that deletes many contacts never holds up the requests of the loop that
-/// owns the timer (deleting 400,000 contacts takes 3.4 s here). SQLite's WAL
-/// lets every worker keep reading while the purge writes, and its commit empties every
-/// worker's cache like any write of this process. One purge at a time: a tick that finds one
-/// still running does nothing. A `:memory:` store exists only in its one connection, so its
-/// purges (test-sized) stay on the loop.
+/// owns the timer (deleting 400,000 contacts takes 3.4 s here). SQLite's WAL lets every
+/// worker keep reading while the purge writes, and its commit empties every worker's cache
+/// like any write of this process. One purge at a time: a tick that finds one still running
+/// does nothing. A `:memory:` store exists only in its one connection, so its purges
+/// (test-sized) stay on the loop.
 final class BackgroundPurge: Sendable {
     private let state: MockState
     private let logger: Logger
