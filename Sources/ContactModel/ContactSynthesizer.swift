@@ -79,11 +79,11 @@ public struct ContactSynthesizer: Sendable {
     /// one written by another version is refused rather than served as different contacts.
     public static let generatorVersion: Int64 = 1
 
-    public var instance: InstanceInfo
-    public var seed: UInt64
-    public var now: Instant
+    public let instance: InstanceInfo
+    public let seed: UInt64
+    public let now: Instant
     /// The earliest initiation a contact gets.
-    public var windowStart: Instant
+    public let windowStart: Instant
 
     public init(instance: InstanceInfo, seed: UInt64, now: Instant, policy: RetentionPolicy) {
         self.init(instance: instance, seed: seed, now: now, windowStart: ContactSynthesizer.windowStart(now: now, policy: policy))
@@ -153,14 +153,16 @@ public struct ContactSynthesizer: Sendable {
         let chain = skeleton(chainSeed: recipe.chainSeed, length: recipe.chainLength)
         let k = recipe.position
         let link = chain.links[k]
+        // The contact's own generator, seeded through one SplitMix step: seeds that differ by
+        // a multiple of SplitMix's increment would give the same stream shifted.
         var mixer = SeededGenerator(seed: recipe.chainSeed ^ (UInt64(k + 1) << 56))
         var rng = SeededGenerator(seed: mixer.next())
-        let context = SynthesisState.ChainContext(channel: chain.channel, method: link.method, answered: link.answered, timeline: link.timeline,
-                                   id: chain.ids[k], initialId: k > 0 ? chain.ids[0] : nil,
-                                   previousId: k > 0 ? chain.ids[k - 1] : nil, nextId: k + 1 < chain.ids.count ? chain.ids[k + 1] : nil,
-                                   relatedId: recipe.relatedContactId)
+        let context = ContactWriter.ChainContext(
+            channel: chain.channel, method: link.method, answered: link.answered, timeline: link.timeline, id: chain.ids[k],
+            initialId: k > 0 ? chain.ids[0] : nil, previousId: k > 0 ? chain.ids[k - 1] : nil,
+            nextId: k + 1 < chain.ids.count ? chain.ids[k + 1] : nil, relatedId: recipe.relatedContactId)
         stream.reset()
-        SynthesisState(instance: instance, arnPrefix: arnPrefix, json: stream).contact(context, rng: &rng)
+        ContactWriter(instance: instance, arnPrefix: arnPrefix, json: stream).contact(context, rng: &rng)
         return stream.bytes()
     }
 
@@ -238,10 +240,10 @@ struct Timeline {
     }
 }
 
-/// Writers for one contact's members, straight into the stream in the model's order (the
+/// Writes one contact's members straight into the stream in the model's order (the
 /// order validation normalizes to; `ObjectWriter` checks it). Values come from the
 /// contact's generator only, drawn in the order they are written.
-struct SynthesisState {
+struct ContactWriter {
     let instance: InstanceInfo
     let arnPrefix: String
     /// Where the contact being made is written.
@@ -313,7 +315,7 @@ struct SynthesisState {
 
         mutating func object(_ name: String, _ shape: String, _ body: (inout ObjectWriter) -> Void) {
             key(name)
-            SynthesisState.object(shape, json, body)
+            ContactWriter.object(shape, json, body)
         }
 
         /// A member that a builder writes whole (an object, an array or a map).
@@ -344,7 +346,7 @@ struct SynthesisState {
     }
 
     func object(_ shape: String, _ body: (inout ObjectWriter) -> Void) {
-        SynthesisState.object(shape, json, body)
+        ContactWriter.object(shape, json, body)
     }
 
     /// A map's entries, in the sorted order the validator normalizes maps to (checked).
@@ -466,7 +468,7 @@ struct SynthesisState {
             }
             if campaign {
                 f.object("Campaign", "Campaign") { $0.string("CampaignId", rng.uuid()) }
-                f.string("AnsweringMachineDetectionStatus", rng.pick(SynthesisState.answeringMachineStatuses))
+                f.string("AnsweringMachineDetectionStatus", rng.pick(ContactWriter.answeringMachineStatuses))
                 f.object("CustomerVoiceActivity", "CustomerVoiceActivity") { v in
                     v.timestamp("GreetingStartTimestamp", t.connectedToSystem.adding(milliseconds: 800))
                     v.timestamp("GreetingEndTimestamp", t.connectedToSystem.adding(milliseconds: 2800))
@@ -492,7 +494,7 @@ struct SynthesisState {
             }
             f.member("SegmentAttributes") { segmentAttributes(channel: c.channel, rng: &rng) }
             if voice, answered, rng.chance(0.7) { f.member("Recordings") { recordings(start: t.connectedToAgent, end: t.disconnect, rng: &rng) } }
-            f.string("DisconnectReason", rng.pick(SynthesisState.disconnectReasons))
+            f.string("DisconnectReason", rng.pick(ContactWriter.disconnectReasons))
             if answered, rng.chance(0.2) { f.member("ContactEvaluations") { evaluations(after: t.afterContactWorkEnd, rng: &rng) } }
             if task {
                 f.object("TaskTemplateInfo", "TaskTemplateInfoV2") { i in
@@ -823,7 +825,7 @@ struct SynthesisState {
                              ("Location", ["Seattle", "Dublin", "Sydney"]), ("Product", ["Mortgage", "Credit card", "Savings"])]
 
     func condition(rng: inout SeededGenerator) {
-        let (name, values) = rng.pick(SynthesisState.attributes)
+        let (name, values) = rng.pick(ContactWriter.attributes)
         object("AttributeCondition") { a in
             switch rng.int(0...3) {
             case 0:
