@@ -288,14 +288,9 @@ struct ContactWriter {
             json.string(value)
         }
 
-        mutating func int(_ name: String, _ value: Int) {
+        mutating func int(_ name: String, _ value: some BinaryInteger) {
             key(name)
             json.int(value)
-        }
-
-        mutating func int64(_ name: String, _ value: Int64) {
-            key(name)
-            json.literal(String(value))
         }
 
         mutating func bool(_ name: String, _ value: Bool) {
@@ -309,8 +304,7 @@ struct ContactWriter {
         }
 
         mutating func timestamp(_ name: String, _ value: Instant) {
-            key(name)
-            json.literal(TimestampValue.json(value))
+            number(name, TimestampValue.json(value))
         }
 
         mutating func object(_ name: String, _ shape: String, _ body: (inout ObjectWriter) -> Void) {
@@ -411,7 +405,7 @@ struct ContactWriter {
             if voice || chat { f.timestamp("RingStartTimestamp", t.ringStart) }
             if pauses > 0 {
                 f.int("TotalPauseCount", pauses)
-                f.int64("TotalPauseDurationInSeconds", t.talk / 6000)
+                f.int("TotalPauseDurationInSeconds", t.talk / 6000)
             }
             if task, rng.chance(0.4) { f.timestamp("ScheduledTimestamp", t.connectedToSystem) }
             if let related = c.relatedId { f.string("RelatedContactId", related) }
@@ -655,10 +649,10 @@ struct ContactWriter {
                 c.int("TotalMessages", total)
                 c.int("TotalBotMessages", bot)
                 c.int("TotalBotMessageLengthInChars", bot * rng.int(40...200))
-                c.int64("ConversationCloseTimeInMillis", end.millisecondsSinceEpoch - start.millisecondsSinceEpoch)
+                c.int("ConversationCloseTimeInMillis", end.millisecondsSinceEpoch - start.millisecondsSinceEpoch)
                 c.int("ConversationTurnCount", total / 2)
                 c.timestamp("AgentFirstResponseTimestamp", start.adding(milliseconds: firstResponse))
-                c.int64("AgentFirstResponseTimeInMillis", firstResponse)
+                c.int("AgentFirstResponseTimeInMillis", firstResponse)
             }
             m.member("AgentMetrics") { participant("AGENT", &rng) }
             m.member("CustomerMetrics") { participant("CUSTOMER", &rng) }

@@ -42,25 +42,19 @@ public final class JSONStream {
         if needsComma.pointee { out.pointee.append(UInt8(ascii: ",")) }
     }
 
-    public func beginObject() {
+    public func beginObject() { open(UInt8(ascii: "{")) }
+    public func endObject() { close(UInt8(ascii: "}")) }
+    public func beginArray() { open(UInt8(ascii: "[")) }
+    public func endArray() { close(UInt8(ascii: "]")) }
+
+    private func open(_ bracket: UInt8) {
         separate()
-        out.pointee.append(UInt8(ascii: "{"))
+        out.pointee.append(bracket)
         needsComma.pointee = false
     }
 
-    public func endObject() {
-        out.pointee.append(UInt8(ascii: "}"))
-        needsComma.pointee = true
-    }
-
-    public func beginArray() {
-        separate()
-        out.pointee.append(UInt8(ascii: "["))
-        needsComma.pointee = false
-    }
-
-    public func endArray() {
-        out.pointee.append(UInt8(ascii: "]"))
+    private func close(_ bracket: UInt8) {
+        out.pointee.append(bracket)
         needsComma.pointee = true
     }
 
@@ -93,7 +87,7 @@ public final class JSONStream {
         needsComma.pointee = true
     }
 
-    public func int(_ v: Int) { literal(String(v)) }
+    public func int(_ v: some BinaryInteger) { literal(String(v)) }
     public func bool(_ b: Bool) { literal(b ? "true" : "false") }
 }
 
