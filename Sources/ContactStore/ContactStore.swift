@@ -66,45 +66,43 @@ public final class ContactStore {
         if current > schemaVersion {
             throw SQLiteError(code: 0, message: "the file has schema version \(current), newer than this build's \(schemaVersion)", context: "opening the store")
         }
+        let steps: String
         if current < 1 {
-            try db.execute("""
-                BEGIN IMMEDIATE;
+            steps = """
                 CREATE TABLE IF NOT EXISTS instances (
                     id TEXT PRIMARY KEY, region TEXT NOT NULL, account_id TEXT NOT NULL, alias TEXT
                 ) WITHOUT ROWID;
                 \(contactsTable("contacts"));
-                \(indexes);
-                \(synthesisRunsTable);
-                PRAGMA user_version = 4;
-                COMMIT;
-                """)
+                \(indexes)
+                """
         } else if current < 3 {
             // Version 1 kept contacts in a WITHOUT ROWID table, which overflows large rows;
             // version 2 made (instance, contact) unique in the table's definition, so a bulk
             // seed could not drop that index and had to keep it up to date row by row.
-            try db.execute("""
-                BEGIN IMMEDIATE;
+            steps = """
                 \(contactsTable("contacts_v4"));
                 INSERT INTO contacts_v4 (instance_id, contact_id, initiated_at, expires_at, document)
                     SELECT instance_id, contact_id, initiated_at, expires_at, document FROM contacts;
                 DROP TABLE contacts;
                 ALTER TABLE contacts_v4 RENAME TO contacts;
-                \(indexes);
-                \(synthesisRunsTable);
-                PRAGMA user_version = 4;
-                COMMIT;
-                """)
+                \(indexes)
+                """
         } else if current < 4 {
             // Version 4 keeps synthetic contacts as recipes; every version-3 row is a document.
-            try db.execute("""
-                BEGIN IMMEDIATE;
+            steps = """
                 ALTER TABLE contacts ADD COLUMN synthesis_run INTEGER;
-                ALTER TABLE contacts ADD COLUMN recipe BLOB;
-                \(synthesisRunsTable);
-                PRAGMA user_version = 4;
-                COMMIT;
-                """)
+                ALTER TABLE contacts ADD COLUMN recipe BLOB
+                """
+        } else {
+            return
         }
+        try db.execute("""
+            BEGIN IMMEDIATE;
+            \(steps);
+            \(synthesisRunsTable);
+            PRAGMA user_version = \(schemaVersion);
+            COMMIT;
+            """)
     }
 
     /// What a synthetic contact's document is made from besides its recipe, once per seed run.
