@@ -106,8 +106,10 @@ public struct HTTPRequestParser: Sendable {
                     if continuePending { continuePending = false; return .continueExpected }
                     return .needMoreData
                 }
-                pending!.body.append(contentsOf: buffer[start..<(start + remaining)])
-                start += remaining
+                if remaining > 0 {
+                    pending!.body.append(contentsOf: buffer[start..<(start + remaining)])
+                    start += remaining
+                }
                 return .request(finish())
             case .chunkSize:
                 guard let lineEnd = try findCRLF(from: start, limit: 1024) else {

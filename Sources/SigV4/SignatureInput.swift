@@ -138,6 +138,7 @@ public enum SignatureInputParser {
             return .failure(incomplete("Date must be in ISO-8601 'basic format'. Got '\(date)'. See http://en.wikipedia.org/wiki/ISO_8601"))
         }
         var names: [String] = []
+        names.reserveCapacity(1 + h.withUnsafeBytes { $0.count(where: { $0 == UInt8(ascii: ";") }) })
         var nameStart = 0
         for i in 0...h.count where i == h.count || h[i] == UInt8(ascii: ";") {
             names.append(ASCIIBytes.lowercasedString(h, nameStart..<i))
