@@ -98,7 +98,9 @@ final class Metrics: @unchecked Sendable {
 
     final class Shard: @unchecked Sendable {
         fileprivate let lock = NSLock()
-        fileprivate var requests: [Series: Int] = [:]
+        /// A short list rather than a dictionary: a worker sees a handful of series, and
+        /// comparing with the few there costs less than hashing a route per request.
+        fileprivate var requests: [(series: Series, count: Int)] = []
         fileprivate var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
         fileprivate var count = 0
         fileprivate var sum = 0.0
@@ -106,7 +108,11 @@ final class Metrics: @unchecked Sendable {
         func observe(route: String, status: Int, seconds: Double) {
             lock.lock()
             defer { lock.unlock() }
-            requests[Series(route: route, status: status), default: 0] += 1
+            if let k = requests.firstIndex(where: { $0.series.status == status && $0.series.route == route }) {
+                requests[k].count += 1
+            } else {
+                requests.append((Series(route: route, status: status), 1))
+            }
             count += 1
             sum += seconds
             for (k, b) in Metrics.buckets.enumerated() where seconds <= b { bucketCounts[k] += 1 }
@@ -129,7 +135,7 @@ final class Metrics: @unchecked Sendable {
         var sum = 0.0
         for shard in lock.withLock({ shards }) {
             shard.lock.withLock {
-                requests.merge(shard.requests, uniquingKeysWith: +)
+                for (series, n) in shard.requests { requests[series, default: 0] += n }
                 for k in bucketCounts.indices { bucketCounts[k] += shard.bucketCounts[k] }
                 count += shard.count
                 sum += shard.sum
