@@ -87,6 +87,16 @@ public final class DataClock: Sendable {
         }
     }
 
+    /// The data clock's time when the system clock reads `wall`: a request reads the system
+    /// clock once and derives every time it needs from that reading.
+    public func now(atSystemTime wall: Instant) -> Instant {
+        switch setting {
+        case .system: return wall
+        case .frozen(let i): return i
+        case .offset(let s): return wall.adding(seconds: s)
+        }
+    }
+
     public var isSystem: Bool { setting == .system }
 
     /// `{"mode":...,"now":...,"offsetSeconds":...}` as `GET /_mock/clock` answers.

@@ -40,7 +40,9 @@ final class DescribeContactEndpoint {
         var reason: String?
     }
 
-    func handle(_ request: HTTPRequest, requestId: String) -> Verdict {
+    /// `now` is the system clock's reading for this request: the signature's window is
+    /// checked against it and the data clock derives its time from it.
+    func handle(_ request: HTTPRequest, requestId: String, now: Instant) -> Verdict {
         guard request.method == "GET", let (instanceId, contactId) = DescribeContactEndpoint.route(request.path) else {
             return fail(.unknownOperation, requestId: requestId, key: nil, reason: "unknown-operation")
         }
@@ -50,7 +52,7 @@ final class DescribeContactEndpoint {
         case .verify:
             let sig = SigV4Request(method: request.method, path: request.path, query: request.query,
                                    fields: request.headers, body: request.body)
-            switch verifier.verify(sig, now: SystemClock.now()) {
+            switch verifier.verify(sig, now: now) {
             case .rejected(let failure, let key):
                 return fail(AWSError(status: 403, code: failure.code.rawValue, message: failure.message), requestId: requestId, key: key, reason: failure.reason)
             case .authenticated(let input):
@@ -64,8 +66,9 @@ final class DescribeContactEndpoint {
             }
         }
 
-        let instance = instances.first(where: { $0.id == instanceId })
+        let instanceIndex = instances.firstIndex(where: { $0.id == instanceId })
         if !restricted.isEmpty, let key = accessKeyId, let credential = restricted[key], let allowed = credential.instances, !allowed.contains(instanceId) {
+            let instance = instanceIndex.map { instances[$0] }
             let region = instance?.region ?? scopeRegion ?? "us-east-1"
             let account = instance?.accountId ?? instances.first?.accountId ?? "123456789012"
             let resource = "arn:aws:connect:\(region):\(account):instance/\(instanceId)/contact/\(contactId)"
@@ -82,8 +85,8 @@ final class DescribeContactEndpoint {
         if let kind = fault?.error {
             verdict = fail(kind == .throttling ? .throttled : .internalError, requestId: requestId, key: accessKeyId, reason: "fault")
         } else {
-            verdict = lookUp(instanceId: instanceId, contactId: contactId, instance: instance, scopeRegion: scopeRegion,
-                             requestId: requestId, accessKeyId: accessKeyId)
+            verdict = lookUp(instanceId: instanceId, contactId: contactId, instanceRegion: instanceIndex.map { instances[$0].region }, scopeRegion: scopeRegion,
+                             requestId: requestId, accessKeyId: accessKeyId, now: now)
         }
         if let ms = fault?.latencyMs, ms > 0, case .respond(let r) = verdict.result {
             verdict.result = .respondAfter(milliseconds: UInt64(ms), r)
@@ -92,17 +95,18 @@ final class DescribeContactEndpoint {
     }
 
     /// Validation and the lookup: the last two steps, after any fault.
-    private func lookUp(instanceId: String, contactId: String, instance: InstanceInfo?, scopeRegion: String?,
-                        requestId: String, accessKeyId: String?) -> Verdict {
+    /// `instanceRegion` is nil when no configured instance has this id.
+    private func lookUp(instanceId: String, contactId: String, instanceRegion: String?, scopeRegion: String?,
+                        requestId: String, accessKeyId: String?, now: Instant) -> Verdict {
         if let problem = DescribeContactEndpoint.validate(instanceId: instanceId, contactId: contactId) {
             return fail(.invalidParameter(problem), requestId: requestId, key: accessKeyId, reason: "invalid-parameter")
         }
-        guard let instance, scopeRegion == nil || scopeRegion == instance.region else {
+        guard let instanceRegion, scopeRegion == nil || scopeRegion == instanceRegion else {
             return fail(.instanceNotFound(instanceId), requestId: requestId, key: accessKeyId, reason: "unknown-instance")
         }
         let stored: ContactStore.StoredContact?
         do {
-            stored = try store.lookup(instanceId: instance.id, contactId: contactId)
+            stored = try store.lookup(instanceId: instanceId, contactId: contactId)
         } catch {
             state.logger.error("store lookup failed: \(error)")
             return fail(.internalError, requestId: requestId, key: accessKeyId, reason: "store-error")
@@ -110,7 +114,7 @@ final class DescribeContactEndpoint {
         guard let stored else {
             return fail(.contactNotFound(contactId, reason: "unknown"), requestId: requestId, key: accessKeyId, reason: "unknown")
         }
-        if let hidden = policy.hiddenReason(initiation: stored.initiation, now: state.clock.now()) {
+        if let hidden = policy.hiddenReason(initiation: stored.initiation, now: state.clock.now(atSystemTime: now)) {
             return fail(.contactNotFound(contactId, reason: hidden.rawValue), requestId: requestId, key: accessKeyId, reason: hidden.rawValue)
         }
         var body: [UInt8] = []

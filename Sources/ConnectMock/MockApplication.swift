@@ -187,7 +187,8 @@ final class MockHandler: HTTPHandler {
             return .respond(response)
         }
         let requestId = requestIDs.next()
-        let verdict = endpoint.handle(request, requestId: requestId)
+        let wall = SystemClock.now()
+        let verdict = endpoint.handle(request, requestId: requestId, now: wall)
         let status: Int
         switch verdict.result {
         case .respond(let r), .respondAfter(_, let r): status = r.status
@@ -195,7 +196,7 @@ final class MockHandler: HTTPHandler {
         let elapsed = MonotonicClock.nanoseconds() - started
         metrics.observe(route: verdict.errorCode == "UnknownOperationException" ? "unknown" : "DescribeContact", status: status,
                               seconds: Double(elapsed) / 1e9)
-        journal.record(.init(time: SystemClock.now(), method: request.method, path: request.query.isEmpty ? request.target : String(request.path),
+        journal.record(.init(time: wall, method: request.method, path: request.query.isEmpty ? request.target : String(request.path),
                              accessKeyId: verdict.accessKeyId, status: status, errorCode: verdict.errorCode,
                              reason: verdict.reason, requestId: requestId, durationMicros: Int64(elapsed / 1000),
                              recordedAt: started + elapsed))
