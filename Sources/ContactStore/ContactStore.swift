@@ -19,9 +19,12 @@ public final class ContactStore {
     private var bulkLoading = false
     public let path: String
 
-    private struct CacheKey: Hashable {
+    /// A cached document, keyed by its contact id alone and checked for its instance on a
+    /// hit, so a lookup hashes one id rather than two; one contact id in two instances only
+    /// costs the other a miss.
+    private struct CacheEntry {
         var instanceId: String
-        var contactId: String
+        var contact: StoredContact
     }
 
     /// Recently read documents. Bounded (emptied when full), and emptied whenever the file
@@ -30,7 +33,7 @@ public final class ContactStore {
     /// commit (a `connect-mock seed` run meanwhile), which `PRAGMA data_version` reports.
     /// Asking SQLite on every lookup cost a read transaction, two `fcntl` locks and a tenth
     /// of a cached request's instructions.
-    private var cache: [CacheKey: StoredContact] = [:]
+    private var cache: [String: CacheEntry] = [:]
     private static let cacheLimit = 2048
     private var seenDataVersion: Int64 = -1
     private static let processWrites = Atomic<UInt64>(0)
@@ -213,14 +216,13 @@ public final class ContactStore {
             }
             lastVersionCheck = now
         }
-        let key = CacheKey(instanceId: instanceId, contactId: contactId)
-        if let hit = cache[key] { return hit }
+        if let hit = cache[contactId], hit.instanceId == instanceId { return hit.contact }
         try lookupStatement.bind([.text(instanceId), .text(contactId)])
         defer { lookupStatement.finishReading() }
         guard try lookupStatement.step() else { return nil }
         let found = StoredContact(document: try document(lookupStatement, from: 0), initiation: Instant(millisecondsSinceEpoch: lookupStatement.int(1)))
         if cache.count >= ContactStore.cacheLimit { cache.removeAll(keepingCapacity: true) }
-        cache[key] = found
+        cache[contactId] = CacheEntry(instanceId: instanceId, contact: found)
         return found
     }
 
