@@ -68,12 +68,13 @@ public enum ASCIIBytes {
 extension Array where Element == UInt8 {
     /// The string's UTF-8 bytes in one copy; the generic `append(contentsOf: s.utf8)` walks
     /// them one at a time.
+    /// Through a span, which borrows the string where a closure over its storage retained it.
     @inlinable public mutating func appendUTF8(_ s: String) {
-        s.utf8.withContiguousStorageIfAvailable { append(contentsOf: $0) } ?? append(contentsOf: Array(s.utf8))
+        s.utf8.span.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
     @inlinable public mutating func appendUTF8(_ s: Substring) {
-        s.utf8.withContiguousStorageIfAvailable { append(contentsOf: $0) } ?? append(contentsOf: Array(s.utf8))
+        s.utf8.span.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
     /// The decimal digits of `n`, without making a `String` first.
