@@ -23,6 +23,23 @@ final class ContactStoreTests: XCTestCase {
         XCTAssertFalse(try store.delete(instanceId: "i", contactId: "a"))
     }
 
+    /// The document cache is keyed by contact id: the same id in two instances must still give
+    /// each instance its own document, read after read.
+    func testOneContactIdInTwoInstances() throws {
+        let store = try ContactStore(path: ":memory:")
+        let policy = RetentionPolicy()
+        for (instance, doc) in [("i1", "{\"v\":1}"), ("i2", "{\"v\":2}")] {
+            var r = record("same", at: 1_700_000_000, doc: doc)
+            r.instanceId = instance
+            XCTAssertTrue(try store.upsert(r, policy: policy))
+        }
+        for _ in 0..<3 {
+            XCTAssertEqual(try store.lookup(instanceId: "i1", contactId: "same")?.document, Array("{\"v\":1}".utf8))
+            XCTAssertEqual(try store.lookup(instanceId: "i2", contactId: "same")?.document, Array("{\"v\":2}".utf8))
+        }
+        XCTAssertNil(try store.lookup(instanceId: "i3", contactId: "same"))
+    }
+
     func testTransactionRollsBackOnError() throws {
         let store = try ContactStore(path: ":memory:")
         try store.upsert(record("keep", at: 1_700_000_000), policy: RetentionPolicy())
