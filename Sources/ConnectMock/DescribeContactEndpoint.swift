@@ -35,6 +35,8 @@ final class DescribeContactEndpoint {
 
     struct Verdict {
         var result: HandlerResult
+        /// The response's status, kept beside it so the journal need not copy the response out.
+        var status: Int
         var accessKeyId: String?
         var errorCode: String?
         var reason: String?
@@ -123,11 +125,11 @@ final class DescribeContactEndpoint {
         body.append(contentsOf: stored.document)
         body.append(UInt8(ascii: "}"))
         let response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId)], body: body)
-        return Verdict(result: .respond(response), accessKeyId: accessKeyId)
+        return Verdict(result: .respond(response), status: 200, accessKeyId: accessKeyId)
     }
 
     private func fail(_ error: AWSError, requestId: String, key: String?, reason: String) -> Verdict {
-        Verdict(result: .respond(error.response(requestId: requestId)), accessKeyId: key, errorCode: error.code, reason: reason)
+        Verdict(result: .respond(error.response(requestId: requestId)), status: error.status, accessKeyId: key, errorCode: error.code, reason: reason)
     }
 
     /// The two ids, percent-decoded, when the path is `/contacts/{InstanceId}/{ContactId}`.

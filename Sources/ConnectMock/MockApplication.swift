@@ -189,10 +189,7 @@ final class MockHandler: HTTPHandler {
         let requestId = requestIDs.next()
         let wall = SystemClock.now()
         let verdict = endpoint.handle(request, requestId: requestId, now: wall)
-        let status: Int
-        switch verdict.result {
-        case .respond(let r), .respondAfter(_, let r): status = r.status
-        }
+        let status = verdict.status
         let elapsed = MonotonicClock.nanoseconds() - started
         metrics.observe(route: verdict.errorCode == "UnknownOperationException" ? "unknown" : "DescribeContact", status: status,
                               seconds: Double(elapsed) / 1e9)

@@ -32,7 +32,7 @@ public struct HTTPResponse: Sendable {
             out.append(0x0d)
             out.append(0x0a)
         }
-        for (n, v) in headers { line(n, v) }
+        for k in headers.indices { line(headers[k].0, headers[k].1) }
         if let date { line("Date", date) }
         if status != 204 && status != 304 && !(100..<200).contains(status) {
             out.appendUTF8("Content-Length: ")
