@@ -24,6 +24,21 @@ public enum ASCIIBytes {
         }
     }
 
+    /// Whether the bytes at `r` spell `lowercased` (lower-case ASCII) in any case: how header
+    /// field names compare.
+    @inlinable public static func equalsIgnoringCase(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, _ lowercased: UnsafeRawBufferPointer) -> Bool {
+        guard lowercased.count == r.count else { return false }
+        for k in 0..<r.count {
+            let c = p[r.lowerBound + k]
+            if (c >= 0x41 && c <= 0x5a ? c | 0x20 : c) != lowercased[k] { return false }
+        }
+        return true
+    }
+
+    @inlinable public static func equalsIgnoringCase(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, _ lowercased: StaticString) -> Bool {
+        lowercased.withUTF8Buffer { equalsIgnoringCase(p, r, UnsafeRawBufferPointer($0)) }
+    }
+
     @inlinable public static func hasPrefix(_ b: Span<UInt8>, _ literal: StaticString) -> Bool {
         literal.withUTF8Buffer { l in b.count >= l.count && equals(b, 0..<l.count, literal) }
     }

@@ -60,13 +60,9 @@ public struct HeaderFields: Sendable {
     /// Whether field `i` is called `lowercasedName`, in any case.
     public func hasName(_ i: Int, _ lowercasedName: String) -> Bool {
         let r = nameRange(i)
-        let b = bytes.span, n = lowercasedName.utf8.span
-        guard n.count == r.count else { return false }
-        for k in 0..<n.count {
-            let c = b[r.lowerBound + k]
-            if (c >= 0x41 && c <= 0x5a ? c | 0x20 : c) != n[k] { return false }
+        return bytes.span.withUnsafeBytes { b in
+            lowercasedName.utf8.span.withUnsafeBytes { ASCIIBytes.equalsIgnoringCase(b, r, $0) }
         }
-        return true
     }
 
     /// The index of the first field with this name (any case), or nil.

@@ -359,7 +359,7 @@ public struct HTTPRequestParser: Sendable {
                     control = ASCIIBytes.firstControl(in: UnsafeRawBufferPointer(b), (control + 1)..<ve)
                 }
                 headers.addField(name: name, value: vs..<ve)
-                framing.note(headers, headers.count - 1)
+                framing.note(UnsafeRawBufferPointer(b), name: name, value: vs..<ve)
             }
         }
         return (headers, framing)
@@ -401,16 +401,18 @@ private struct FramingFields {
     var contentLength: [String] = []
     var expect: String?
 
-    /// Looks at field `i` of `headers`; only the rare framing fields become strings.
-    mutating func note(_ headers: HTTPHeaders, _ i: Int) {
-        if headers.hasName(i, "host") {
+    /// Looks at one field line's name and value in the read buffer `b`; only the rare framing
+    /// fields become strings.
+    mutating func note(_ b: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>) {
+        func text() -> String { String(decoding: b[value], as: UTF8.self) }
+        if ASCIIBytes.equalsIgnoringCase(b, name, "host") {
             hostCount += 1
-        } else if headers.hasName(i, "transfer-encoding") {
-            transferEncoding.append(headers.value(i))
-        } else if headers.hasName(i, "content-length") {
-            contentLength.append(headers.value(i))
-        } else if expect == nil, headers.hasName(i, "expect") {
-            expect = headers.value(i)
+        } else if ASCIIBytes.equalsIgnoringCase(b, name, "transfer-encoding") {
+            transferEncoding.append(text())
+        } else if ASCIIBytes.equalsIgnoringCase(b, name, "content-length") {
+            contentLength.append(text())
+        } else if expect == nil, ASCIIBytes.equalsIgnoringCase(b, name, "expect") {
+            expect = text()
         }
     }
 }
