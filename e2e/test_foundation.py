@@ -74,3 +74,23 @@ def test_health_answers(server):
     r = server.mock("GET", "/_mock/health")
     assert r.status_code == 200
     assert r.json()["status"] == "ok" and r.json()["contacts"] == len(SEEDED)
+
+
+def test_date_header_follows_the_system_clock(server):
+    """The Date header is formatted once a second (its second's end is found from the loop's
+    clock): on one keep-alive connection it must still name the current second, and move on."""
+    import email.utils
+    import time
+    import requests
+
+    with requests.Session() as s:
+        seen = []
+        for _ in range(3):
+            before = time.time()
+            r = s.get(server.url + "/_mock/health")
+            after = time.time()
+            sent = email.utils.parsedate_to_datetime(r.headers["Date"]).timestamp()
+            assert int(before) <= sent <= after, (r.headers["Date"], before, after)
+            seen.append(sent)
+            time.sleep(1.1 - (after % 1.0))
+        assert seen[0] < seen[1] < seen[2]

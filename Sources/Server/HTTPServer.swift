@@ -51,7 +51,8 @@ public final class HTTPServer {
     private var connections: [ObjectIdentifier: Connection] = [:]
     private(set) var shuttingDown = false
     private var onDrained: (() -> Void)?
-    private var cachedDate: (second: Int64, text: String) = (-1, "")
+    /// The `Date` text and the loop time (ms) at which its second ends.
+    private var cachedDate: (text: String, validUntil: UInt64) = ("", 0)
     public private(set) var boundPort: Int = 0
 
     public init(loop: EventLoop, options: ServerOptions, handler: HTTPHandler, logger: Logger) {
@@ -157,10 +158,16 @@ public final class HTTPServer {
         }
     }
 
-    /// The `Date` header, formatted once a second.
+    /// The `Date` header, formatted once a second. The system clock is read only when the
+    /// loop's clock (read once per loop turn) reaches the next second, so a response costs no
+    /// clock call; the text can lag by as long as one turn of the loop.
     func dateHeader() -> String {
-        let now = SystemClock.now().secondsSinceEpoch
-        if now != cachedDate.second { cachedDate = (now, HTTPDate.format(Instant(secondsSinceEpoch: now))) }
+        let loopNow = loop.now
+        if loopNow >= cachedDate.validUntil {
+            let wall = SystemClock.now()
+            cachedDate.text = HTTPDate.format(Instant(secondsSinceEpoch: wall.secondsSinceEpoch))
+            cachedDate.validUntil = loopNow + UInt64(1000 - (wall.millisecondsSinceEpoch - wall.secondsSinceEpoch * 1000))
+        }
         return cachedDate.text
     }
 }
