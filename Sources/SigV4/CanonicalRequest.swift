@@ -69,12 +69,14 @@ public struct CanonicalRequest: Sendable {
 
     /// False for the usual path, `/a/b` or `/a/b/`, which normalizes to itself: absolute, no
     /// empty segment, nothing that starts with a dot.
-    static func needsNormalizing(_ p: Span<UInt8>) -> Bool {
-        guard p[0] == UInt8(ascii: "/") else { return true }
-        for i in 1..<p.count where p[i - 1] == UInt8(ascii: "/") && (p[i] == UInt8(ascii: "/") || p[i] == UInt8(ascii: ".")) {
-            return true
+    static func needsNormalizing(_ path: Span<UInt8>) -> Bool {
+        path.withUnsafeBufferPointer { p in
+            guard p[0] == UInt8(ascii: "/") else { return true }
+            for i in 1..<p.count where p[i - 1] == UInt8(ascii: "/") && (p[i] == UInt8(ascii: "/") || p[i] == UInt8(ascii: ".")) {
+                return true
+            }
+            return false
         }
-        return false
     }
 
     /// Each name and value encoded, then sorted by encoded name and then by encoded value.
@@ -155,14 +157,15 @@ enum Hex {
     /// The 32 bytes a 64-digit signature stands for, or nil when it is not one; on the stack,
     /// since every request decodes one.
     static func decodeSignature(_ s: String) -> InlineArray<32, UInt8>? {
-        let b = s.utf8.span
-        guard b.count == 64 else { return nil }
-        var out = InlineArray<32, UInt8>(repeating: 0)
-        for k in 0..<32 {
-            guard let h = URIEncoding.hexValue(b[2 * k]), let l = URIEncoding.hexValue(b[2 * k + 1]) else { return nil }
-            out[k] = h << 4 | l
+        s.utf8.span.withUnsafeBufferPointer { b -> InlineArray<32, UInt8>? in
+            guard b.count == 64 else { return nil }
+            var out = InlineArray<32, UInt8>(repeating: 0)
+            for k in 0..<32 {
+                guard let h = URIEncoding.hexValue(b[2 * k]), let l = URIEncoding.hexValue(b[2 * k + 1]) else { return nil }
+                out[k] = h << 4 | l
+            }
+            return out
         }
-        return out
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

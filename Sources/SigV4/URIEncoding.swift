@@ -19,18 +19,20 @@ public enum URIEncoding {
     /// Copies runs of bytes that stay as they are in one piece: a path is mostly such a run.
     public static func encode(_ bytes: Span<UInt8>, keepingSlashes: Bool, into out: inout [UInt8]) {
         let keep = keepingSlashes ? unreservedOrSlash : unreserved
-        var run = 0
-        hex.withUTF8Buffer { hex in
-            for i in bytes.indices where !keep.contains(bytes[i]) {
-                bytes.extracting(run..<i).withUnsafeBufferPointer { out.append(contentsOf: $0) }
-                let c = bytes[i]
-                out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(c >> 4)])
-                out.append(hex[Int(c & 15)])
-                run = i + 1
+        bytes.withUnsafeBufferPointer { p in
+            var run = 0
+            hex.withUTF8Buffer { hex in
+                for i in 0..<p.count where !keep.contains(p[i]) {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i]))
+                    let c = p[i]
+                    out.append(UInt8(ascii: "%"))
+                    out.append(hex[Int(c >> 4)])
+                    out.append(hex[Int(c & 15)])
+                    run = i + 1
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run...]))
         }
-        bytes.extracting(run..<bytes.count).withUnsafeBufferPointer { out.append(contentsOf: $0) }
     }
 
     public static func encode(_ s: some StringProtocol, keepingSlashes: Bool = false) -> String {
@@ -64,12 +66,10 @@ public enum URIEncoding {
     }
 
     static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x41 + 10
-        case 0x61...0x66: return c - 0x61 + 10
-        default: return nil
-        }
+        let digit = c &- 0x30
+        if digit < 10 { return digit }
+        let letter = (c | 0x20) &- 0x61
+        return letter < 6 ? letter + 10 : nil
     }
 }
 
@@ -85,7 +85,8 @@ public struct QueryParameter: Sendable, Equatable {
 
     /// Splits a raw query on `&`, each piece at its first `=`; empty pieces are skipped.
     public static func parse(_ query: Substring) -> [QueryParameter] {
-        query.split(separator: "&").map { piece in
+        if query.isEmpty { return [] }
+        return query.split(separator: "&").map { piece in
             if let eq = piece.firstIndex(of: "=") {
                 return QueryParameter(name: URIEncoding.decode(piece[..<eq]), value: URIEncoding.decode(piece[piece.index(after: eq)...]))
             }
