@@ -24,6 +24,13 @@ public enum ASCIIBytes {
         }
     }
 
+    /// Whether the bytes at `r` are exactly `expected`.
+    @inlinable public static func equals(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, _ expected: UnsafeRawBufferPointer) -> Bool {
+        guard expected.count == r.count else { return false }
+        for k in 0..<r.count where p[r.lowerBound + k] != expected[k] { return false }
+        return true
+    }
+
     /// Whether the bytes at `r` spell `lowercased` (lower-case ASCII) in any case: how header
     /// field names compare.
     @inlinable public static func equalsIgnoringCase(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, _ lowercased: UnsafeRawBufferPointer) -> Bool {

@@ -65,6 +65,12 @@ public struct HeaderFields: Sendable {
         }
     }
 
+    /// Whether field `i` is called `lowercasedName` (bytes), in any case.
+    public func hasName(_ i: Int, bytes lowercasedName: UnsafeRawBufferPointer) -> Bool {
+        let r = nameRange(i)
+        return bytes.span.withUnsafeBytes { ASCIIBytes.equalsIgnoringCase($0, r, lowercasedName) }
+    }
+
     /// The index of the first field with this name (any case), or nil.
     public func firstIndex(named name: String) -> Int? {
         let n = HeaderFields.lowercased(name)

@@ -9,8 +9,9 @@ public struct CanonicalRequest: Sendable {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// The signed header names are `input`'s.
     public init(method: String, path: Substring, query: [QueryParameter], headers: HeaderFields,
-                signedHeaders: [String], payloadHash: String, normalizePath: Bool) {
+                input: SignatureInput, payloadHash: String, normalizePath: Bool) {
         var b: [UInt8] = []
         b.reserveCapacity(384)
         b.appendUTF8(method)
@@ -19,16 +20,19 @@ public struct CanonicalRequest: Sendable {
         b.append(0x0a)
         CanonicalRequest.appendQuery(query, into: &b)
         b.append(0x0a)
-        for name in signedHeaders {
-            b.appendUTF8(name)
-            b.append(UInt8(ascii: ":"))
-            CanonicalRequest.appendHeaderValue(name: name, headers: headers, into: &b)
+        input.text.withUnsafeBytes { text in
+            for name in input.signedHeaderRanges {
+                let n = UnsafeRawBufferPointer(rebasing: text[name])
+                b.append(contentsOf: n)
+                b.append(UInt8(ascii: ":"))
+                CanonicalRequest.appendHeaderValue(name: n, headers: headers, into: &b)
+                b.append(0x0a)
+            }
             b.append(0x0a)
-        }
-        b.append(0x0a)
-        for (k, name) in signedHeaders.enumerated() {
-            if k > 0 { b.append(UInt8(ascii: ";")) }
-            b.appendUTF8(name)
+            for (k, name) in input.signedHeaderRanges.enumerated() {
+                if k > 0 { b.append(UInt8(ascii: ";")) }
+                b.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[name]))
+            }
         }
         b.append(0x0a)
         b.appendUTF8(payloadHash)
@@ -94,10 +98,10 @@ public struct CanonicalRequest: Sendable {
 
     /// Every value of the field in the order received, each trimmed and with inner runs of
     /// whitespace folded to one space, joined with commas.
-    static func appendHeaderValue(name: String, headers: HeaderFields, into out: inout [UInt8]) {
+    static func appendHeaderValue(name: UnsafeRawBufferPointer, headers: HeaderFields, into out: inout [UInt8]) {
         var first = true
         let all = headers.bytes.span
-        for i in 0..<headers.count where headers.hasName(i, name) {
+        for i in 0..<headers.count where headers.hasName(i, bytes: name) {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             let v = all.extracting(headers.valueRange(i))
@@ -119,20 +123,16 @@ public struct CanonicalRequest: Sendable {
     private static func isFoldable(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d }
 
     /// The string to sign for this request as `input` describes it; the credential scope is
-    /// written part by part rather than joined into a string first.
+    /// copied in one piece from where the credential was parsed.
     public func stringToSign(for input: SignatureInput) -> [UInt8] {
         var s: [UInt8] = []
         s.reserveCapacity(160)
         s.appendUTF8("AWS4-HMAC-SHA256\n")
-        s.appendUTF8(input.amzDate)
-        s.append(0x0a)
-        s.appendUTF8(input.scopeDate)
-        s.append(UInt8(ascii: "/"))
-        s.appendUTF8(input.region)
-        s.append(UInt8(ascii: "/"))
-        s.appendUTF8(input.service)
-        s.append(UInt8(ascii: "/"))
-        s.appendUTF8(input.terminator)
+        input.text.withUnsafeBytes { text in
+            s.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[input.amzDateRange]))
+            s.append(0x0a)
+            s.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[input.credentialScopeRange]))
+        }
         s.append(0x0a)
         Hex.append(sha256Digest(bytes), into: &s)
         return s
@@ -157,7 +157,11 @@ enum Hex {
     /// The 32 bytes a 64-digit signature stands for, or nil when it is not one; on the stack,
     /// since every request decodes one.
     static func decodeSignature(_ s: String) -> InlineArray<32, UInt8>? {
-        s.utf8.span.withUnsafeBufferPointer { b -> InlineArray<32, UInt8>? in
+        decodeSignature(s.utf8.span)
+    }
+
+    static func decodeSignature(_ digits: Span<UInt8>) -> InlineArray<32, UInt8>? {
+        digits.withUnsafeBufferPointer { b -> InlineArray<32, UInt8>? in
             guard b.count == 64 else { return nil }
             var out = InlineArray<32, UInt8>(repeating: 0)
             for k in 0..<32 {

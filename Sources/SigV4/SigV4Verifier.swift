@@ -68,43 +68,58 @@ public final class SigV4Verifier: Sendable {
     }
 
     public let options: Options
-    private let credentials: [String: CredentialKeys]
+    /// Every credential once (the last of any repeated key), in the order given: a config
+    /// holds a handful, and comparing the claimed key's bytes with each costs less than
+    /// making it a string to hash.
+    private let credentialList: [CredentialKeys]
+    /// The same, by key, for a long list.
+    private let credentialIndex: [String: CredentialKeys]
 
     public init(options: Options, credentials: [SigV4Credential]) {
         self.options = options
         var map: [String: CredentialKeys] = [:]
         for c in credentials { map[c.accessKeyId] = CredentialKeys(c) }
-        self.credentials = map
+        var seen = Set<String>()
+        credentialList = credentials.compactMap { seen.insert($0.accessKeyId).inserted ? map[$0.accessKeyId] : nil }
+        credentialIndex = map
+    }
+
+    private func keys(for input: SignatureInput) -> CredentialKeys? {
+        guard credentialList.count <= 8 else { return credentialIndex[input.accessKeyId] }
+        for keys in credentialList where input.equals(input.accessKeyIdRange, keys.accessKeyId) { return keys }
+        return nil
     }
 
     static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     public func verify(_ request: SigV4Request, now: Instant) -> SigV4Verdict {
         let query = QueryParameter.parse(request.query)
-        let input: SignatureInput
+        var input: SignatureInput
         switch SignatureInputParser.parse(headers: request.fields, query: query) {
         case .failure(let f): return .rejected(f, accessKeyId: nil)
         case .success(let i): input = i
         }
         func reject(_ f: SigV4Failure) -> SigV4Verdict { .rejected(f, accessKeyId: input.accessKeyId) }
 
-        guard let keys = credentials[input.accessKeyId] else { return reject(.unrecognizedClient) }
-        let credential = keys.credential
-        if let expected = credential.sessionToken {
-            guard let sent = input.sessionToken, constantTimeEqual(sent, expected) else { return reject(.badSessionToken) }
-        } else if input.sessionToken != nil {
+        guard let keys = keys(for: input) else { return reject(.unrecognizedClient) }
+        input.knownAccessKeyId = keys.accessKeyId
+        if let expected = keys.credential.sessionToken {
+            guard let sent = input.sessionTokenRange, input.text.withUnsafeBytes({ t in
+                expected.utf8.span.withUnsafeBytes { constantTimeEqual(UnsafeRawBufferPointer(rebasing: t[sent]), $0) }
+            }) else { return reject(.badSessionToken) }
+        } else if input.sessionTokenRange != nil {
             return reject(.badSessionToken)
         }
         if let f = checkScope(input) { return reject(f) }
         if let f = checkTime(input, now: now) { return reject(f) }
-        guard input.signedHeaders.contains("host") else {
+        guard input.signedHeaderRanges.contains(where: { input.equals($0, "host") }) else {
             return reject(SigV4Failure(.invalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", reason: "host-unsigned"))
         }
-        guard let provided = Hex.decodeSignature(input.signature) else {
+        guard let provided = Hex.decodeSignature(input.text.span.extracting(input.signatureRange)) else {
             return reject(mismatch(nil, input: input))
         }
 
-        let key = keys.signingKey(date: input.scopeDate, region: input.region, service: input.service)
+        let key = keys.signingKey(for: input)
         var first: (CanonicalRequest, [UInt8])?
         for canonical in canonicalRequests(request, input: input, query: query) {
             let stringToSign = canonical.stringToSign(for: input)
@@ -124,7 +139,7 @@ public final class SigV4Verifier: Sendable {
         let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
         func canonical(_ query: [QueryParameter]) -> CanonicalRequest {
             CanonicalRequest(method: request.method, path: request.path, query: query, headers: request.fields,
-                             signedHeaders: input.signedHeaders, payloadHash: payloadHash, normalizePath: options.normalizePath)
+                             input: input, payloadHash: payloadHash, normalizePath: options.normalizePath)
         }
         guard case .query = input.form else { return [canonical(query)] }
         let unsigned = query.filter { $0.name != "X-Amz-Signature" }
@@ -151,24 +166,23 @@ public final class SigV4Verifier: Sendable {
     }
 
     private func checkScope(_ input: SignatureInput) -> SigV4Failure? {
-        if input.terminator != "aws4_request" {
+        if !input.equals(input.terminatorRange, "aws4_request") {
             return SigV4Failure(.invalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '\(input.terminator)'. ", reason: "scope-terminator")
         }
-        if input.service != options.service {
+        if !input.equals(input.serviceRange, options.service) {
             return SigV4Failure(.invalidSignature, "Credential should be scoped to correct service: '\(options.service)'. ", reason: "scope-service")
         }
-        if !RegionName.isWellFormed(input.region) {
+        if !RegionName.isWellFormed(input.text.span.extracting(input.regionRange)) {
             return SigV4Failure(.invalidSignature, "Credential should be scoped to a valid region. ", reason: "scope-region")
         }
-        if !SigV4Verifier.isRequestDay(input.scopeDate, of: input.amzDate) {
+        if !SigV4Verifier.isRequestDay(input.text.span.extracting(input.scopeDateRange), of: input.text.span.extracting(input.amzDateRange)) {
             return SigV4Failure(.invalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(input.scopeDate)' != '\(input.amzDate.prefix(8))', from '\(input.amzDate)'.", reason: "scope-date")
         }
         return nil
     }
 
     /// Whether `day` is the `YYYYMMDD` that starts `amzDate`.
-    static func isRequestDay(_ day: String, of amzDate: String) -> Bool {
-        let d = day.utf8.span, a = amzDate.utf8.span
+    static func isRequestDay(_ d: Span<UInt8>, of a: Span<UInt8>) -> Bool {
         guard d.count == 8, a.count >= 8 else { return false }
         for i in 0..<8 where d[i] != a[i] { return false }
         return true
@@ -202,8 +216,4 @@ func constantTimeEqual(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer)
     var diff = UInt8(x.count == y.count ? 0 : 1)
     for i in 0..<min(x.count, y.count) { diff |= x[i] ^ y[i] }
     return diff == 0
-}
-
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    a.utf8.span.withUnsafeBytes { x in b.utf8.span.withUnsafeBytes { y in constantTimeEqual(x, y) } }
 }

@@ -3,6 +3,10 @@ import Timekeeping
 
 /// What a request claims about its signature, parsed from either form before anything is
 /// verified, so that each malformation has exactly one error.
+///
+/// The claimed parts are ranges of one small buffer (`text`) rather than a string each: every
+/// request parses one, and verifying reads them as bytes. The string properties are made on
+/// demand, for messages, the journal and tests.
 public struct SignatureInput: Sendable, Equatable {
     public enum Form: Sendable, Equatable {
         case header
@@ -10,18 +14,58 @@ public struct SignatureInput: Sendable, Equatable {
         case query(expiresSeconds: Int64)
     }
 
-    public var form: Form
-    public var accessKeyId: String
-    public var scopeDate: String
-    public var region: String
-    public var service: String
-    public var terminator: String
-    public var signedHeaders: [String]
-    public var signature: String
-    /// The request time as sent (`X-Amz-Date`, or `Date` in the header form).
-    public var amzDate: String
-    public var instant: Instant
-    public var sessionToken: String?
+    public let form: Form
+    /// The credential (`keyid/date/region/service/terminator`), the signed header names
+    /// lower-cased, the signature, the request time in SigV4's basic format and any session
+    /// token, one after another.
+    let text: [UInt8]
+    let accessKeyIdRange: Range<Int>
+    let scopeDateRange: Range<Int>
+    let regionRange: Range<Int>
+    let serviceRange: Range<Int>
+    let terminatorRange: Range<Int>
+    let signedHeaderRanges: [Range<Int>]
+    let signatureRange: Range<Int>
+    let amzDateRange: Range<Int>
+    let sessionTokenRange: Range<Int>?
+    /// The request time (`X-Amz-Date`, or `Date` in the header form).
+    public let instant: Instant
+    /// The configured key's own string once the verifier has found it, so the verdict hands
+    /// on that rather than a new one.
+    var knownAccessKeyId: String?
+
+    public var accessKeyId: String { knownAccessKeyId ?? string(accessKeyIdRange) }
+    public var scopeDate: String { string(scopeDateRange) }
+    public var region: String { string(regionRange) }
+    public var service: String { string(serviceRange) }
+    public var terminator: String { string(terminatorRange) }
+    public var signedHeaders: [String] { signedHeaderRanges.map(string) }
+    public var signature: String { string(signatureRange) }
+    /// The request time as sent (`X-Amz-Date`), or `Date` rewritten in that format.
+    public var amzDate: String { string(amzDateRange) }
+    public var sessionToken: String? { sessionTokenRange.map(string) }
+    /// `date/region/service`: what a signing key is derived for.
+    var keyScopeRange: Range<Int> { scopeDateRange.lowerBound..<serviceRange.upperBound }
+    /// `date/region/service/terminator`, as the string to sign carries it.
+    var credentialScopeRange: Range<Int> { scopeDateRange.lowerBound..<terminatorRange.upperBound }
+
+    func string(_ r: Range<Int>) -> String { ASCIIBytes.string(text.span, r) }
+
+    /// Whether the part at `r` is `expected`, byte for byte.
+    func equals(_ r: Range<Int>, _ expected: String) -> Bool {
+        text.span.withUnsafeBytes { t in expected.utf8.span.withUnsafeBytes { ASCIIBytes.equals(t, r, $0) } }
+    }
+
+    func equals(_ r: Range<Int>, _ literal: StaticString) -> Bool {
+        ASCIIBytes.equals(text.span, r, literal)
+    }
+
+    public static func == (a: SignatureInput, b: SignatureInput) -> Bool {
+        a.form == b.form && a.instant == b.instant && a.accessKeyId == b.accessKeyId && a.scopeDate == b.scopeDate
+            && a.region == b.region && a.service == b.service && a.terminator == b.terminator
+            && a.signedHeaders == b.signedHeaders && a.signature == b.signature && a.amzDate == b.amzDate
+            && a.sessionToken == b.sessionToken
+    }
 }
 
 /// Parses the `Authorization` header or the presigned query parameters into a `SignatureInput`.
@@ -43,8 +87,10 @@ public enum SignatureInputParser {
     /// The header form, from field `authorization` of `headers`; read in place, since it runs
     /// on every request.
     public static func parseHeader(_ headers: HeaderFields, authorization: Int) -> Result<SignatureInput, SigV4Failure> {
-        var credential: Range<Int>?, signedHeaders: Range<Int>?, signature: String?
-        let b = headers.bytes.span.extracting(headers.valueRange(authorization))
+        let all = headers.bytes.span
+        let value = headers.valueRange(authorization)
+        let b = all.extracting(value)
+        var credential: Range<Int>?, signedHeaders: Range<Int>?, signature: Range<Int>?
         let hasAlgorithm = ASCIIBytes.hasPrefix(b, "AWS4-HMAC-SHA256 ")
         if hasAlgorithm {
             var partStart = 17
@@ -59,21 +105,20 @@ public enum SignatureInputParser {
                 guard eq < e else {
                     return .failure(incomplete("'\(ASCIIBytes.string(b, s..<e))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(headers.value(authorization))'."))
                 }
-                if ASCIIBytes.equals(b, s..<eq, "Credential") { credential = (eq + 1)..<e }
-                else if ASCIIBytes.equals(b, s..<eq, "SignedHeaders") { signedHeaders = (eq + 1)..<e }
-                else if ASCIIBytes.equals(b, s..<eq, "Signature") { signature = ASCIIBytes.string(b, (eq + 1)..<e) }
+                let part = (value.lowerBound + eq + 1)..<(value.lowerBound + e)
+                if ASCIIBytes.equals(b, s..<eq, "Credential") { credential = part }
+                else if ASCIIBytes.equals(b, s..<eq, "SignedHeaders") { signedHeaders = part }
+                else if ASCIIBytes.equals(b, s..<eq, "Signature") { signature = part }
             }
         }
-        var dateHeader: String?
-        var date: String?
-        var token: String?
+        var dateHeader: Int?, date: Int?, token: Int?
         for i in 0..<headers.count {
             if dateHeader == nil, headers.hasName(i, "x-amz-date") {
-                dateHeader = headers.value(i)
+                dateHeader = i
             } else if date == nil, headers.hasName(i, "date") {
-                date = headers.value(i)
+                date = i
             } else if token == nil, headers.hasName(i, "x-amz-security-token") {
-                token = headers.value(i)
+                token = i
             }
         }
         let requestDate = dateHeader ?? date
@@ -86,8 +131,9 @@ public enum SignatureInputParser {
             if missing.isEmpty { missing = "Unsupported AWS 'algorithm'. " }
             return .failure(incomplete(missing + "Authorization=" + headers.value(authorization)))
         }
-        return build(form: .header, credential: b.extracting(credential), signedHeaders: b.extracting(signedHeaders),
-                     signature: signature, date: requestDate, sessionToken: token)
+        return build(form: .header, credential: all.extracting(credential), signedHeaders: all.extracting(signedHeaders),
+                     signature: all.extracting(signature), date: all.extracting(headers.valueRange(requestDate)),
+                     sessionToken: all.extracting(token.map(headers.valueRange) ?? 0..<0), hasSessionToken: token != nil)
     }
 
     public static func parseQuery(_ query: [QueryParameter]) -> Result<SignatureInput, SigV4Failure> {
@@ -109,13 +155,15 @@ public enum SignatureInputParser {
         guard expires <= 604_800 else {
             return .failure(incomplete("X-Amz-Expires must be less than a week (in seconds) that is 604800, not \(expires)."))
         }
+        let token = value("X-Amz-Security-Token")
         return build(form: .query(expiresSeconds: expires), credential: value("X-Amz-Credential")!.utf8.span,
-                     signedHeaders: value("X-Amz-SignedHeaders")!.utf8.span, signature: value("X-Amz-Signature")!,
-                     date: value("X-Amz-Date")!, sessionToken: value("X-Amz-Security-Token"))
+                     signedHeaders: value("X-Amz-SignedHeaders")!.utf8.span, signature: value("X-Amz-Signature")!.utf8.span,
+                     date: value("X-Amz-Date")!.utf8.span, sessionToken: (token ?? "").utf8.span, hasSessionToken: token != nil)
     }
 
     static func build(form: SignatureInput.Form, credential c: Span<UInt8>, signedHeaders h: Span<UInt8>,
-                      signature: String, date: String, sessionToken: String?) -> Result<SignatureInput, SigV4Failure> {
+                      signature: Span<UInt8>, date: Span<UInt8>, sessionToken: Span<UInt8>,
+                      hasSessionToken: Bool) -> Result<SignatureInput, SigV4Failure> {
         // The four slashes of keyid/date/region/service/term, and no fifth.
         var cuts = InlineArray<4, Int>(repeating: c.count)
         var from = 0
@@ -127,28 +175,54 @@ public enum SignatureInputParser {
             return .failure(incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(ASCIIBytes.string(c, 0..<c.count))'"))
         }
         let instant: Instant
-        let amzDate: String
+        var reformatted: String?
         if let i = AMZDate.parse(date) {
             instant = i
-            amzDate = date
-        } else if let i = HTTPDate.parse(date) {
+        } else if let i = HTTPDate.parse(ASCIIBytes.string(date, 0..<date.count)) {
             instant = i
-            amzDate = AMZDate.format(i)
+            reformatted = AMZDate.format(i)
         } else {
-            return .failure(incomplete("Date must be in ISO-8601 'basic format'. Got '\(date)'. See http://en.wikipedia.org/wiki/ISO_8601"))
+            return .failure(incomplete("Date must be in ISO-8601 'basic format'. Got '\(ASCIIBytes.string(date, 0..<date.count))'. See http://en.wikipedia.org/wiki/ISO_8601"))
         }
-        var names: [String] = []
-        names.reserveCapacity(1 + h.withUnsafeBytes { $0.count(where: { $0 == UInt8(ascii: ";") }) })
-        var nameStart = 0
-        for i in 0...h.count where i == h.count || h[i] == UInt8(ascii: ";") {
-            names.append(ASCIIBytes.lowercasedString(h, nameStart..<i))
-            nameStart = i + 1
+        let nameCount = 1 + h.withUnsafeBytes { $0.count(where: { $0 == UInt8(ascii: ";") }) }
+        var names: [Range<Int>] = []
+        names.reserveCapacity(nameCount)
+        var credential = 0..<0, signatureRange = 0..<0, amzDate = 0..<0, token: Range<Int>?
+        let dateCount = reformatted?.utf8.count ?? date.count
+        let size = c.count + h.count + signature.count + dateCount + (hasSessionToken ? sessionToken.count : 0)
+        let text = [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
+            var at = 0
+            func copy(_ part: Span<UInt8>) -> Range<Int> {
+                let start = at
+                part.withUnsafeBufferPointer { p in
+                    if let from = p.baseAddress { (out.baseAddress! + at).update(from: from, count: p.count) }
+                }
+                at += part.count
+                return start..<at
+            }
+            credential = copy(c)
+            var nameStart = at
+            for i in 0...h.count {
+                if i == h.count || h[i] == UInt8(ascii: ";") {
+                    names.append(nameStart..<at)
+                    nameStart = at
+                } else {
+                    let ch = h[i]
+                    out[at] = ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch
+                    at += 1
+                }
+            }
+            signatureRange = copy(signature)
+            if let reformatted { amzDate = copy(reformatted.utf8.span) } else { amzDate = copy(date) }
+            if hasSessionToken { token = copy(sessionToken) }
+            initialized = at
         }
+        let k = credential.lowerBound
         return .success(SignatureInput(
-            form: form, accessKeyId: ASCIIBytes.string(c, 0..<cuts[0]), scopeDate: ASCIIBytes.string(c, (cuts[0] + 1)..<cuts[1]),
-            region: ASCIIBytes.string(c, (cuts[1] + 1)..<cuts[2]), service: ASCIIBytes.string(c, (cuts[2] + 1)..<cuts[3]),
-            terminator: ASCIIBytes.string(c, (cuts[3] + 1)..<c.count), signedHeaders: names, signature: signature,
-            amzDate: amzDate, instant: instant, sessionToken: sessionToken))
+            form: form, text: text, accessKeyIdRange: k..<(k + cuts[0]), scopeDateRange: (k + cuts[0] + 1)..<(k + cuts[1]),
+            regionRange: (k + cuts[1] + 1)..<(k + cuts[2]), serviceRange: (k + cuts[2] + 1)..<(k + cuts[3]),
+            terminatorRange: (k + cuts[3] + 1)..<credential.upperBound, signedHeaderRanges: names, signatureRange: signatureRange,
+            amzDateRange: amzDate, sessionTokenRange: token, instant: instant, knownAccessKeyId: nil))
     }
 }
 
@@ -156,7 +230,10 @@ public enum SignatureInputParser {
 public enum RegionName {
     /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: two letters, words, a number.
     public static func isWellFormed(_ region: String) -> Bool {
-        let b = region.utf8.span
+        isWellFormed(region.utf8.span)
+    }
+
+    static func isWellFormed(_ b: Span<UInt8>) -> Bool {
         var parts = 0
         var partStart = 0
         for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: "-") {

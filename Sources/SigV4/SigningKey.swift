@@ -1,3 +1,4 @@
+import ASCII
 import Crypto
 import Synchronization
 
@@ -48,25 +49,32 @@ struct SigningKey: @unchecked Sendable {
 /// A credential with the signing keys lately derived from it. Bounded per credential: a client
 /// signs with few scopes at once (a day, a region), and when more arrive the oldest goes.
 final class CredentialKeys: Sendable {
-    private struct Scope: Equatable {
-        var date: String, region: String, service: String
-    }
-
     let credential: SigV4Credential
+    /// The key's own copy of its id, which verdicts hand on: each worker's verifier has its
+    /// own, so two cores never count references to one string.
+    let accessKeyId: String
     private let capacity = 8
-    private let keys = Mutex<[(Scope, SigningKey)]>([])
+    /// Each key with its scope's bytes, `date/region/service`.
+    private let keys = Mutex<[(scope: [UInt8], key: SigningKey)]>([])
 
     init(_ credential: SigV4Credential) {
         self.credential = credential
+        accessKeyId = String(decoding: Array(credential.accessKeyId.utf8), as: UTF8.self)
     }
 
-    func signingKey(date: String, region: String, service: String) -> SigningKey {
-        let scope = Scope(date: date, region: region, service: service)
-        if let key = keys.withLock({ $0.first(where: { $0.0 == scope })?.1 }) { return key }
-        let key = SigningKey(secret: credential.secretAccessKey, date: date, region: region, service: service)
+    /// The key for `input`'s scope, found by comparing the scope's bytes where it was parsed.
+    func signingKey(for input: SignatureInput) -> SigningKey {
+        let scope = input.keyScopeRange
+        let found = input.text.withUnsafeBytes { text in
+            keys.withLock { keys in
+                keys.first(where: { k in k.scope.withUnsafeBytes { ASCIIBytes.equals(text, scope, $0) } })?.key
+            }
+        }
+        if let found { return found }
+        let key = SigningKey(secret: credential.secretAccessKey, date: input.scopeDate, region: input.region, service: input.service)
         keys.withLock {
             if $0.count >= capacity { $0.removeFirst() }
-            $0.append((scope, key))
+            $0.append((Array(input.text[scope]), key))
         }
         return key
     }

@@ -82,7 +82,11 @@ public enum AMZDate {
     }
 
     public static func parse(_ text: String) -> Instant? {
-        let b = text.utf8.span
+        parse(text.utf8.span)
+    }
+
+    /// `YYYYMMDD'T'HHMMSS'Z'` read where it lies, as SigV4 reads it from a header.
+    public static func parse(_ b: Span<UInt8>) -> Instant? {
         guard b.count == 16, b[8] == 84, b[15] == 90 else { return nil }
         func num(_ from: Int, _ n: Int) -> Int? {
             var v = 0
