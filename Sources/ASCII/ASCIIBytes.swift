@@ -17,11 +17,7 @@ public enum ASCIIBytes {
     }
 
     @inlinable public static func equals(_ b: Span<UInt8>, _ r: Range<Int>, _ literal: StaticString) -> Bool {
-        literal.withUTF8Buffer { l in
-            guard l.count == r.count else { return false }
-            for k in 0..<l.count where b[r.lowerBound + k] != l[k] { return false }
-            return true
-        }
+        b.withUnsafeBytes { equals($0, r, literal.bytes) }
     }
 
     /// Whether the bytes at `r` are exactly `expected`.
@@ -43,7 +39,7 @@ public enum ASCIIBytes {
     }
 
     @inlinable public static func equalsIgnoringCase(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, _ lowercased: StaticString) -> Bool {
-        lowercased.withUTF8Buffer { equalsIgnoringCase(p, r, UnsafeRawBufferPointer($0)) }
+        equalsIgnoringCase(p, r, lowercased.bytes)
     }
 
     @inlinable public static func hasPrefix(_ b: Span<UInt8>, _ literal: StaticString) -> Bool {
@@ -189,5 +185,13 @@ extension ASCIIBytes {
     /// a control, DEL or any non-ASCII byte), or `r.upperBound`.
     @inlinable public static func firstInvisible(in p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int {
         scan(p, r, flags: { Word.lanes(of: $0, below: 0x21) | Word.lanesAbove0x7E($0) }, matches: { $0 < 0x21 || $0 > 0x7e })
+    }
+}
+
+extension StaticString {
+    /// The literal's UTF-8 bytes where they lie in the binary, without the closure
+    /// `withUTF8Buffer` takes: string literals always have that representation.
+    @inlinable var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: utf8Start, count: utf8CodeUnitCount)
     }
 }
