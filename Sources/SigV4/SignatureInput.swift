@@ -202,16 +202,18 @@ public enum SignatureInputParser {
             }
             credential = copy(c)
             var nameStart = at
-            for i in 0...h.count {
-                if i == h.count || h[i] == UInt8(ascii: ";") {
-                    names.append(nameStart..<at)
-                    nameStart = at
-                } else {
-                    let ch = h[i]
-                    out[at] = ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch
-                    at += 1
+            h.withUnsafeBufferPointer { h in
+                for ch in h {
+                    if ch == UInt8(ascii: ";") {
+                        names.append(nameStart..<at)
+                        nameStart = at
+                    } else {
+                        out[at] = ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch
+                        at += 1
+                    }
                 }
             }
+            names.append(nameStart..<at)
             signatureRange = copy(signature)
             if let reformatted { amzDate = copy(reformatted.utf8.span) } else { amzDate = copy(date) }
             if hasSessionToken { token = copy(sessionToken) }
