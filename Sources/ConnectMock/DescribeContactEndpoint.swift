@@ -152,7 +152,7 @@ final class DescribeContactEndpoint {
     /// a value no longer in bytes than the limit cannot be longer in characters.
     private static func problem(name: String, value: String, max: Int) -> String? {
         let b = value.utf8.span
-        for i in b.indices where b[i] < 0x20 || b[i] == 0x7f {
+        if b.withUnsafeBytes({ ASCIIBytes.firstControl(in: $0, 0..<$0.count) }) < b.count {
             return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must not contain control characters"
         }
         if b.count > max, value.count > max {

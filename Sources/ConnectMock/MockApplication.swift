@@ -1,3 +1,4 @@
+import ASCII
 import ContactModel
 import ContactStore
 import Foundation
@@ -181,7 +182,8 @@ final class MockHandler: HTTPHandler {
 
     func handle(_ request: HTTPRequest) -> HandlerResult {
         let started = MonotonicClock.nanoseconds()
-        if request.path == "/_mock" || request.path.utf8.starts(with: "/_mock/".utf8) {
+        let path = request.path.utf8.span
+        if ASCIIBytes.equals(path, 0..<path.count, "/_mock") || ASCIIBytes.hasPrefix(path, "/_mock/") {
             let (route, response) = api.handle(request)
             metrics.observe(route: route, status: response.status, seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
             return .respond(response)
