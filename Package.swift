@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "ContactModel", dependencies: ["ASCII", "JSON", "Timekeeping"]),
         .target(name: "ContactStore", dependencies: ["CSQLite", "ContactModel", "JSON"]),
         .target(name: "Server", dependencies: [
-            "CLibUV", "HTTP1",
+            "ASCII", "CLibUV", "HTTP1",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ConnectMock", dependencies: [

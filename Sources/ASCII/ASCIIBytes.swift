@@ -191,7 +191,7 @@ extension ASCIIBytes {
 extension StaticString {
     /// The literal's UTF-8 bytes where they lie in the binary, without the closure
     /// `withUTF8Buffer` takes: string literals always have that representation.
-    @inlinable var bytes: UnsafeRawBufferPointer {
+    @inlinable public var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: utf8Start, count: utf8CodeUnitCount)
     }
 }

@@ -119,12 +119,8 @@ final class DescribeContactEndpoint {
         if let hidden = policy.hiddenReason(initiation: stored.initiation, now: state.clock.now(atSystemTime: now)) {
             return fail(.contactNotFound(contactId, reason: hidden.rawValue), requestId: requestId, key: accessKeyId, reason: hidden.rawValue)
         }
-        var body: [UInt8] = []
-        body.reserveCapacity(stored.document.count + 12)
-        body.appendUTF8(#"{"Contact":"#)
-        body.append(contentsOf: stored.document)
-        body.append(UInt8(ascii: "}"))
-        let response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId)], body: body)
+        let response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId)],
+                                    body: stored.document, envelope: (#"{"Contact":"#, "}"))
         return Verdict(result: .respond(response), status: 200, accessKeyId: accessKeyId)
     }
 

@@ -1,22 +1,36 @@
 import ASCII
 /// A response to write. Content-Length and, when the connection is closing,
-/// `Connection: close` are added by `head`; handlers set everything else.
+/// `Connection: close` are added by `writeHead`; handlers set everything else.
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// Sent before and after `body`, as part of it: a stored document goes out wrapped
+    /// (`{"Contact":` … `}`) without being copied into a new buffer.
+    public var envelope: (before: StaticString, after: StaticString)
 
-    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], envelope: (before: StaticString, after: StaticString) = ("", "")) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.envelope = envelope
     }
 
-    /// Status line and headers, through the blank line; the server writes the body beside it
-    /// rather than copying it in.
-    public func head(version: HTTPVersion = .http11, date: String?, closing: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(160 + headers.count * 32)
+    public var contentLength: Int { envelope.before.utf8CodeUnitCount + body.count + envelope.after.utf8CodeUnitCount }
+
+    /// The whole body, envelope included, in one buffer.
+    public var bodyBytes: [UInt8] {
+        var b: [UInt8] = []
+        b.reserveCapacity(contentLength)
+        envelope.before.withUTF8Buffer { b.append(contentsOf: $0) }
+        b.append(contentsOf: body)
+        envelope.after.withUTF8Buffer { b.append(contentsOf: $0) }
+        return b
+    }
+
+    /// Status line and headers, through the blank line, appended to `out`; the server writes
+    /// the body beside them rather than copying it in, and reuses `out` for every response.
+    public func writeHead(into out: inout [UInt8], version: HTTPVersion = .http11, date: String?, closing: Bool) {
         out.appendUTF8(version.text)
         out.append(0x20)
         out.appendDecimal(status)
@@ -36,14 +50,13 @@ public struct HTTPResponse: Sendable {
         if let date { line("Date", date) }
         if status != 204 && status != 304 && !(100..<200).contains(status) {
             out.appendUTF8("Content-Length: ")
-            out.appendDecimal(body.count)
+            out.appendDecimal(contentLength)
             out.append(0x0d)
             out.append(0x0a)
         }
         if closing { line("Connection", "close") }
         out.append(0x0d)
         out.append(0x0a)
-        return out
     }
 }
 

@@ -1,4 +1,5 @@
 internal import CLibUV
+import ASCII
 import HTTP1
 
 /// One accepted TCP connection: reads into the parser, answers each request in order, and
@@ -129,7 +130,7 @@ final class Connection {
                 if server.shuttingDown, !parser.isMidRequest { close() }
                 return
             case .continueExpected:
-                write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), body: [], envelope: ("", ""))
             case .request(let request):
                 let keepAlive = request.keepAlive && !server.shuttingDown
                 let headOnly = request.method == "HEAD"
@@ -153,7 +154,13 @@ final class Connection {
     private func send(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
         var r = response
         if version == .http10, keepAlive { r.headers.append(("Connection", "keep-alive")) }
-        write(r.head(version: version, date: server.dateHeader(), closing: !keepAlive), headOnly ? [] : r.body)
+        server.headBuffer.removeAll(keepingCapacity: true)
+        r.writeHead(into: &server.headBuffer, version: version, date: server.dateHeader(), closing: !keepAlive)
+        if headOnly {
+            write(server.headBuffer, body: [], envelope: ("", ""))
+        } else {
+            write(server.headBuffer, body: r.body, envelope: r.envelope)
+        }
         if !keepAlive { finishAfterWrites() }
     }
 
@@ -167,31 +174,45 @@ final class Connection {
         if pendingWrites == 0 { close() }
     }
 
-    /// Tries a direct write of head and body together first (the usual case: the whole
-    /// response fits in the socket buffer, one `writev`, no copy of the body), and queues the
-    /// rest with `uv_write`.
-    private func write(_ head: [UInt8], _ body: [UInt8] = []) {
+    /// Tries a direct write of head, envelope and body together first (the usual case: the
+    /// whole response fits in the socket buffer, one `writev`, no copy of the body), and
+    /// queues the rest, copied into one buffer, with `uv_write`.
+    private func write(_ head: [UInt8], body: [UInt8], envelope: (before: StaticString, after: StaticString)) {
         guard !closing else { return }
+        let before = envelope.before.bytes, after = envelope.after.bytes
+        let total = head.count + before.count + body.count + after.count
         var offset = 0
         if pendingWrites == 0 {
             let written = head.withUnsafeBytes { h in
                 body.withUnsafeBytes { b in
-                    withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 2) { bufs -> Int32 in
-                        bufs[0] = uv_buf_init(UnsafeMutablePointer(mutating: h.baseAddress!.assumingMemoryBound(to: CChar.self)), UInt32(h.count))
-                        guard let base = b.baseAddress, b.count > 0 else { return uv_try_write(stream, bufs.baseAddress, 1) }
-                        bufs[1] = uv_buf_init(UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), UInt32(b.count))
-                        return uv_try_write(stream, bufs.baseAddress, 2)
+                    withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 4) { bufs -> Int32 in
+                        var n = 0
+                        func add(_ part: UnsafeRawBufferPointer) {
+                            guard let base = part.baseAddress, part.count > 0 else { return }
+                            bufs[n] = uv_buf_init(UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), UInt32(part.count))
+                            n += 1
+                        }
+                        add(h)
+                        add(before)
+                        add(b)
+                        add(after)
+                        return uv_try_write(stream, bufs.baseAddress, UInt32(n))
                     }
                 }
             }
-            if written == Int32(head.count + body.count) { return }
+            if written == Int32(total) { return }
             if written > 0 { offset = Int(written) } else if written != UV_EAGAIN.rawValue && written != -11 {
                 close()
                 return
             }
         }
-        let rest = offset < head.count ? head[offset...] + body[...] : body[(offset - head.count)...]
-        let request = WriteRequest(bytes: rest, connection: self)
+        var rest: [UInt8] = []
+        rest.reserveCapacity(total)
+        rest.append(contentsOf: head)
+        rest.append(contentsOf: before)
+        rest.append(contentsOf: body)
+        rest.append(contentsOf: after)
+        let request = WriteRequest(bytes: rest[offset...], connection: self)
         pendingWrites += 1
         let rc = request.submit(to: stream)
         if rc != 0 {

@@ -51,6 +51,9 @@ public final class HTTPServer {
     private var connections: [ObjectIdentifier: Connection] = [:]
     private(set) var shuttingDown = false
     private var onDrained: (() -> Void)?
+    /// Where each response's head is written, reused: the loop writes one response at a
+    /// time, and a head the socket did not take is copied out before the next.
+    var headBuffer: [UInt8] = []
     /// The `Date` text and the loop time (ms) at which its second ends.
     private var cachedDate: (text: String, validUntil: UInt64) = ("", 0)
     public private(set) var boundPort: Int = 0
