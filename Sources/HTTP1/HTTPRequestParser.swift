@@ -338,8 +338,7 @@ public struct HTTPRequestParser: Sendable {
                 guard first != 0x20, first != 0x09 else {
                     throw HTTPParseError(400, "obsolete line folding in a header field")
                 }
-                var colon = line.lowerBound
-                while colon < line.upperBound, b[colon] != UInt8(ascii: ":") { colon += 1 }
+                let colon = ASCIIBytes.first(UInt8(ascii: ":"), in: UnsafeRawBufferPointer(b), line)
                 guard colon < line.upperBound else { throw HTTPParseError(400, "header field without a colon") }
                 let name = line.lowerBound..<colon
                 guard !name.isEmpty else { throw HTTPParseError(400, "empty header field name") }
