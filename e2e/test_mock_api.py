@@ -124,6 +124,12 @@ def test_metrics(server):
     assert 'connect_mock_requests_total{route="DescribeContact",status="200"}' in text
     assert "connect_mock_request_duration_seconds_bucket{le=\"+Inf\"}" in text
     assert "\nconnect_mock_contacts " in text
+    # Prometheus buckets are cumulative: counts never fall as the bound rises, and every
+    # request here took well under the last finite bound, so it holds them all.
+    buckets = [int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("connect_mock_request_duration_seconds_bucket")]
+    total = int(next(line for line in text.splitlines() if line.startswith("connect_mock_request_duration_seconds_count ")).split()[1])
+    assert len(buckets) == 15 and buckets == sorted(buckets) and buckets[-2] == buckets[-1] == total >= 1
 
 
 def test_unknown_route_and_wrong_method(server):

@@ -101,7 +101,13 @@ final class Metrics: @unchecked Sendable {
         /// A short list rather than a dictionary: a worker sees a handful of series, and
         /// comparing with the few there costs less than hashing a route per request.
         fileprivate var requests: [(series: Series, count: Int)] = []
-        fileprivate var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
+        /// Observations per bucket, each counted once in the first bucket it fits (the last
+        /// slot is above every bound); the exposition sums them into Prometheus' cumulative
+        /// counts.
+        fileprivate var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count + 1)
+        /// This shard's own copy of the bounds: reading the shared array from two cores would
+        /// pass its reference count's cache line between them on every request.
+        private let bounds = Metrics.buckets.map { $0 }
         fileprivate var count = 0
         fileprivate var sum = 0.0
 
@@ -115,7 +121,9 @@ final class Metrics: @unchecked Sendable {
             }
             count += 1
             sum += seconds
-            for (k, b) in Metrics.buckets.enumerated() where seconds <= b { bucketCounts[k] += 1 }
+            var k = 0
+            while k < bounds.count, seconds > bounds[k] { k += 1 }
+            bucketCounts[k] += 1
         }
     }
 
@@ -130,7 +138,7 @@ final class Metrics: @unchecked Sendable {
 
     func exposition(contacts: Int) -> String {
         var requests: [Series: Int] = [:]
-        var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
+        var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count + 1)
         var count = 0
         var sum = 0.0
         for shard in lock.withLock({ shards }) {
@@ -146,7 +154,11 @@ final class Metrics: @unchecked Sendable {
             s += "connect_mock_requests_total{route=\"\(key.route)\",status=\"\(key.status)\"} \(requests[key]!)\n"
         }
         s += "# HELP connect_mock_request_duration_seconds Time from a parsed request to its response.\n# TYPE connect_mock_request_duration_seconds histogram\n"
-        for (k, b) in Metrics.buckets.enumerated() { s += "connect_mock_request_duration_seconds_bucket{le=\"\(b)\"} \(bucketCounts[k])\n" }
+        var cumulative = 0
+        for (k, b) in Metrics.buckets.enumerated() {
+            cumulative += bucketCounts[k]
+            s += "connect_mock_request_duration_seconds_bucket{le=\"\(b)\"} \(cumulative)\n"
+        }
         s += "connect_mock_request_duration_seconds_bucket{le=\"+Inf\"} \(count)\n"
         s += "connect_mock_request_duration_seconds_sum \(sum)\nconnect_mock_request_duration_seconds_count \(count)\n"
         s += "# HELP connect_mock_contacts Contacts stored.\n# TYPE connect_mock_contacts gauge\nconnect_mock_contacts \(contacts)\n"
