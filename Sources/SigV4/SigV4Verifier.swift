@@ -182,9 +182,9 @@ public final class SigV4Verifier: Sendable {
     }
 
     /// Whether `day` is the `YYYYMMDD` that starts `amzDate`.
-    static func isRequestDay(_ d: Span<UInt8>, of a: Span<UInt8>) -> Bool {
-        guard d.count == 8, a.count >= 8 else { return false }
-        for i in 0..<8 where d[i] != a[i] { return false }
+    static func isRequestDay(_ day: Span<UInt8>, of amzDate: Span<UInt8>) -> Bool {
+        guard day.count == 8, amzDate.count >= 8 else { return false }
+        for i in 0..<8 where day[i] != amzDate[i] { return false }
         return true
     }
 
