@@ -21,7 +21,7 @@ public struct CanonicalRequest: Sendable {
         CanonicalRequest.appendQuery(query, into: &b)
         b.append(0x0a)
         input.text.withUnsafeBytes { text in
-            for name in input.signedHeaderRanges {
+            input.forEachSignedHeader { name in
                 let n = UnsafeRawBufferPointer(rebasing: text[name])
                 b.append(contentsOf: n)
                 b.append(UInt8(ascii: ":"))
@@ -29,10 +29,7 @@ public struct CanonicalRequest: Sendable {
                 b.append(0x0a)
             }
             b.append(0x0a)
-            for (k, name) in input.signedHeaderRanges.enumerated() {
-                if k > 0 { b.append(UInt8(ascii: ";")) }
-                b.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[name]))
-            }
+            b.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[input.signedHeadersRange]))
         }
         b.append(0x0a)
         b.appendUTF8(payloadHash)

@@ -15,7 +15,7 @@ public struct SignatureInput: Sendable, Equatable {
     }
 
     public let form: Form
-    /// The credential (`keyid/date/region/service/terminator`), the signed header names
+    /// The credential (`keyid/date/region/service/terminator`), the signed header list
     /// lower-cased, the signature, the request time in SigV4's basic format and any session
     /// token, one after another.
     let text: [UInt8]
@@ -24,7 +24,9 @@ public struct SignatureInput: Sendable, Equatable {
     let regionRange: Range<Int>
     let serviceRange: Range<Int>
     let terminatorRange: Range<Int>
-    let signedHeaderRanges: [Range<Int>]
+    /// The `SignedHeaders` list as sent but lower-cased: names joined by `;`, which is also
+    /// how the canonical request lists them.
+    let signedHeadersRange: Range<Int>
     let signatureRange: Range<Int>
     let amzDateRange: Range<Int>
     let sessionTokenRange: Range<Int>?
@@ -39,7 +41,26 @@ public struct SignatureInput: Sendable, Equatable {
     public var region: String { string(regionRange) }
     public var service: String { string(serviceRange) }
     public var terminator: String { string(terminatorRange) }
-    public var signedHeaders: [String] { signedHeaderRanges.map(string) }
+    public var signedHeaders: [String] {
+        var names: [String] = []
+        forEachSignedHeader { names.append(string($0)) }
+        return names
+    }
+
+    /// Calls `body` with each signed header name's range, in the order sent (an empty name
+    /// for each empty piece between semicolons).
+    func forEachSignedHeader(_ body: (Range<Int>) -> Void) {
+        let r = signedHeadersRange
+        text.withUnsafeBytes { t in
+            var start = r.lowerBound
+            while true {
+                let end = ASCIIBytes.first(UInt8(ascii: ";"), in: t, start..<r.upperBound)
+                body(start..<end)
+                if end == r.upperBound { return }
+                start = end + 1
+            }
+        }
+    }
     public var signature: String { string(signatureRange) }
     /// The request time as sent (`X-Amz-Date`), or `Date` rewritten in that format.
     public var amzDate: String { string(amzDateRange) }
@@ -184,10 +205,7 @@ public enum SignatureInputParser {
         } else {
             return .failure(incomplete("Date must be in ISO-8601 'basic format'. Got '\(ASCIIBytes.string(date, 0..<date.count))'. See http://en.wikipedia.org/wiki/ISO_8601"))
         }
-        let nameCount = 1 + h.withUnsafeBytes { $0.count(where: { $0 == UInt8(ascii: ";") }) }
-        var names: [Range<Int>] = []
-        names.reserveCapacity(nameCount)
-        var credential = 0..<0, signatureRange = 0..<0, amzDate = 0..<0, token: Range<Int>?
+        var credential = 0..<0, signedHeaders = 0..<0, signatureRange = 0..<0, amzDate = 0..<0, token: Range<Int>?
         let dateCount = reformatted?.utf8.count ?? date.count
         let size = c.count + h.count + signature.count + dateCount + (hasSessionToken ? sessionToken.count : 0)
         let text = [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
@@ -201,19 +219,11 @@ public enum SignatureInputParser {
                 return start..<at
             }
             credential = copy(c)
-            var nameStart = at
             h.withUnsafeBufferPointer { h in
-                for ch in h {
-                    if ch == UInt8(ascii: ";") {
-                        names.append(nameStart..<at)
-                        nameStart = at
-                    } else {
-                        out[at] = ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch
-                        at += 1
-                    }
-                }
+                for (k, ch) in h.enumerated() { out[at + k] = ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch }
             }
-            names.append(nameStart..<at)
+            signedHeaders = at..<(at + h.count)
+            at += h.count
             signatureRange = copy(signature)
             if let reformatted { amzDate = copy(reformatted.utf8.span) } else { amzDate = copy(date) }
             if hasSessionToken { token = copy(sessionToken) }
@@ -223,7 +233,7 @@ public enum SignatureInputParser {
         return .success(SignatureInput(
             form: form, text: text, accessKeyIdRange: k..<(k + cuts[0]), scopeDateRange: (k + cuts[0] + 1)..<(k + cuts[1]),
             regionRange: (k + cuts[1] + 1)..<(k + cuts[2]), serviceRange: (k + cuts[2] + 1)..<(k + cuts[3]),
-            terminatorRange: (k + cuts[3] + 1)..<credential.upperBound, signedHeaderRanges: names, signatureRange: signatureRange,
+            terminatorRange: (k + cuts[3] + 1)..<credential.upperBound, signedHeadersRange: signedHeaders, signatureRange: signatureRange,
             amzDateRange: amzDate, sessionTokenRange: token, instant: instant, knownAccessKeyId: nil))
     }
 }
