@@ -119,36 +119,51 @@ public struct CanonicalRequest: Sendable {
 
     private static func isFoldable(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d }
 
-    /// The string to sign for this request as `input` describes it; the credential scope is
-    /// copied in one piece from where the credential was parsed.
+    /// The string to sign for this request as `input` describes it.
     public func stringToSign(for input: SignatureInput) -> [UInt8] {
-        var s: [UInt8] = []
-        s.reserveCapacity(160)
-        s.appendUTF8("AWS4-HMAC-SHA256\n")
-        input.text.withUnsafeBytes { text in
-            s.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[input.amzDateRange]))
-            s.append(0x0a)
-            s.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[input.credentialScopeRange]))
+        withStringToSign(for: input) { Array($0) }
+    }
+
+    /// Calls `body` with the string to sign, written on the stack: the credential scope is
+    /// copied in one piece from where the credential was parsed, and the hash's hex digits
+    /// straight after it.
+    func withStringToSign<R>(for input: SignatureInput, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let algorithm: StaticString = "AWS4-HMAC-SHA256\n"
+        let date = input.amzDateRange, scope = input.credentialScopeRange
+        let count = algorithm.utf8CodeUnitCount + date.count + 1 + scope.count + 1 + 64
+        let digest = sha256Digest(bytes)
+        return input.text.withUnsafeBytes { text in
+            withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { out in
+                let base = out.baseAddress!
+                var at = 0
+                func put(_ from: UnsafeRawPointer?, _ n: Int) {
+                    if let from { (base + at).copyMemory(from: from, byteCount: n) }
+                    at += n
+                }
+                put(algorithm.utf8Start, algorithm.utf8CodeUnitCount)
+                put(text.baseAddress.map { $0 + date.lowerBound }, date.count)
+                out[at] = 0x0a
+                at += 1
+                put(text.baseAddress.map { $0 + scope.lowerBound }, scope.count)
+                out[at] = 0x0a
+                at = Hex.write(digest, into: out, at: at + 1)
+                return body(UnsafeRawBufferPointer(start: base, count: at))
+            }
         }
-        s.append(0x0a)
-        Hex.append(sha256Digest(bytes), into: &s)
-        return s
     }
 }
 
 enum Hex {
-    static func append(_ digest: SHA256Digest, into out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { text in
-            ASCIIBytes.lowercaseHexDigits.withUTF8Buffer { d in
-                digest.withUnsafeBytes { bytes in
-                    for (k, b) in bytes.enumerated() {
-                        text[2 * k] = d[Int(b >> 4)]
-                        text[2 * k + 1] = d[Int(b & 15)]
-                    }
-                }
+    /// The digest's 64 lower-case hex digits at `at`; returns where they end.
+    static func write(_ digest: SHA256Digest, into out: UnsafeMutableRawBufferPointer, at: Int) -> Int {
+        let d = ASCIIBytes.lowercaseHexDigits.bytes
+        digest.withUnsafeBytes { bytes in
+            for (k, b) in bytes.enumerated() {
+                out[at + 2 * k] = d[Int(b >> 4)]
+                out[at + 2 * k + 1] = d[Int(b & 15)]
             }
-            out.append(contentsOf: text)
         }
+        return at + 64
     }
 
     /// The 32 bytes a 64-digit signature stands for, or nil when it is not one; on the stack,
@@ -170,9 +185,9 @@ enum Hex {
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {
-        var hex: [UInt8] = []
-        Hex.append(sha256Digest(bytes), into: &hex)
-        return String(decoding: hex, as: UTF8.self)
+        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 1) { out in
+            String(decoding: UnsafeRawBufferPointer(rebasing: out[..<Hex.write(sha256Digest(bytes), into: out, at: 0)]), as: UTF8.self)
+        }
     }
 }
 

@@ -94,15 +94,17 @@ public final class SigV4Verifier: Sendable {
 
     public func verify(_ request: SigV4Request, now: Instant) -> SigV4Verdict {
         let query = QueryParameter.parse(request.query)
-        var input: SignatureInput
+        var parsed: SignatureInput
         switch SignatureInputParser.parse(headers: request.fields, query: query) {
         case .failure(let f): return .rejected(f, accessKeyId: nil)
-        case .success(let i): input = i
+        case .success(let i): parsed = i
         }
+        let found = keys(for: parsed)
+        parsed.knownAccessKeyId = found?.accessKeyId
+        let input = parsed
         func reject(_ f: SigV4Failure) -> SigV4Verdict { .rejected(f, accessKeyId: input.accessKeyId) }
 
-        guard let keys = keys(for: input) else { return reject(.unrecognizedClient) }
-        input.knownAccessKeyId = keys.accessKeyId
+        guard let keys = found else { return reject(.unrecognizedClient) }
         if let expected = keys.credential.sessionToken {
             guard let sent = input.sessionTokenRange, input.text.withUnsafeBytes({ t in
                 expected.utf8.span.withUnsafeBytes { constantTimeEqual(UnsafeRawBufferPointer(rebasing: t[sent]), $0) }
@@ -122,45 +124,53 @@ public final class SigV4Verifier: Sendable {
         }
 
         let key = keys.signingKey(for: input)
-        var first: (CanonicalRequest, [UInt8])?
-        for canonical in canonicalRequests(request, input: input, query: query) {
-            let stringToSign = canonical.stringToSign(for: input)
-            if provided.span.withUnsafeBytes({ key.isValid(signature: $0, for: stringToSign) }) {
-                return .authenticated(input)
+        var first: CanonicalRequest?
+        var authenticated = false
+        forEachCanonicalRequest(request, input: input, query: query) { canonical in
+            authenticated = canonical.withStringToSign(for: input) { sts in
+                provided.span.withUnsafeBytes { key.isValid(signature: $0, for: sts) }
             }
-            if first == nil { first = (canonical, stringToSign) }
+            if !authenticated, first == nil { first = canonical }
+            return !authenticated
         }
-        return reject(mismatch(first, input: input))
+        return authenticated ? .authenticated(input) : reject(mismatch(first, input: input))
     }
 
-    /// The canonical requests a signer may have signed, most likely first: one for the header
-    /// form; for the presigned form, with the query minus `X-Amz-Signature`, and also without
-    /// `X-Amz-Security-Token` when the token may have been appended after signing
-    /// (post-sts-header-after).
-    func canonicalRequests(_ request: SigV4Request, input: SignatureInput, query: [QueryParameter]) -> [CanonicalRequest] {
+    /// Calls `body` with each canonical request a signer may have signed, most likely first,
+    /// until it returns false: one for the header form; for the presigned form, with the query
+    /// minus `X-Amz-Signature`, and also without `X-Amz-Security-Token` when the token may
+    /// have been appended after signing (post-sts-header-after).
+    func forEachCanonicalRequest(_ request: SigV4Request, input: SignatureInput, query: [QueryParameter],
+                                 _ body: (CanonicalRequest) -> Bool) {
         let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
         func canonical(_ query: [QueryParameter]) -> CanonicalRequest {
             CanonicalRequest(method: request.method, path: request.path, query: query, headers: request.fields,
                              input: input, payloadHash: payloadHash, normalizePath: options.normalizePath)
         }
-        guard case .query = input.form else { return [canonical(query)] }
+        guard case .query = input.form else {
+            _ = body(canonical(query))
+            return
+        }
         let unsigned = query.filter { $0.name != "X-Amz-Signature" }
-        var candidates = [unsigned]
-        if input.sessionToken != nil { candidates.append(unsigned.filter { $0.name != "X-Amz-Security-Token" }) }
-        return candidates.map(canonical)
+        guard body(canonical(unsigned)), input.sessionTokenRange != nil else { return }
+        _ = body(canonical(unsigned.filter { $0.name != "X-Amz-Security-Token" }))
     }
 
     /// Every candidate canonical request with its string to sign, without verifying; tests
     /// compare them with the suite's expected files.
     public func canonicalize(_ request: SigV4Request, input: SignatureInput) -> [(canonicalRequest: String, stringToSign: String)] {
-        canonicalRequests(request, input: input, query: QueryParameter.parse(request.query)).map {
-            ($0.text, String(decoding: $0.stringToSign(for: input), as: UTF8.self))
+        var all: [(String, String)] = []
+        forEachCanonicalRequest(request, input: input, query: QueryParameter.parse(request.query)) {
+            all.append(($0.text, String(decoding: $0.stringToSign(for: input), as: UTF8.self)))
+            return true
         }
+        return all
     }
 
-    private func mismatch(_ built: (CanonicalRequest, [UInt8])?, input: SignatureInput) -> SigV4Failure {
+    private func mismatch(_ canonical: CanonicalRequest?, input: SignatureInput) -> SigV4Failure {
         var message = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
-        if options.explainFailures, let (canonical, sts) = built {
+        if options.explainFailures, let canonical {
+            let sts = canonical.stringToSign(for: input)
             message += "\n\nThe Canonical String for this request should have been\n'" + canonical.text
                 + "'\n\nThe String-to-Sign should have been\n'" + String(decoding: sts, as: UTF8.self) + "'\n"
         }

@@ -31,9 +31,9 @@ struct SigningKey: @unchecked Sendable {
         self.outer = outer
     }
 
-    func authenticationCode(for message: [UInt8]) -> SHA256Digest {
+    func authenticationCode(for message: UnsafeRawBufferPointer) -> SHA256Digest {
         var i = inner
-        message.withUnsafeBytes { i.update(bufferPointer: $0) }
+        i.update(bufferPointer: message)
         var o = outer
         i.finalize().withUnsafeBytes { o.update(bufferPointer: $0) }
         return o.finalize()
@@ -41,7 +41,7 @@ struct SigningKey: @unchecked Sendable {
 
     /// Whether `signature` is this key's code for `message`, in time that does not depend on
     /// where they differ.
-    func isValid(signature: UnsafeRawBufferPointer, for message: [UInt8]) -> Bool {
+    func isValid(signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
         authenticationCode(for: message).withUnsafeBytes { constantTimeEqual($0, signature) }
     }
 }
