@@ -96,34 +96,38 @@ final class Metrics: @unchecked Sendable {
         var status: Int
     }
 
-    final class Shard: @unchecked Sendable {
-        fileprivate let lock = NSLock()
-        /// A short list rather than a dictionary: a worker sees a handful of series, and
-        /// comparing with the few there costs less than hashing a route per request.
-        fileprivate var requests: [(series: Series, count: Int)] = []
-        /// Observations per bucket, each counted once in the first bucket it fits (the last
-        /// slot is above every bound); the exposition sums them into Prometheus' cumulative
-        /// counts.
-        fileprivate var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count + 1)
+    /// One worker's counts, behind a `Mutex` for the reason the journal's shards are.
+    final class Shard: Sendable {
+        fileprivate struct Counts {
+            /// A short list rather than a dictionary: a worker sees a handful of series, and
+            /// comparing with the few there costs less than hashing a route per request.
+            var requests: [(series: Series, count: Int)] = []
+            /// Observations per bucket, each counted once in the first bucket it fits (the
+            /// last slot is above every bound); the exposition sums them into Prometheus'
+            /// cumulative counts.
+            var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count + 1)
+            var count = 0
+            var sum = 0.0
+        }
+
+        fileprivate let counts = Mutex(Counts())
         /// This shard's own copy of the bounds: reading the shared array from two cores would
         /// pass its reference count's cache line between them on every request.
         private let bounds = Metrics.buckets.map { $0 }
-        fileprivate var count = 0
-        fileprivate var sum = 0.0
 
         func observe(route: String, status: Int, seconds: Double) {
-            lock.lock()
-            defer { lock.unlock() }
-            if let k = requests.firstIndex(where: { $0.series.status == status && $0.series.route == route }) {
-                requests[k].count += 1
-            } else {
-                requests.append((Series(route: route, status: status), 1))
+            var bucket = 0
+            while bucket < bounds.count, seconds > bounds[bucket] { bucket += 1 }
+            counts.withLock { c in
+                if let k = c.requests.firstIndex(where: { $0.series.status == status && $0.series.route == route }) {
+                    c.requests[k].count += 1
+                } else {
+                    c.requests.append((Series(route: route, status: status), 1))
+                }
+                c.count += 1
+                c.sum += seconds
+                c.bucketCounts[bucket] += 1
             }
-            count += 1
-            sum += seconds
-            var k = 0
-            while k < bounds.count, seconds > bounds[k] { k += 1 }
-            bucketCounts[k] += 1
         }
     }
 
@@ -142,11 +146,11 @@ final class Metrics: @unchecked Sendable {
         var count = 0
         var sum = 0.0
         for shard in lock.withLock({ shards }) {
-            shard.lock.withLock {
-                for (series, n) in shard.requests { requests[series, default: 0] += n }
-                for k in bucketCounts.indices { bucketCounts[k] += shard.bucketCounts[k] }
-                count += shard.count
-                sum += shard.sum
+            shard.counts.withLock { c in
+                for (series, n) in c.requests { requests[series, default: 0] += n }
+                for k in bucketCounts.indices { bucketCounts[k] += c.bucketCounts[k] }
+                count += c.count
+                sum += c.sum
             }
         }
         var s = "# HELP connect_mock_requests_total Requests answered, by route and status.\n# TYPE connect_mock_requests_total counter\n"
