@@ -60,6 +60,43 @@ def test_a_reader_that_never_reads_does_not_grow_the_server(server):
     hog.close()
 
 
+def test_responses_a_slow_reader_leaves_queued_arrive_whole(server):
+    """Pipelined DescribeContact calls to a reader with a small receive buffer: most responses
+    do not fit in the socket at once, so the server queues what is left of each (head, the
+    `{"Contact":` envelope and the stored document copied into one buffer). Read slowly, every
+    one must still be the exact bytes a lone call gets."""
+    from signing import botocore_signed, contact_path
+    expected = server.signed_get(SEEDED)
+    assert expected.status_code == 200
+    url = server.url + contact_path("8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01", SEEDED)
+    signed = botocore_signed(url, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    path = url.split(str(server.port), 1)[1]
+    head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in signed.headers.items() if k.lower() != "host") + "\r\n"
+    count = 2000
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(10)
+        s.connect(("127.0.0.1", server.port))
+        s.sendall(head.encode() * count)
+        time.sleep(0.5)
+        data = b""
+        bodies = []
+        while len(bodies) < count:
+            chunk = s.recv(65536)
+            assert chunk, f"connection closed after {len(bodies)} responses"
+            data += chunk
+            while b"\r\n\r\n" in data:
+                h, _, rest = data.partition(b"\r\n\r\n")
+                length = int(re.search(rb"Content-Length: (\d+)", h).group(1))
+                if len(rest) < length:
+                    break
+                assert h.startswith(b"HTTP/1.1 200 OK\r\n"), h
+                bodies.append(rest[:length])
+                data = rest[length:]
+    assert all(b == expected.content for b in bodies)
+
+
 SMUGGLING = [
     b"POST /_mock/contacts HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /_mock/health HTTP/1.1\r\nHost: x\r\n\r\n",
     b"POST /_mock/contacts HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\nabcd",

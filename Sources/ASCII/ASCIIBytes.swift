@@ -84,9 +84,9 @@ public enum ASCIIBytes {
 }
 
 extension Array where Element == UInt8 {
-    /// The string's UTF-8 bytes in one copy; the generic `append(contentsOf: s.utf8)` walks
-    /// them one at a time.
-    /// Through a span, which borrows the string where a closure over its storage retained it.
+    /// The string's UTF-8 bytes in one copy (the generic `append(contentsOf: s.utf8)` walks
+    /// them one at a time), read through a span, which borrows the string where a closure over
+    /// its storage retained it.
     @inlinable public mutating func appendUTF8(_ s: String) {
         s.utf8.span.withUnsafeBufferPointer { append(contentsOf: $0) }
     }

@@ -18,16 +18,6 @@ public struct HTTPResponse: Sendable {
 
     public var contentLength: Int { envelope.before.utf8CodeUnitCount + body.count + envelope.after.utf8CodeUnitCount }
 
-    /// The whole body, envelope included, in one buffer.
-    public var bodyBytes: [UInt8] {
-        var b: [UInt8] = []
-        b.reserveCapacity(contentLength)
-        envelope.before.withUTF8Buffer { b.append(contentsOf: $0) }
-        b.append(contentsOf: body)
-        envelope.after.withUTF8Buffer { b.append(contentsOf: $0) }
-        return b
-    }
-
     /// Status line and headers, through the blank line, appended to `out`; the server writes
     /// the body beside them rather than copying it in, and reuses `out` for every response.
     public func writeHead(into out: inout [UInt8], version: HTTPVersion = .http11, date: String?, closing: Bool) {

@@ -46,6 +46,10 @@ public struct SignatureInput: Sendable, Equatable {
         forEachSignedHeader { names.append(string($0)) }
         return names
     }
+    public var signature: String { string(signatureRange) }
+    /// The request time as sent (`X-Amz-Date`), or `Date` rewritten in that format.
+    public var amzDate: String { string(amzDateRange) }
+    public var sessionToken: String? { sessionTokenRange.map(string) }
 
     /// Calls `body` with each signed header name's range, in the order sent (an empty name
     /// for each empty piece between semicolons).
@@ -61,10 +65,7 @@ public struct SignatureInput: Sendable, Equatable {
             }
         }
     }
-    public var signature: String { string(signatureRange) }
-    /// The request time as sent (`X-Amz-Date`), or `Date` rewritten in that format.
-    public var amzDate: String { string(amzDateRange) }
-    public var sessionToken: String? { sessionTokenRange.map(string) }
+
     /// `date/region/service`: what a signing key is derived for.
     var keyScopeRange: Range<Int> { scopeDateRange.lowerBound..<serviceRange.upperBound }
     /// `date/region/service/terminator`, as the string to sign carries it.
@@ -229,11 +230,11 @@ public enum SignatureInputParser {
             if hasSessionToken { token = copy(sessionToken) }
             initialized = at
         }
-        let k = credential.lowerBound
+        let c0 = credential.lowerBound
         return .success(SignatureInput(
-            form: form, text: text, accessKeyIdRange: k..<(k + cuts[0]), scopeDateRange: (k + cuts[0] + 1)..<(k + cuts[1]),
-            regionRange: (k + cuts[1] + 1)..<(k + cuts[2]), serviceRange: (k + cuts[2] + 1)..<(k + cuts[3]),
-            terminatorRange: (k + cuts[3] + 1)..<credential.upperBound, signedHeadersRange: signedHeaders, signatureRange: signatureRange,
+            form: form, text: text, accessKeyIdRange: c0..<(c0 + cuts[0]), scopeDateRange: (c0 + cuts[0] + 1)..<(c0 + cuts[1]),
+            regionRange: (c0 + cuts[1] + 1)..<(c0 + cuts[2]), serviceRange: (c0 + cuts[2] + 1)..<(c0 + cuts[3]),
+            terminatorRange: (c0 + cuts[3] + 1)..<credential.upperBound, signedHeadersRange: signedHeaders, signatureRange: signatureRange,
             amzDateRange: amzDate, sessionTokenRange: token, instant: instant, knownAccessKeyId: nil))
     }
 }
