@@ -7,7 +7,7 @@ import Timekeeping
 /// The claimed parts are ranges of one small buffer (`text`) rather than a string each: every
 /// request parses one, and verifying reads them as bytes. The string properties are made on
 /// demand, for messages, the journal and tests.
-public struct SignatureInput: Sendable, Equatable {
+public struct SignatureInput: Sendable {
     public enum Form: Sendable, Equatable {
         case header
         /// Presigned: the lifetime from `X-Amz-Expires`.
@@ -80,13 +80,6 @@ public struct SignatureInput: Sendable, Equatable {
 
     func equals(_ r: Range<Int>, _ literal: StaticString) -> Bool {
         ASCIIBytes.equals(text.span, r, literal)
-    }
-
-    public static func == (a: SignatureInput, b: SignatureInput) -> Bool {
-        a.form == b.form && a.instant == b.instant && a.accessKeyId == b.accessKeyId && a.scopeDate == b.scopeDate
-            && a.region == b.region && a.service == b.service && a.terminator == b.terminator
-            && a.signedHeaders == b.signedHeaders && a.signature == b.signature && a.amzDate == b.amzDate
-            && a.sessionToken == b.sessionToken
     }
 }
 
