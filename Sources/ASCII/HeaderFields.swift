@@ -59,10 +59,7 @@ public struct HeaderFields: Sendable {
 
     /// Whether field `i` is called `lowercasedName`, in any case.
     public func hasName(_ i: Int, _ lowercasedName: String) -> Bool {
-        let r = nameRange(i)
-        return bytes.span.withUnsafeBytes { b in
-            lowercasedName.utf8.span.withUnsafeBytes { ASCIIBytes.equalsIgnoringCase(b, r, $0) }
-        }
+        lowercasedName.utf8.span.withUnsafeBytes { hasName(i, bytes: $0) }
     }
 
     /// Whether field `i` is called `lowercasedName` (bytes), in any case.
