@@ -80,11 +80,7 @@ public final class DataClock: Sendable {
     }
 
     public func now() -> Instant {
-        switch setting {
-        case .system: return systemNow()
-        case .frozen(let i): return i
-        case .offset(let s): return systemNow().adding(seconds: s)
-        }
+        now(atSystemTime: systemNow())
     }
 
     /// The data clock's time when the system clock reads `wall`: a request reads the system
