@@ -304,6 +304,23 @@ def test_a_store_made_by_another_generator_version_stops_serve_with_the_fix(tmp_
         assert s.stop() == 0
 
 
+def test_an_old_generator_run_that_no_contact_names_does_not_stop_serve(tmp_path):
+    """Seeding the same ids again leaves the first run with no contacts: an upgrade that
+    changes the generator must not refuse a file whose every contact it can make."""
+    db = str(tmp_path / "c.sqlite")
+    cfg = write_config(str(tmp_path), database={"path": db}, seed={"fixtures": []})
+    for _ in range(2):
+        assert cli("seed", "--config", cfg, "--synthetic", "50", "--seed", "8").returncode == 0
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE synthesis_runs SET generator = generator + 1 WHERE id = (SELECT min(id) FROM synthesis_runs)")
+        cid = c.execute("SELECT contact_id FROM contacts LIMIT 1").fetchone()[0]
+    s = start_server("orphan-run", database={"path": db}, seed={"fixtures": []})
+    try:
+        assert s.signed_get(cid).status_code == 200
+    finally:
+        assert s.stop() == 0
+
+
 def test_a_long_purge_does_not_hold_up_requests(tmp_path):
     """The purge timer's purge runs on a thread of its own: while it deletes several hundred
     thousand contacts, DescribeContact keeps answering at once."""

@@ -262,12 +262,26 @@ public final class ContactStore {
     /// Reads every seed run's synthesizer now, so that a file whose recipes another generator
     /// version wrote stops `serve` at start with how to fix it, rather than failing each
     /// lookup of those contacts.
+    ///
+    /// A run of another version that no contact names any more (its contacts purged, deleted
+    /// or seeded again) is passed over: nothing would be made from it. Only such runs cost a
+    /// scan of the table, since no index leads from a run to its contacts.
     public func loadSynthesisRuns() throws {
-        let s = try db.prepare("SELECT id FROM synthesis_runs")
+        let s = try db.prepare("SELECT id, generator FROM synthesis_runs")
         try s.bind([])
-        var runs: [Int64] = []
-        while try s.step() { runs.append(s.int(0)) }
-        for run in runs { _ = try synthesizer(run) }
+        var runs: [(id: Int64, generator: Int64)] = []
+        while try s.step() { runs.append((s.int(0), s.int(1))) }
+        let used = try db.prepare("SELECT EXISTS (SELECT 1 FROM contacts WHERE synthesis_run = ?1)")
+        for run in runs {
+            if run.generator != ContactSynthesizer.generatorVersion {
+                try used.bind([.int(run.id)])
+                _ = try used.step()
+                let named = used.int(0) != 0
+                used.finishReading()
+                if !named { continue }
+            }
+            _ = try synthesizer(run.id)
+        }
     }
 
     /// Records what `synthesizer`'s contacts are made from; their rows name the id returned.

@@ -377,4 +377,29 @@ extension ContactStoreTests {
         try replaced.transaction { s in try s.deleteAll() }
         XCTAssertNoThrow(try replaced.loadSynthesisRuns())
     }
+
+    /// A run of another generator version whose contacts were all seeded again by this one
+    /// names no contact: `serve` starts, and the contacts read as this version makes them.
+    func testARunOfAnotherVersionThatNoContactNamesDoesNotStopServe() throws {
+        let path = NSTemporaryDirectory() + "orphan-\(UUID().uuidString).sqlite"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let record = synthetic[0]
+        do {
+            let store = try ContactStore(path: path)
+            for _ in 0..<2 {
+                try store.transaction { s in try s.write(record, policy: RetentionPolicy(), synthesisRun: try s.recordSynthesisRun(synthesizer)) }
+            }
+            let db = try SQLiteConnection(path: path, readOnly: false)
+            try db.execute("UPDATE synthesis_runs SET generator = generator + 1 WHERE id = (SELECT min(id) FROM synthesis_runs)")
+        }
+        let store = try ContactStore(path: path, readOnly: true)
+        XCTAssertNoThrow(try store.loadSynthesisRuns())
+        XCTAssertEqual(try store.lookup(instanceId: "s", contactId: record.contactId)?.document, synthesizer.document(for: record.recipe!))
+
+        let db = try SQLiteConnection(path: path, readOnly: false)
+        try db.execute("UPDATE synthesis_runs SET generator = generator + 1 WHERE id = (SELECT max(id) FROM synthesis_runs)")
+        XCTAssertThrowsError(try ContactStore(path: path, readOnly: true).loadSynthesisRuns()) { error in
+            XCTAssertTrue("\(error)".contains("were made by generator version"), "\(error)")
+        }
+    }
 }
