@@ -33,7 +33,10 @@ final class DescribeContactEndpoint {
         self.restricted = restricted
     }
 
-    struct Verdict {
+    /// Not copyable, so that the compiler moves it and its strings from where it is made to
+    /// the journal and the connection: each copy the optimizer left in retained and released
+    /// every string in it.
+    struct Verdict: ~Copyable {
         var result: HandlerResult
         /// The response's status, kept beside it so the journal need not copy the response out.
         var status: Int
@@ -82,13 +85,12 @@ final class DescribeContactEndpoint {
         if !state.throttle.take(accessKeyId ?? "anonymous") {
             return fail(.throttled, requestId: requestId, key: accessKeyId, reason: "throttle")
         }
-        var verdict: Verdict
         let fault = state.firingFault(instanceId: instanceId, contactId: contactId, accessKeyId: accessKeyId)
-        if let kind = fault?.error {
-            verdict = fail(kind == .throttling ? .throttled : .internalError, requestId: requestId, key: accessKeyId, reason: "fault")
+        var verdict = if let kind = fault?.error {
+            fail(kind == .throttling ? .throttled : .internalError, requestId: requestId, key: accessKeyId, reason: "fault")
         } else {
-            verdict = lookUp(instanceId: instanceId, contactId: contactId, instanceRegion: instanceIndex.map { instances[$0].region }, scopeRegion: scopeRegion,
-                             requestId: requestId, accessKeyId: accessKeyId, now: now)
+            lookUp(instanceId: instanceId, contactId: contactId, instanceRegion: instanceIndex.map { instances[$0].region }, scopeRegion: scopeRegion,
+                   requestId: requestId, accessKeyId: accessKeyId, now: now)
         }
         if let ms = fault?.latencyMs, ms > 0, case .respond(let r) = verdict.result {
             verdict.result = .respondAfter(milliseconds: UInt64(ms), r)

@@ -42,9 +42,13 @@ final class RequestJournal: @unchecked Sendable {
             ring = Mutex(r)
         }
 
-        func record(_ e: Entry) {
+        /// Moves `e` into the ring: a copy would retain each of its strings, and the caller's
+        /// release them again.
+        func record(_ e: consuming Entry) {
             guard capacity > 0 else { return }
+            var pending = Optional(e)
             ring.withLock { r in
+                let e = pending.take()!
                 if r.entries.count < capacity {
                     r.entries.append(e)
                 } else {

@@ -149,8 +149,7 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private mutating func finish() -> HTTPRequest {
-        let r = pending!
-        pending = nil
+        let r = pending.take()!
         continuePending = false
         state = .head
         lines.removeAll(keepingCapacity: true)

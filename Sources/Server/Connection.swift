@@ -151,15 +151,14 @@ final class Connection {
         }
     }
 
-    private func send(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
-        var r = response
-        if version == .http10, keepAlive { r.headers.append(("Connection", "keep-alive")) }
+    private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
+        if version == .http10, keepAlive { response.headers.append(("Connection", "keep-alive")) }
         server.headBuffer.removeAll(keepingCapacity: true)
-        r.writeHead(into: &server.headBuffer, version: version, date: server.dateHeader(), closing: !keepAlive)
+        response.writeHead(into: &server.headBuffer, version: version, date: server.dateHeader(), closing: !keepAlive)
         if headOnly {
             write(server.headBuffer, body: [], envelope: ("", ""))
         } else {
-            write(server.headBuffer, body: r.body, envelope: r.envelope)
+            write(server.headBuffer, body: response.body, envelope: response.envelope)
         }
         if !keepAlive { finishAfterWrites() }
     }

@@ -94,33 +94,41 @@ public final class SigV4Verifier: Sendable {
 
     public func verify(_ request: SigV4Request, now: Instant) -> SigV4Verdict {
         let query = QueryParameter.parse(request.query)
-        var parsed: SignatureInput
+        var input: SignatureInput
         switch SignatureInputParser.parse(headers: request.fields, query: query) {
         case .failure(let f): return .rejected(f, accessKeyId: nil)
-        case .success(let i): parsed = i
+        case .success(let i): input = i
         }
-        let found = keys(for: parsed)
-        parsed.knownAccessKeyId = found?.accessKeyId
-        let input = parsed
-        func reject(_ f: SigV4Failure) -> SigV4Verdict { .rejected(f, accessKeyId: input.accessKeyId) }
+        let found = keys(for: input)
+        input.knownAccessKeyId = found?.accessKeyId
+        if let failure = failure(request, input: input, keys: found, query: query, now: now) {
+            return .rejected(failure, accessKeyId: input.accessKeyId)
+        }
+        return .authenticated(input)
+    }
 
-        guard let keys = found else { return reject(.unrecognizedClient) }
+    /// Why `input` does not authenticate `request`, or nil when it does. Apart from `verify`
+    /// so that the input is not captured by the closures here, and `verify` hands it on into
+    /// the verdict rather than copying it.
+    private func failure(_ request: SigV4Request, input: SignatureInput, keys found: CredentialKeys?, query: [QueryParameter],
+                         now: Instant) -> SigV4Failure? {
+        guard let keys = found else { return .unrecognizedClient }
         if let expected = keys.credential.sessionToken {
             guard let sent = input.sessionTokenRange, input.text.withUnsafeBytes({ t in
                 expected.utf8.span.withUnsafeBytes { constantTimeEqual(UnsafeRawBufferPointer(rebasing: t[sent]), $0) }
-            }) else { return reject(.badSessionToken) }
+            }) else { return .badSessionToken }
         } else if input.sessionTokenRange != nil {
-            return reject(.badSessionToken)
+            return .badSessionToken
         }
-        if let f = checkScope(input) { return reject(f) }
-        if let f = checkTime(input, now: now) { return reject(f) }
+        if let f = checkScope(input) { return f }
+        if let f = checkTime(input, now: now) { return f }
         var signsHost = false
         input.forEachSignedHeader { if input.equals($0, "host") { signsHost = true } }
         guard signsHost else {
-            return reject(SigV4Failure(.invalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", reason: "host-unsigned"))
+            return SigV4Failure(.invalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", reason: "host-unsigned")
         }
         guard let provided = Hex.decodeSignature(input.text.span.extracting(input.signatureRange)) else {
-            return reject(mismatch(nil, input: input))
+            return mismatch(nil, input: input)
         }
 
         let key = keys.signingKey(for: input)
@@ -133,7 +141,7 @@ public final class SigV4Verifier: Sendable {
             if !authenticated, first == nil { first = canonical }
             return !authenticated
         }
-        return authenticated ? .authenticated(input) : reject(mismatch(first, input: input))
+        return authenticated ? nil : mismatch(first, input: input)
     }
 
     /// Calls `body` with each canonical request a signer may have signed, most likely first,
