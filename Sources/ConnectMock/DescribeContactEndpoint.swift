@@ -46,8 +46,9 @@ final class DescribeContactEndpoint {
     }
 
     /// `now` is the system clock's reading for this request: the signature's window is
-    /// checked against it and the data clock derives its time from it.
-    func handle(_ request: HTTPRequest, requestId: String, now: Instant) -> Verdict {
+    /// checked against it and the data clock derives its time from it. `arrived` is the
+    /// monotonic clock's, which the store's freshness check reuses rather than read it again.
+    func handle(_ request: HTTPRequest, requestId: String, now: Instant, arrived: UInt64) -> Verdict {
         guard request.method == "GET", let (instanceId, contactId) = DescribeContactEndpoint.route(request.path) else {
             return fail(.unknownOperation, requestId: requestId, key: nil, reason: "unknown-operation")
         }
@@ -90,7 +91,7 @@ final class DescribeContactEndpoint {
             fail(kind == .throttling ? .throttled : .internalError, requestId: requestId, key: accessKeyId, reason: "fault")
         } else {
             lookUp(instanceId: instanceId, contactId: contactId, instanceRegion: instanceIndex.map { instances[$0].region }, scopeRegion: scopeRegion,
-                   requestId: requestId, accessKeyId: accessKeyId, now: now)
+                   requestId: requestId, accessKeyId: accessKeyId, now: now, arrived: arrived)
         }
         if let ms = fault?.latencyMs, ms > 0, case .respond(let r) = verdict.result {
             verdict.result = .respondAfter(milliseconds: UInt64(ms), r)
@@ -101,7 +102,7 @@ final class DescribeContactEndpoint {
     /// Validation and the lookup: the last two steps, after any fault.
     /// `instanceRegion` is nil when no configured instance has this id.
     private func lookUp(instanceId: String, contactId: String, instanceRegion: String?, scopeRegion: String?,
-                        requestId: String, accessKeyId: String?, now: Instant) -> Verdict {
+                        requestId: String, accessKeyId: String?, now: Instant, arrived: UInt64) -> Verdict {
         if let problem = DescribeContactEndpoint.validate(instanceId: instanceId, contactId: contactId) {
             return fail(.invalidParameter(problem), requestId: requestId, key: accessKeyId, reason: "invalid-parameter")
         }
@@ -110,7 +111,7 @@ final class DescribeContactEndpoint {
         }
         let stored: ContactStore.StoredContact?
         do {
-            stored = try store.lookup(instanceId: instanceId, contactId: contactId)
+            stored = try store.lookup(instanceId: instanceId, contactId: contactId, now: arrived)
         } catch {
             state.logger.error("store lookup failed: \(error)")
             return fail(.internalError, requestId: requestId, key: accessKeyId, reason: "store-error")

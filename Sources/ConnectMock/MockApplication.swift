@@ -190,7 +190,7 @@ final class MockHandler: HTTPHandler {
         }
         let requestId = requestIDs.next()
         let wall = SystemClock.now()
-        let verdict = endpoint.handle(request, requestId: requestId, now: wall)
+        let verdict = endpoint.handle(request, requestId: requestId, now: wall, arrived: started)
         let status = verdict.status
         let elapsed = MonotonicClock.nanoseconds() - started
         metrics.observe(route: verdict.errorCode == "UnknownOperationException" ? "unknown" : "DescribeContact", status: status,

@@ -201,9 +201,10 @@ public final class ContactStore {
         public var initiation: Instant
     }
 
-    public func lookup(instanceId: String, contactId: String) throws -> StoredContact? {
+    /// `now` is the monotonic clock's reading, which decides whether another process's commit
+    /// must be asked about; the server passes the one it took when the request arrived.
+    public func lookup(instanceId: String, contactId: String, now: UInt64 = MonotonicClock.nanoseconds()) throws -> StoredContact? {
         let writes = ContactStore.processWrites.load(ordering: .acquiring)
-        let now = MonotonicClock.nanoseconds()
         if writes != seenProcessWrites || now &- lastVersionCheck >= ContactStore.versionCheckInterval {
             try dataVersionStatement.bind([])
             _ = try dataVersionStatement.step()
