@@ -16,13 +16,19 @@ public enum URIEncoding {
     static let unreserved = ByteSet { isUnreserved($0) }
     static let unreservedOrSlash = ByteSet { isUnreserved($0) || $0 == UInt8(ascii: "/") }
 
-    /// Copies runs of bytes that stay as they are in one piece: a path is mostly such a run.
+    /// Copies runs of bytes that stay as they are in one piece: a path is mostly such a run,
+    /// which is passed over eight bytes at a time before the byte-by-byte loop takes the rest.
     public static func encode(_ bytes: Span<UInt8>, keepingSlashes: Bool, into out: inout [UInt8]) {
         let keep = keepingSlashes ? unreservedOrSlash : unreserved
         bytes.withUnsafeBufferPointer { p in
             var run = 0
+            var kept = 0
+            while kept + 8 <= p.count,
+                  staysAsItIs(UnsafeRawBufferPointer(p).loadUnaligned(fromByteOffset: kept, as: UInt64.self), keepingSlashes: keepingSlashes) {
+                kept += 8
+            }
             hex.withUTF8Buffer { hex in
-                for i in 0..<p.count where !keep.contains(p[i]) {
+                for i in kept..<p.count where !keep.contains(p[i]) {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i]))
                     let c = p[i]
                     out.append(UInt8(ascii: "%"))
@@ -33,6 +39,20 @@ public enum URIEncoding {
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run...]))
         }
+    }
+
+    /// Whether all eight bytes of `w` are unreserved (or slashes, when kept). Exact in every
+    /// lane: with each byte below 0x80, setting its high bit before subtracting keeps any
+    /// borrow inside the lane, so a lane's high bit after is "byte >= n".
+    static func staysAsItIs(_ w: UInt64, keepingSlashes: Bool) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        guard w & highs == 0 else { return false }
+        func atLeast(_ n: UInt8) -> UInt64 { ((w | highs) &- ones &* UInt64(n)) & highs }
+        func within(_ a: UInt8, _ b: UInt8) -> UInt64 { atLeast(a) & ~atLeast(b + 1) }
+        // `-` `.` `/` and the digits are the one run 0x2d...0x39.
+        var lanes = within(0x2d, 0x39) | within(0x41, 0x5a) | within(0x61, 0x7a) | within(0x5f, 0x5f) | within(0x7e, 0x7e)
+        if !keepingSlashes { lanes &= ~within(0x2f, 0x2f) }
+        return lanes == highs
     }
 
     public static func encode(_ s: some StringProtocol, keepingSlashes: Bool = false) -> String {

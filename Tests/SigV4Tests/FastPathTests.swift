@@ -62,4 +62,36 @@ final class FastPathTests: XCTestCase {
             XCTAssertEqual(CanonicalRequest.needsNormalizing(path.utf8.span), needs, path)
         }
     }
+
+    /// The eight-at-a-time test agrees with the byte-by-byte one for every byte value in every
+    /// lane, and encoding gives what encoding one byte at a time gives, for runs that are
+    /// unreserved for a while and then not.
+    func testWordTestAgreesWithTheByteTest() {
+        for keepingSlashes in [false, true] {
+            func keeps(_ c: UInt8) -> Bool { URIEncoding.isUnreserved(c) || (keepingSlashes && c == UInt8(ascii: "/")) }
+            for c in 0...255 {
+                for lane in 0..<8 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                    bytes[lane] = UInt8(c)
+                    let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    XCTAssertEqual(URIEncoding.staysAsItIs(word, keepingSlashes: keepingSlashes), keeps(UInt8(c)), "byte \(c) in lane \(lane)")
+                }
+            }
+            var generator = SystemRandomNumberGenerator()
+            let alphabet = Array("abcXYZ019-._~/".utf8) + [0x20, 0x25, 0x2b, 0x3d, 0x7f, 0x80, 0xc3, 0xa9, 0xff]
+            for _ in 0..<2000 {
+                let cleanRun = Int.random(in: 0...40, using: &generator)
+                let bytes = (0..<cleanRun).map { _ in Array("abcXYZ019-._~".utf8).randomElement(using: &generator)! }
+                    + (0..<Int.random(in: 0...20, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+                var expected: [UInt8] = []
+                for c in bytes {
+                    if keeps(c) { expected.append(c) } else { expected += Array(String(format: "%%%02X", c).utf8) }
+                }
+                var out: [UInt8] = []
+                URIEncoding.encode(bytes.span, keepingSlashes: keepingSlashes, into: &out)
+                XCTAssertEqual(out, expected, "\(bytes)")
+            }
+        }
+    }
 }
+
