@@ -13,7 +13,7 @@ final class Connection {
     /// the request path's several reads of it.
     private unowned(unsafe) let server: HTTPServer
     private let tcp: UnsafeMutablePointer<uv_tcp_t>
-    private var parser: HTTPRequestParser
+    private let parser: LoopOwned<HTTPRequestParser>
     private let idleTimer: LoopTimer
     /// Loop time (ms) after which an idle connection closes, or a started request gets 408.
     private var idleDeadline: UInt64 = 0
@@ -33,11 +33,15 @@ final class Connection {
 
     init(server: HTTPServer) {
         self.server = server
-        parser = HTTPRequestParser(limits: server.options.limits)
+        parser = LoopOwned(HTTPRequestParser(limits: server.options.limits))
         tcp = .allocate(capacity: 1)
         uv_tcp_init(server.loop.raw, tcp)
         idleTimer = LoopTimer(loop: server.loop)
         tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
+    }
+
+    deinit {
+        parser.free()
     }
 
     func start() {
@@ -66,7 +70,7 @@ final class Connection {
             return
         }
         idleTimerPending = false
-        if parser.isMidRequest, !awaitingResponse {
+        if parser.value.isMidRequest, !awaitingResponse {
             respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms"))
         } else if !awaitingResponse {
             close()
@@ -104,9 +108,9 @@ final class Connection {
             return
         }
         guard n > 0, let base else { return }
-        parser.append(UnsafeRawBufferPointer(start: base, count: n))
+        parser.value.append(UnsafeRawBufferPointer(start: base, count: n))
         processRequests()
-        if !parser.isMidRequest {
+        if !parser.value.isMidRequest {
             timingRequest = false
             armIdleTimer()
         } else if !timingRequest {
@@ -120,14 +124,14 @@ final class Connection {
         while !awaitingResponse, !closing, !closeAfterWrites {
             let event: HTTPParseEvent
             do {
-                event = try parser.next()
+                event = try parser.value.next()
             } catch {
                 respondToParseError(error)
                 return
             }
             switch consume event {
             case .needMoreData:
-                if server.shuttingDown, !parser.isMidRequest { close() }
+                if server.shuttingDown, !parser.value.isMidRequest { close() }
                 return
             case .continueExpected:
                 write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), body: [], envelope: ("", ""))
@@ -153,12 +157,13 @@ final class Connection {
 
     private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
         if version == .http10, keepAlive { response.headers.append(("Connection", "keep-alive")) }
-        server.headBuffer.removeAll(keepingCapacity: true)
-        response.writeHead(into: &server.headBuffer, version: version, date: server.dateHeader(), closing: !keepAlive)
+        let head = server.headBuffer
+        head.value.removeAll(keepingCapacity: true)
+        response.writeHead(into: &head.value, version: version, date: server.dateHeader(), closing: !keepAlive)
         if headOnly {
-            write(server.headBuffer, body: [], envelope: ("", ""))
+            write(head.value, body: [], envelope: ("", ""))
         } else {
-            write(server.headBuffer, body: response.body, envelope: response.envelope)
+            write(head.value, body: response.body, envelope: response.envelope)
         }
         if !keepAlive { finishAfterWrites() }
     }
@@ -238,7 +243,7 @@ final class Connection {
     func closeIfIdle() {
         // A request being received or a delayed response still completes; its response goes
         // out with `Connection: close` because the server is shutting down.
-        if awaitingResponse || parser.isMidRequest { return }
+        if awaitingResponse || parser.value.isMidRequest { return }
         if pendingWrites > 0 {
             closeAfterWrites = true
             return

@@ -53,7 +53,7 @@ public final class HTTPServer {
     private var onDrained: (() -> Void)?
     /// Where each response's head is written, reused: the loop writes one response at a
     /// time, and a head the socket did not take is copied out before the next.
-    var headBuffer: [UInt8] = []
+    let headBuffer = LoopOwned<[UInt8]>([])
     /// The `Date` text and the loop time (ms) at which its second ends.
     private var cachedDate: (text: String, validUntil: UInt64) = ("", 0)
     public private(set) var boundPort: Int = 0
@@ -63,6 +63,10 @@ public final class HTTPServer {
         self.options = options
         self.handler = handler
         self.logger = logger
+    }
+
+    deinit {
+        headBuffer.free()
     }
 
     /// Binds and listens; returns the port (useful with port 0).

@@ -203,24 +203,23 @@ public enum SignatureInputParser {
         let dateCount = reformatted?.utf8.count ?? date.count
         let size = c.count + h.count + signature.count + dateCount + (hasSessionToken ? sessionToken.count : 0)
         let text = [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
-            var at = 0
-            func copy(_ part: Span<UInt8>) -> Range<Int> {
-                let start = at
-                part.withUnsafeBufferPointer { p in
-                    if let from = p.baseAddress { (out.baseAddress! + at).update(from: from, count: p.count) }
-                }
-                at += part.count
-                return start..<at
-            }
-            credential = copy(c)
+            // A static function rather than a nested one that captures the position: a
+            // captured variable cost a runtime exclusivity check at each call.
+            credential = copy(c, into: out, at: 0)
+            var at = credential.upperBound
             h.withUnsafeBufferPointer { h in
                 for (k, ch) in h.enumerated() { out[at + k] = ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch }
             }
             signedHeaders = at..<(at + h.count)
             at += h.count
-            signatureRange = copy(signature)
-            if let reformatted { amzDate = copy(reformatted.utf8.span) } else { amzDate = copy(date) }
-            if hasSessionToken { token = copy(sessionToken) }
+            signatureRange = copy(signature, into: out, at: at)
+            at = signatureRange.upperBound
+            amzDate = reformatted.map { copy($0.utf8.span, into: out, at: at) } ?? copy(date, into: out, at: at)
+            at = amzDate.upperBound
+            if hasSessionToken {
+                token = copy(sessionToken, into: out, at: at)
+                at = token!.upperBound
+            }
             initialized = at
         }
         let c0 = credential.lowerBound
@@ -230,6 +229,14 @@ public enum SignatureInputParser {
             terminatorRange: (c0 + cuts[3] + 1)..<credential.upperBound, signedHeadersRange: signedHeaders, signatureRange: signatureRange,
             amzDateRange: amzDate, sessionTokenRange: token, instant: instant, knownAccessKeyId: nil))
     }
+}
+
+/// Copies `part` into `out` at `at`; returns where it landed.
+private func copy(_ part: Span<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, at: Int) -> Range<Int> {
+    part.withUnsafeBufferPointer { p in
+        if let from = p.baseAddress { (out.baseAddress! + at).update(from: from, count: p.count) }
+    }
+    return at..<(at + part.count)
 }
 
 /// AWS region names as credential scopes carry them.
