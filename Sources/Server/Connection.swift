@@ -80,13 +80,16 @@ final class Connection {
     private func resumeReading() {
         guard !reading, !closing else { return }
         reading = true
+        // Both callbacks borrow their object rather than take a reference: the loop is alive
+        // while it runs, and the handle holds its connection until the close callback, which
+        // never runs inside a read callback. A reference would cost a retain and a release.
         uv_read_start(stream, { h, suggested, buf in
-            let loop = EventLoop.from(h!.pointee.loop)
-            buf!.pointee.base = loop.readBuffer.assumingMemoryBound(to: CChar.self)
-            buf!.pointee.len = loop.readBufferSize
+            Unmanaged<EventLoop>.fromOpaque(h!.pointee.loop.pointee.data)._withUnsafeGuaranteedRef { loop in
+                buf!.pointee.base = loop.readBuffer.assumingMemoryBound(to: CChar.self)
+                buf!.pointee.len = loop.readBufferSize
+            }
         }, { s, nread, buf in
-            let c = Unmanaged<Connection>.fromOpaque(s!.pointee.data).takeUnretainedValue()
-            c.didRead(nread, buf!.pointee.base)
+            Unmanaged<Connection>.fromOpaque(s!.pointee.data)._withUnsafeGuaranteedRef { $0.didRead(nread, buf!.pointee.base) }
         })
     }
 
