@@ -308,8 +308,9 @@ public enum StableIdentifier {
     }
 
     /// The eight lower-case hex digits of `v`, most significant first, as a word whose bytes
-    /// in memory are those digits in order: all eight at once rather than a shift, a table read and a store
-    /// each, since every request's id and every synthetic contact's ids are made of them.
+    /// in memory are those digits in order: all eight at once rather than a shift, a table
+    /// read and a store each, since every request's id and every synthetic contact's ids are
+    /// made of them.
     static func hexDigits(_ v: UInt32) -> UInt64 {
         var n = UInt64(v)
         n = (n | n << 16) & 0x0000_ffff_0000_ffff

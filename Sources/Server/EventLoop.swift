@@ -40,10 +40,6 @@ public final class EventLoop {
 
     /// Milliseconds of the loop's monotonic clock.
     public var now: UInt64 { uv_now(raw) }
-
-    static func from(_ loop: UnsafeMutablePointer<uv_loop_t>?) -> EventLoop {
-        Unmanaged<EventLoop>.fromOpaque(loop!.pointee.data).takeUnretainedValue()
-    }
 }
 
 /// A libuv error as a Swift error, with what we were doing.
