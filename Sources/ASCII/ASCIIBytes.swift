@@ -74,8 +74,23 @@ public enum ASCIIBytes {
         return end
     }
 
-    /// Lower-case hex digits, for SHA-256 hex and JSON's `\u00XX`.
+    /// Lower-case hex digits, for JSON's `\u00XX`.
     public static let lowercaseHexDigits: StaticString = "0123456789abcdef"
+
+    /// The eight lower-case hex digits of `v`, most significant first, as a word whose bytes
+    /// in memory are those digits in order: all eight at once rather than a shift, a table
+    /// read and a store each. Every request's id and its signature check's hash are written
+    /// with it, and every synthetic contact's ids.
+    @inlinable public static func hexDigits(_ v: UInt32) -> UInt64 {
+        var n = UInt64(v)
+        n = (n | n << 16) & 0x0000_ffff_0000_ffff
+        n = (n | n << 8) & 0x00ff_00ff_00ff_00ff
+        n = (n | n << 4) & 0x0f0f_0f0f_0f0f_0f0f
+        // Each byte is now one digit's value, the most significant digit in the top byte.
+        let letters = ((n &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        let ascii = n &+ 0x3030_3030_3030_3030 &+ letters &* 0x27
+        return ascii.byteSwapped.littleEndian
+    }
 
     @inlinable public static func isDigits(_ b: Span<UInt8>, _ r: Range<Int>) -> Bool {
         for i in r where b[i] < 0x30 || b[i] > 0x39 { return false }

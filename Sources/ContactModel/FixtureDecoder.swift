@@ -1,3 +1,4 @@
+import ASCII
 import JSON
 import Timekeeping
 
@@ -285,7 +286,7 @@ public enum StableIdentifier {
         return uuid(h1, h2)
     }
 
-    /// Version 4, variant 1: `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`, written digit by digit.
+    /// Version 4, variant 1: `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`.
     public static func uuid(_ a: UInt64, _ b: UInt64) -> String {
         let x = (a & 0xffff_ffff_ffff_0fff) | 0x4000
         let y = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000
@@ -293,32 +294,17 @@ public enum StableIdentifier {
             let out = UnsafeMutableRawBufferPointer(buffer)
             // Eight digits at a time; a group of four with a dash inside moves its last four
             // along by one to make room.
-            out.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: x >> 32)), toByteOffset: 0, as: UInt64.self)
-            out.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: x)), toByteOffset: 9, as: UInt64.self)
+            out.storeBytes(of: ASCIIBytes.hexDigits(UInt32(truncatingIfNeeded: x >> 32)), toByteOffset: 0, as: UInt64.self)
+            out.storeBytes(of: ASCIIBytes.hexDigits(UInt32(truncatingIfNeeded: x)), toByteOffset: 9, as: UInt64.self)
             for i in (13...16).reversed() { out[i + 1] = out[i] }
-            out.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: y >> 32)), toByteOffset: 19, as: UInt64.self)
+            out.storeBytes(of: ASCIIBytes.hexDigits(UInt32(truncatingIfNeeded: y >> 32)), toByteOffset: 19, as: UInt64.self)
             for i in (23...26).reversed() { out[i + 1] = out[i] }
-            out.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: y)), toByteOffset: 28, as: UInt64.self)
+            out.storeBytes(of: ASCIIBytes.hexDigits(UInt32(truncatingIfNeeded: y)), toByteOffset: 28, as: UInt64.self)
             out[8] = 0x2d
             out[13] = 0x2d
             out[18] = 0x2d
             out[23] = 0x2d
             return 36
         }
-    }
-
-    /// The eight lower-case hex digits of `v`, most significant first, as a word whose bytes
-    /// in memory are those digits in order: all eight at once rather than a shift, a table
-    /// read and a store each, since every request's id and every synthetic contact's ids are
-    /// made of them.
-    static func hexDigits(_ v: UInt32) -> UInt64 {
-        var n = UInt64(v)
-        n = (n | n << 16) & 0x0000_ffff_0000_ffff
-        n = (n | n << 8) & 0x00ff_00ff_00ff_00ff
-        n = (n | n << 4) & 0x0f0f_0f0f_0f0f_0f0f
-        // Each byte is now one digit's value, the most significant digit in the top byte.
-        let letters = ((n &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
-        let ascii = n &+ 0x3030_3030_3030_3030 &+ letters &* 0x27
-        return ascii.byteSwapped.littleEndian
     }
 }

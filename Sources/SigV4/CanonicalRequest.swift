@@ -156,11 +156,10 @@ public struct CanonicalRequest: Sendable {
 enum Hex {
     /// The digest's 64 lower-case hex digits at `at`; returns where they end.
     static func write(_ digest: SHA256Digest, into out: UnsafeMutableRawBufferPointer, at: Int) -> Int {
-        let d = ASCIIBytes.lowercaseHexDigits.bytes
         digest.withUnsafeBytes { bytes in
-            for (k, b) in bytes.enumerated() {
-                out[at + 2 * k] = d[Int(b >> 4)]
-                out[at + 2 * k + 1] = d[Int(b & 15)]
+            for k in 0..<8 {
+                let word = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self))
+                out.storeBytes(of: ASCIIBytes.hexDigits(word), toByteOffset: at + 8 * k, as: UInt64.self)
             }
         }
         return at + 64

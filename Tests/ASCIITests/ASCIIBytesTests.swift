@@ -52,3 +52,23 @@ final class AppendDecimalTests: XCTestCase {
         }
     }
 }
+
+final class HexDigitsTests: XCTestCase {
+    /// Each word's bytes in memory are the digits `String(radix: 16)` gives, zero-padded:
+    /// every digit value in every place, and a run of values besides.
+    func testDigitsMatchStringConversion() {
+        var values: [UInt32] = [0, 1, 9, 10, 15, 0xabcd_ef01, 0x1234_5678, 0xffff_ffff, 0x8000_0000]
+        for place in 0..<8 { for digit in 0..<16 { values.append(UInt32(digit) << UInt32(4 * place)) } }
+        var v: UInt32 = 0x9e37_79b9
+        for _ in 0..<1000 {
+            v = v &* 1_664_525 &+ 1_013_904_223
+            values.append(v)
+        }
+        for v in values {
+            let text = String(v, radix: 16)
+            let expected = String(repeating: "0", count: 8 - text.count) + text
+            let digits = ASCIIBytes.hexDigits(v)
+            XCTAssertEqual(withUnsafeBytes(of: digits) { String(decoding: $0, as: UTF8.self) }, expected)
+        }
+    }
+}
