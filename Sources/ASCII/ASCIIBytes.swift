@@ -161,6 +161,22 @@ public struct ByteSet: Sendable {
     @inlinable static func lanesAbove0x7E(_ w: UInt64) -> UInt64 { ((w &+ ones) | w) & highs }
 }
 
+/// Tests on eight bytes at once that are exact in every lane, for words of ASCII bytes (check
+/// `isASCII` first): with each byte below 0x80, setting its high bit before subtracting keeps
+/// any borrow inside its lane. `Word`'s tests need no such check but are exact only up to the
+/// first match; these serve loops that must know every lane.
+public enum ASCIIWord {
+    public static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    @inlinable public static func isASCII(_ w: UInt64) -> Bool { w & highs == 0 }
+
+    /// The high bit of each lane whose byte is in `range`.
+    @inlinable public static func lanes(of w: UInt64, in range: ClosedRange<UInt8>) -> UInt64 {
+        func atLeast(_ n: UInt8) -> UInt64 { ((w | highs) &- 0x0101_0101_0101_0101 &* UInt64(n)) & highs }
+        return atLeast(range.lowerBound) & ~atLeast(range.upperBound + 1)
+    }
+}
+
 extension ASCIIBytes {
     /// The first index in `r` whose byte `matches`, or `r.upperBound`: eight bytes at a time
     /// with `flags` (a `Word` test agreeing with `matches`), then byte by byte for the tail.

@@ -171,13 +171,23 @@ enum Hex {
         decodeSignature(s.utf8.span)
     }
 
+    /// Eight digits at a time: each word is checked to be all hex digits, each digit's value
+    /// is its low four bits (plus nine for a letter), and the values are packed in pairs.
     static func decodeSignature(_ digits: Span<UInt8>) -> InlineArray<32, UInt8>? {
-        digits.withUnsafeBufferPointer { b -> InlineArray<32, UInt8>? in
+        digits.withUnsafeBytes { b -> InlineArray<32, UInt8>? in
             guard b.count == 64 else { return nil }
             var out = InlineArray<32, UInt8>(repeating: 0)
-            for k in 0..<32 {
-                guard let h = URIEncoding.hexValue(b[2 * k]), let l = URIEncoding.hexValue(b[2 * k + 1]) else { return nil }
-                out[k] = h << 4 | l
+            for k in 0..<8 {
+                let w = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self))
+                guard ASCIIWord.isASCII(w) else { return nil }
+                let letters = ASCIIWord.lanes(of: w, in: 0x61...0x66) | ASCIIWord.lanes(of: w, in: 0x41...0x46)
+                guard ASCIIWord.lanes(of: w, in: 0x30...0x39) | letters == ASCIIWord.highs else { return nil }
+                // Lane i holds digit i: the first digit of each pair is the high nibble.
+                let values = (w & 0x0f0f_0f0f_0f0f_0f0f) &+ (letters >> 7) &* 9
+                var pairs = ((values & 0x000f_000f_000f_000f) << 4) | ((values >> 8) & 0x000f_000f_000f_000f)
+                pairs = (pairs | pairs >> 8) & 0x0000_ffff_0000_ffff
+                pairs = (pairs | pairs >> 16) & 0xffff_ffff
+                for j in 0..<4 { out[4 * k + j] = UInt8(truncatingIfNeeded: pairs >> (8 * UInt64(j))) }
             }
             return out
         }

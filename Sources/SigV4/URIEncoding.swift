@@ -41,18 +41,14 @@ public enum URIEncoding {
         }
     }
 
-    /// Whether all eight bytes of `w` are unreserved (or slashes, when kept). Exact in every
-    /// lane: with each byte below 0x80, setting its high bit before subtracting keeps any
-    /// borrow inside the lane, so a lane's high bit after is "byte >= n".
+    /// Whether all eight bytes of `w` are unreserved (or slashes, when kept).
     static func staysAsItIs(_ w: UInt64, keepingSlashes: Bool) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        guard w & highs == 0 else { return false }
-        func atLeast(_ n: UInt8) -> UInt64 { ((w | highs) &- ones &* UInt64(n)) & highs }
-        func within(_ a: UInt8, _ b: UInt8) -> UInt64 { atLeast(a) & ~atLeast(b + 1) }
+        guard ASCIIWord.isASCII(w) else { return false }
+        func within(_ r: ClosedRange<UInt8>) -> UInt64 { ASCIIWord.lanes(of: w, in: r) }
         // `-` `.` `/` and the digits are the one run 0x2d...0x39.
-        var lanes = within(0x2d, 0x39) | within(0x41, 0x5a) | within(0x61, 0x7a) | within(0x5f, 0x5f) | within(0x7e, 0x7e)
-        if !keepingSlashes { lanes &= ~within(0x2f, 0x2f) }
-        return lanes == highs
+        var lanes = within(0x2d...0x39) | within(0x41...0x5a) | within(0x61...0x7a) | within(0x5f...0x5f) | within(0x7e...0x7e)
+        if !keepingSlashes { lanes &= ~within(0x2f...0x2f) }
+        return lanes == ASCIIWord.highs
     }
 
     public static func encode(_ s: some StringProtocol, keepingSlashes: Bool = false) -> String {

@@ -37,6 +37,22 @@ final class FastPathTests: XCTestCase {
         for bad in ["", String(hex.dropLast()), hex + "0", String(hex.dropLast()) + "g", " " + String(hex.dropFirst())] {
             XCTAssertNil(Hex.decodeSignature(bad), bad)
         }
+        // Every byte value in the first, last and word-edge places of a digit run.
+        for place in [0, 1, 7, 8, 31, 62, 63] {
+            for c in 0...255 {
+                var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 64)
+                digits[place] = UInt8(c)
+                let value = Int(String(decoding: [UInt8(c)], as: UTF8.self), radix: 16)
+                let decoded = Hex.decodeSignature(digits.span).map { d in (0..<32).map { d[$0] } }
+                if let value, c < 0x80 {
+                    var expected = [UInt8](repeating: 0, count: 32)
+                    expected[place / 2] = UInt8(place % 2 == 0 ? value << 4 : value)
+                    XCTAssertEqual(decoded, expected, "byte \(c) at \(place)")
+                } else {
+                    XCTAssertNil(decoded, "byte \(c) at \(place)")
+                }
+            }
+        }
     }
 
     /// A path that needs no normalizing is encoded as it is; every other path takes the
