@@ -5,13 +5,13 @@ public enum ASCIIBytes {
         b.extracting(r).withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// `c` with A-Z folded to a-z: the one case fold of header names and signed header lists.
+    @inlinable public static func lowercased(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5a ? c | 0x20 : c }
+
     /// The bytes in `r` with A-Z folded to a-z.
     @inlinable public static func lowercasedString(_ b: Span<UInt8>, _ r: Range<Int>) -> String {
         String(unsafeUninitializedCapacity: r.count) { out in
-            for k in 0..<r.count {
-                let c = b[r.lowerBound + k]
-                out[k] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c
-            }
+            for k in 0..<r.count { out[k] = lowercased(b[r.lowerBound + k]) }
             return r.count
         }
     }
@@ -31,10 +31,7 @@ public enum ASCIIBytes {
     /// field names compare.
     @inlinable public static func equalsIgnoringCase(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, _ lowercased: UnsafeRawBufferPointer) -> Bool {
         guard lowercased.count == r.count else { return false }
-        for k in 0..<r.count {
-            let c = p[r.lowerBound + k]
-            if (c >= 0x41 && c <= 0x5a ? c | 0x20 : c) != lowercased[k] { return false }
-        }
+        for k in 0..<r.count where ASCIIBytes.lowercased(p[r.lowerBound + k]) != lowercased[k] { return false }
         return true
     }
 

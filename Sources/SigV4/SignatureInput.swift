@@ -208,7 +208,7 @@ public enum SignatureInputParser {
             credential = copy(c, into: out, at: 0)
             var at = credential.upperBound
             h.withUnsafeBufferPointer { h in
-                for (k, ch) in h.enumerated() { out[at + k] = ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch }
+                for (k, ch) in h.enumerated() { out[at + k] = ASCIIBytes.lowercased(ch) }
             }
             signedHeaders = at..<(at + h.count)
             at += h.count
