@@ -183,7 +183,7 @@ final class Connection {
 
     /// Tries a direct write of head, envelope and body together first (the usual case: the
     /// whole response fits in the socket buffer, one `writev`, no copy of the body), and
-    /// queues the rest, copied into one buffer, with `uv_write`.
+    /// queues what the socket did not take, copied once into one buffer, with `uv_write`.
     private func write(_ head: [UInt8], body: [UInt8], envelope: (before: StaticString, after: StaticString)) {
         guard !closing else { return }
         let before = envelope.before.bytes, after = envelope.after.bytes
@@ -208,18 +208,14 @@ final class Connection {
                 }
             }
             if written == Int32(total) { return }
-            if written > 0 { offset = Int(written) } else if written != UV_EAGAIN.rawValue && written != -11 {
+            if written > 0 { offset = Int(written) } else if written != UV_EAGAIN.rawValue {
                 close()
                 return
             }
         }
-        var rest: [UInt8] = []
-        rest.reserveCapacity(total)
-        rest.append(contentsOf: head)
-        rest.append(contentsOf: before)
-        rest.append(contentsOf: body)
-        rest.append(contentsOf: after)
-        let request = WriteRequest(bytes: rest[offset...], connection: self)
+        let request = head.withUnsafeBytes { h in
+            body.withUnsafeBytes { b in WriteRequest(copying: [h, before, b, after], from: offset, total: total, connection: self) }
+        }
         pendingWrites += 1
         let rc = request.submit(to: stream)
         if rc != 0 {
@@ -278,11 +274,23 @@ private final class WriteRequest {
     let count: Int
     let connection: Connection
 
-    init(bytes: ArraySlice<UInt8>, connection: Connection) {
+    /// The bytes of `parts`, one after another, from `offset` on (what the socket already took
+    /// is skipped); `total` is all the parts' length.
+    init(copying parts: InlineArray<4, UnsafeRawBufferPointer>, from offset: Int, total: Int, connection: Connection) {
         request = .allocate(capacity: 1)
-        let n = bytes.count
+        let n = total - offset
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1), alignment: 1)
-        bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: n) }
+        var skip = offset, at = 0
+        for k in parts.indices {
+            let part = parts[k]
+            guard skip < part.count, let base = part.baseAddress else {
+                skip -= part.count
+                continue
+            }
+            (buffer + at).copyMemory(from: base + skip, byteCount: part.count - skip)
+            at += part.count - skip
+            skip = 0
+        }
         count = n
         storage = buffer
         self.connection = connection
