@@ -115,8 +115,8 @@ final class ContactStoreTests: XCTestCase {
     /// The purge must not read every row: at a million contacts that is gigabytes, on the
     /// serving loop, once an interval.
     func testPurgeReadsTheExpiryIndex() throws {
-        let path = NSTemporaryDirectory() + "plan-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryStorePath("plan")
+        defer { removeStoreFiles(path) }
         _ = try ContactStore(path: path)
         let db = try SQLiteConnection(path: path, readOnly: true)
         XCTAssertEqual(try queryPlan(ContactStore.purgeStatement, in: db), ["SEARCH contacts USING INDEX contacts_by_expiry (expires_at<?)"])
@@ -143,8 +143,8 @@ final class ContactStoreTests: XCTestCase {
 
     /// A page starts from a place in the index; it does not read the index from its first entry.
     func testListPagesSeekTheirStart() throws {
-        let path = NSTemporaryDirectory() + "list-plan-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryStorePath("list-plan")
+        defer { removeStoreFiles(path) }
         _ = try ContactStore(path: path)
         let db = try SQLiteConnection(path: path, readOnly: true)
         let cases: [(instance: Bool, within: Bool, after: Bool, plan: String)] = [
@@ -170,8 +170,8 @@ final class ContactStoreTests: XCTestCase {
     }
 
     func testFileStoreUsesWALAndSchemaVersion() throws {
-        let path = NSTemporaryDirectory() + "store-\(UUID().uuidString).sqlite"
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let path = temporaryStorePath("store")
+        defer { removeStoreFiles(path) }
         do {
             let store = try ContactStore(path: path)
             try store.upsert(record("a", at: 1_700_000_000), policy: RetentionPolicy())
@@ -185,8 +185,8 @@ final class ContactStoreTests: XCTestCase {
     /// stays in the WAL when another connection has it open, and leaves the file in WAL mode
     /// either way, committed or rolled back.
     func testBulkTransactionJournal() throws {
-        let path = NSTemporaryDirectory() + "bulk-\(UUID().uuidString).sqlite"
-        defer { for s in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let path = temporaryStorePath("bulk")
+        defer { removeStoreFiles(path) }
         let store = try ContactStore(path: path)
         struct Boom: Error {}
         XCTAssertThrowsError(try store.transaction(durable: false, bulk: true) { s in
@@ -247,8 +247,8 @@ extension ContactStoreTests {
 extension ContactStoreTests {
     /// A document cached by one connection is not served after another connection replaced it.
     func testCacheFollowsOtherConnectionsWrites() throws {
-        let path = NSTemporaryDirectory() + "cache-\(UUID().uuidString).sqlite"
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let path = temporaryStorePath("cache")
+        defer { removeStoreFiles(path) }
         let writer = try ContactStore(path: path)
         let reader = try ContactStore(path: path)
         try writer.upsert(record("a", at: 1_700_000_000, doc: "{\"v\":1}"), policy: RetentionPolicy())
@@ -294,8 +294,8 @@ extension ContactStoreTests {
             """,
         ]
         for (k, script) in earlier.enumerated() {
-            let path = NSTemporaryDirectory() + "v\(k + 1)-\(UUID().uuidString).sqlite"
-            defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+            let path = temporaryStorePath("v\(k + 1)")
+            defer { removeStoreFiles(path) }
             let created = Process()
             created.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             created.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, script]
@@ -353,19 +353,23 @@ extension ContactStoreTests {
         }
     }
 
+    /// Writes `record` once in each of `runs` seed runs, each of this build's generator.
+    private func writeInSeedRuns(_ record: ContactRecord, runs: Int, at path: String) throws {
+        let store = try ContactStore(path: path)
+        for _ in 0..<runs {
+            try store.transaction { s in try s.write(record, policy: RetentionPolicy(), synthesisRun: try s.recordSynthesisRun(synthesizer)) }
+        }
+    }
+
     /// A store whose recipes another generator version wrote says so and how to fix it, at a
     /// lookup and when `serve` starts, rather than serving different contacts under the same
     /// ids; emptied (what `seed --replace` does first), it opens again.
     func testRecipesOfAnotherGeneratorVersionAreRefused() throws {
-        let path = NSTemporaryDirectory() + "gen-\(UUID().uuidString).sqlite"
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let path = temporaryStorePath("gen")
+        defer { removeStoreFiles(path) }
         let record = synthetic[0]
-        do {
-            let store = try ContactStore(path: path)
-            try store.transaction { s in try s.write(record, policy: RetentionPolicy(), synthesisRun: try s.recordSynthesisRun(synthesizer)) }
-            let db = try SQLiteConnection(path: path, readOnly: false)
-            try db.execute("UPDATE synthesis_runs SET generator = generator + 1")
-        }
+        try writeInSeedRuns(record, runs: 1, at: path)
+        try SQLiteConnection(path: path, readOnly: false).execute("UPDATE synthesis_runs SET generator = generator + 1")
         for check in [{ _ = try ContactStore(path: path, readOnly: true).lookup(instanceId: "s", contactId: record.contactId) },
                       { try ContactStore(path: path, readOnly: true).loadSynthesisRuns() }] {
             XCTAssertThrowsError(try check()) { error in
@@ -381,17 +385,12 @@ extension ContactStoreTests {
     /// A run of another generator version whose contacts were all seeded again by this one
     /// names no contact: `serve` starts, and the contacts read as this version makes them.
     func testARunOfAnotherVersionThatNoContactNamesDoesNotStopServe() throws {
-        let path = NSTemporaryDirectory() + "orphan-\(UUID().uuidString).sqlite"
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let path = temporaryStorePath("orphan")
+        defer { removeStoreFiles(path) }
         let record = synthetic[0]
-        do {
-            let store = try ContactStore(path: path)
-            for _ in 0..<2 {
-                try store.transaction { s in try s.write(record, policy: RetentionPolicy(), synthesisRun: try s.recordSynthesisRun(synthesizer)) }
-            }
-            let db = try SQLiteConnection(path: path, readOnly: false)
-            try db.execute("UPDATE synthesis_runs SET generator = generator + 1 WHERE id = (SELECT min(id) FROM synthesis_runs)")
-        }
+        try writeInSeedRuns(record, runs: 2, at: path)
+        try SQLiteConnection(path: path, readOnly: false)
+            .execute("UPDATE synthesis_runs SET generator = generator + 1 WHERE id = (SELECT min(id) FROM synthesis_runs)")
         let store = try ContactStore(path: path, readOnly: true)
         XCTAssertNoThrow(try store.loadSynthesisRuns())
         XCTAssertEqual(try store.lookup(instanceId: "s", contactId: record.contactId)?.document, synthesizer.document(for: record.recipe!))
@@ -402,4 +401,14 @@ extension ContactStoreTests {
             XCTAssertTrue("\(error)".contains("were made by generator version"), "\(error)")
         }
     }
+}
+
+/// A new file for a store in the temporary folder.
+func temporaryStorePath(_ name: String) -> String {
+    NSTemporaryDirectory() + "\(name)-\(UUID().uuidString).sqlite"
+}
+
+/// Removes a store file and the files SQLite keeps beside it.
+func removeStoreFiles(_ path: String) {
+    for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
