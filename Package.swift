@@ -41,11 +41,11 @@ let package = Package(
         .testTarget(name: "ASCIITests", dependencies: ["ASCII"]),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], exclude: ["malformed-requests.txt"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["ASCII", "HTTP1"], exclude: ["malformed-requests.txt"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "Timekeeping"]),
         .testTarget(name: "ContactModelTests", dependencies: ["ContactModel", "JSON", "Timekeeping"], exclude: ["Fixtures"]),
         .testTarget(name: "ContactStoreTests", dependencies: ["ContactStore", "ContactModel", "JSON"]),
         .testTarget(name: "FuzzTests", dependencies: ["ASCII", "HTTP1", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
-        .testTarget(name: "ConnectMockTests", dependencies: ["ConnectMock", "Server", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
+        .testTarget(name: "ConnectMockTests", dependencies: ["ASCII", "ConnectMock", "Server", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
     ]
 )

@@ -1,5 +1,5 @@
+import ASCII
 import HTTP1
-import ContactModel
 import JSON
 
 /// The errors DescribeContact answers, as AWS sends them: status, `x-amzn-ErrorType`,
@@ -25,16 +25,11 @@ public struct AWSError: Error, Sendable {
         "InvalidSignatureException", "UnknownOperationException",
     ]
 
-    public func response(requestId: String) -> HTTPResponse {
+    public func response(requestId: UUID4) -> HTTPResponse {
         let key = AWSError.lowerCaseMessageCodes.contains(code) ? "message" : "Message"
         let body = JSONWriter.bytes(.object([JSONMember(key: key, value: .string(message))]))
-        var h: [(String, String)] = [
-            ("Content-Type", "application/json"),
-            ("x-amzn-RequestId", requestId),
-            ("x-amzn-ErrorType", code),
-        ]
-        h.append(contentsOf: headers)
-        return HTTPResponse(status: status, headers: h, body: body)
+        return HTTPResponse(status: status, contentType: "application/json", idHeader: ("x-amzn-RequestId", requestId),
+                            headers: [("x-amzn-ErrorType", code)] + headers, body: body)
     }
 
     static let unknownOperation = AWSError(status: 404, code: "UnknownOperationException", message: "Unknown operation")
@@ -64,7 +59,7 @@ struct RequestIDGenerator {
         state = (g.next() | 1, g.next() | 1)
     }
 
-    mutating func next() -> String {
+    mutating func next() -> UUID4 {
         func step(_ s: inout (UInt64, UInt64)) -> UInt64 {
             var x = s.0
             let y = s.1
@@ -74,6 +69,6 @@ struct RequestIDGenerator {
             return s.1 &+ y
         }
         let a = step(&state), b = step(&state)
-        return StableIdentifier.uuid(a, b)
+        return UUID4(a, b)
     }
 }

@@ -48,7 +48,7 @@ final class DescribeContactEndpoint {
     /// `now` is the system clock's reading for this request: the signature's window is
     /// checked against it and the data clock derives its time from it. `arrived` is the
     /// monotonic clock's, which the store's freshness check reuses rather than read it again.
-    func handle(_ request: HTTPRequest, requestId: String, now: Instant, arrived: UInt64) -> Verdict {
+    func handle(_ request: HTTPRequest, requestId: UUID4, now: Instant, arrived: UInt64) -> Verdict {
         guard request.method == "GET", let (instanceId, contactId) = DescribeContactEndpoint.route(request.path) else {
             return fail(.unknownOperation, requestId: requestId, key: nil, reason: "unknown-operation")
         }
@@ -102,7 +102,7 @@ final class DescribeContactEndpoint {
     /// Validation and the lookup: the last two steps, after any fault.
     /// `instanceRegion` is nil when no configured instance has this id.
     private func lookUp(instanceId: String, contactId: String, instanceRegion: String?, scopeRegion: String?,
-                        requestId: String, accessKeyId: String?, now: Instant, arrived: UInt64) -> Verdict {
+                        requestId: UUID4, accessKeyId: String?, now: Instant, arrived: UInt64) -> Verdict {
         if let problem = DescribeContactEndpoint.validate(instanceId: instanceId, contactId: contactId) {
             return fail(.invalidParameter(problem), requestId: requestId, key: accessKeyId, reason: "invalid-parameter")
         }
@@ -122,12 +122,12 @@ final class DescribeContactEndpoint {
         if let hidden = policy.hiddenReason(initiation: stored.initiation, now: state.clock.now(atSystemTime: now)) {
             return fail(.contactNotFound(contactId, reason: hidden.rawValue), requestId: requestId, key: accessKeyId, reason: hidden.rawValue)
         }
-        let response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId)],
+        let response = HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", requestId),
                                     body: stored.document, envelope: (#"{"Contact":"#, "}"))
         return Verdict(result: .respond(response), status: 200, accessKeyId: accessKeyId)
     }
 
-    private func fail(_ error: AWSError, requestId: String, key: String?, reason: String) -> Verdict {
+    private func fail(_ error: AWSError, requestId: UUID4, key: String?, reason: String) -> Verdict {
         Verdict(result: .respond(error.response(requestId: requestId)), status: error.status, accessKeyId: key, errorCode: error.code, reason: reason)
     }
 

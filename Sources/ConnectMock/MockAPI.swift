@@ -127,7 +127,7 @@ final class MockAPI {
             return MockAPI.json(.fields(["faults": .array(state.currentFaults().map(\.json))]))
         case ("metrics", 1):
             try methods(["GET"])
-            return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")],
+            return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4",
                                 body: Array(state.metrics.exposition(contacts: try store.count()).utf8))
         default:
             throw APIError(status: 404, message: "no route \(r.path) in the mock API")
@@ -183,7 +183,7 @@ final class MockAPI {
         let created = try store.transaction { try $0.upsert(record, policy: state.config.retention.policy) }
         var body = Array(#"{"Contact":"#.utf8) + record.document
         body.append(UInt8(ascii: "}"))
-        return HTTPResponse(status: created ? 201 : 200, headers: [("Content-Type", "application/json")], body: body)
+        return HTTPResponse(status: created ? 201 : 200, contentType: "application/json", body: body)
     }
 
     private func bulkUpsert(_ r: HTTPRequest) throws -> HTTPResponse {
@@ -227,7 +227,7 @@ final class MockAPI {
     }
 
     static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: JSONWriter.bytes(value))
+        HTTPResponse(status: status, contentType: "application/json", body: JSONWriter.bytes(value))
     }
 
     static func error(_ e: APIError) -> HTTPResponse {

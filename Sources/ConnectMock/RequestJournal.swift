@@ -1,3 +1,4 @@
+import ASCII
 import Foundation
 import JSON
 import Synchronization
@@ -18,7 +19,7 @@ final class RequestJournal: @unchecked Sendable {
         var status: Int
         var errorCode: String?
         var reason: String?
-        var requestId: String
+        var requestId: UUID4
         var durationMicros: Int64
         /// Monotonic nanoseconds when recorded: the merge order across shards.
         var recordedAt: UInt64 = 0
@@ -105,7 +106,7 @@ final class RequestJournal: @unchecked Sendable {
             "status": .int(e.status),
             "errorCode": e.errorCode.map(JSONValue.string) ?? .null,
             "reason": e.reason.map(JSONValue.string) ?? .null,
-            "requestId": .string(e.requestId),
+            "requestId": .string(e.requestId.string),
             "durationMicros": .int64(e.durationMicros),
         ])
     }

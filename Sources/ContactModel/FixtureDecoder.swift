@@ -288,23 +288,6 @@ public enum StableIdentifier {
 
     /// Version 4, variant 1: `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`.
     public static func uuid(_ a: UInt64, _ b: UInt64) -> String {
-        let x = (a & 0xffff_ffff_ffff_0fff) | 0x4000
-        let y = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            let out = UnsafeMutableRawBufferPointer(buffer)
-            // Eight digits at a time; a group of four with a dash inside moves its last four
-            // along by one to make room.
-            out.storeBytes(of: ASCIIBytes.hexDigits(UInt32(truncatingIfNeeded: x >> 32)), toByteOffset: 0, as: UInt64.self)
-            out.storeBytes(of: ASCIIBytes.hexDigits(UInt32(truncatingIfNeeded: x)), toByteOffset: 9, as: UInt64.self)
-            for i in (13...16).reversed() { out[i + 1] = out[i] }
-            out.storeBytes(of: ASCIIBytes.hexDigits(UInt32(truncatingIfNeeded: y >> 32)), toByteOffset: 19, as: UInt64.self)
-            for i in (23...26).reversed() { out[i + 1] = out[i] }
-            out.storeBytes(of: ASCIIBytes.hexDigits(UInt32(truncatingIfNeeded: y)), toByteOffset: 28, as: UInt64.self)
-            out[8] = 0x2d
-            out[13] = 0x2d
-            out[18] = 0x2d
-            out[23] = 0x2d
-            return 36
-        }
+        UUID4(a, b).string
     }
 }

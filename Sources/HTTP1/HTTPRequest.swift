@@ -49,7 +49,7 @@ public struct HTTPRequest: Sendable {
 public enum HTTPVersion: Sendable, Equatable {
     case http10, http11
 
-    public var text: String { self == .http10 ? "HTTP/1.0" : "HTTP/1.1" }
+    public var text: StaticString { self == .http10 ? "HTTP/1.0" : "HTTP/1.1" }
 }
 
 /// The fields as ranges into the parser's buffer, which SigV4 reads without copying.

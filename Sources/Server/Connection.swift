@@ -137,7 +137,8 @@ final class Connection {
                 if server.shuttingDown, !parser.value.isMidRequest { close() }
                 return
             case .continueExpected:
-                write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), body: [], envelope: ("", ""))
+                let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+                write(interim, headCount: interim.count, body: [], envelope: ("", ""))
             case .request(let request):
                 let keepAlive = request.keepAlive && !server.shuttingDown
                 let headOnly = request.method == "HEAD"
@@ -160,13 +161,15 @@ final class Connection {
 
     private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
         if version == .http10, keepAlive { response.headers.append(("Connection", "keep-alive")) }
+        let date = server.dateHeader()
+        let room = response.headRoom(date: date)
         let head = server.headBuffer
-        head.value.removeAll(keepingCapacity: true)
-        response.writeHead(into: &head.value, version: version, date: server.dateHeader(), closing: !keepAlive)
+        if head.value.count < room { head.value = [UInt8](repeating: 0, count: max(room, 2 * head.value.count)) }
+        let headCount = head.value.withUnsafeMutableBytes { response.writeHead(into: $0, version: version, date: date, closing: !keepAlive) }
         if headOnly {
-            write(head.value, body: [], envelope: ("", ""))
+            write(head.value, headCount: headCount, body: [], envelope: ("", ""))
         } else {
-            write(head.value, body: response.body, envelope: response.envelope)
+            write(head.value, headCount: headCount, body: response.body, envelope: response.envelope)
         }
         if !keepAlive { finishAfterWrites() }
     }
@@ -184,14 +187,17 @@ final class Connection {
     /// Tries a direct write of head, envelope and body together first (the usual case: the
     /// whole response fits in the socket buffer, one `writev`, no copy of the body), and
     /// queues what the socket did not take, copied once into one buffer, with `uv_write`.
-    private func write(_ head: [UInt8], body: [UInt8], envelope: (before: StaticString, after: StaticString)) {
+    /// The head is `head`'s first `headCount` bytes: the server's head buffer is longer than
+    /// any head it holds.
+    private func write(_ head: [UInt8], headCount: Int, body: [UInt8], envelope: (before: StaticString, after: StaticString)) {
         guard !closing else { return }
         let before = envelope.before.bytes, after = envelope.after.bytes
-        let total = head.count + before.count + body.count + after.count
+        let total = headCount + before.count + body.count + after.count
         var offset = 0
         if pendingWrites == 0 {
-            let written = head.withUnsafeBytes { h in
-                body.withUnsafeBytes { b in
+            let written = head.withUnsafeBytes { whole in
+                let h = UnsafeRawBufferPointer(rebasing: whole[..<headCount])
+                return body.withUnsafeBytes { b in
                     withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 4) { bufs -> Int32 in
                         var n = 0
                         func add(_ part: UnsafeRawBufferPointer) {
@@ -213,8 +219,9 @@ final class Connection {
                 return
             }
         }
-        let request = head.withUnsafeBytes { h in
-            body.withUnsafeBytes { b in WriteRequest(copying: [h, before, b, after], from: offset, total: total, connection: self) }
+        let request = head.withUnsafeBytes { whole in
+            let h = UnsafeRawBufferPointer(rebasing: whole[..<headCount])
+            return body.withUnsafeBytes { b in WriteRequest(copying: [h, before, b, after], from: offset, total: total, connection: self) }
         }
         pendingWrites += 1
         let rc = request.submit(to: stream)

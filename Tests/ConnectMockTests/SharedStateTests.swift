@@ -1,3 +1,4 @@
+import ASCII
 @testable import ConnectMock
 import Foundation
 import Synchronization
@@ -25,17 +26,17 @@ final class SharedStateTests: XCTestCase {
     func testJournalMergesShardsInRecordedOrderAndKeepsTheNewest() {
         let journal = RequestJournal(capacity: 3)
         let a = journal.makeShard(), b = journal.makeShard()
-        func entry(_ id: String, at t: UInt64) -> RequestJournal.Entry {
-            .init(time: Instant(millisecondsSinceEpoch: 0), method: "GET", path: "/", accessKeyId: nil, status: 200, errorCode: nil,
-                  reason: nil, requestId: id, durationMicros: 1, recordedAt: t)
+        func entry(_ path: String, at t: UInt64) -> RequestJournal.Entry {
+            .init(time: Instant(millisecondsSinceEpoch: 0), method: "GET", path: path, accessKeyId: nil, status: 200, errorCode: nil,
+                  reason: nil, requestId: UUID4(t, t), durationMicros: 1, recordedAt: t)
         }
         a.record(entry("a1", at: 10))
         b.record(entry("b1", at: 20))
         a.record(entry("a2", at: 30))
         b.record(entry("b2", at: 40))
         a.record(entry("a3", at: 50))
-        XCTAssertEqual(journal.list(limit: nil).map(\.requestId), ["a2", "b2", "a3"])
-        XCTAssertEqual(journal.list(limit: 2).map(\.requestId), ["b2", "a3"])
+        XCTAssertEqual(journal.list(limit: nil).map(\.path), ["a2", "b2", "a3"])
+        XCTAssertEqual(journal.list(limit: 2).map(\.path), ["b2", "a3"])
         journal.clear()
         XCTAssertTrue(journal.list(limit: nil).isEmpty)
     }

@@ -1,3 +1,4 @@
+import ASCII
 import HTTP1
 import XCTest
 
@@ -8,17 +9,43 @@ final class HTTPResponseTests: XCTestCase {
         let r = HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array("{\"Id\":\"a\"}".utf8),
                              envelope: (#"{"Contact":"#, "}"))
         XCTAssertEqual(r.contentLength, #"{"Contact":{"Id":"a"}}"#.utf8.count)
-        var head: [UInt8] = Array("left over".utf8)
-        head.removeAll(keepingCapacity: true)
-        r.writeHead(into: &head, date: "Fri, 27 Nov 2026 07:00:00 GMT", closing: true)
-        XCTAssertEqual(String(decoding: head, as: UTF8.self),
+        XCTAssertEqual(head(r, date: "Fri, 27 Nov 2026 07:00:00 GMT", closing: true),
                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nDate: Fri, 27 Nov 2026 07:00:00 GMT\r\n"
                        + "Content-Length: 22\r\nConnection: close\r\n\r\n")
     }
 
     func testNoContentHasNoLength() {
-        var head: [UInt8] = []
-        HTTPResponse(status: 204).writeHead(into: &head, version: .http10, date: nil, closing: false)
-        XCTAssertEqual(String(decoding: head, as: UTF8.self), "HTTP/1.0 204 No Content\r\n\r\n")
+        XCTAssertEqual(head(HTTPResponse(status: 204), version: .http10, date: nil, closing: false), "HTTP/1.0 204 No Content\r\n\r\n")
+    }
+
+    /// The fixed headers come first, in this order, then the others, then Date; the id is
+    /// the UUID's text.
+    func testContentTypeAndIdHeaderComeFirst() {
+        let id = UUID4(0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210)
+        let r = HTTPResponse(status: 404, contentType: "application/json", idHeader: ("x-amzn-RequestId", id),
+                             headers: [("x-amzn-ErrorType", "ResourceNotFoundException")], body: Array("{}".utf8))
+        XCTAssertEqual(head(r, date: "Fri, 27 Nov 2026 07:00:00 GMT", closing: false),
+                       "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nx-amzn-RequestId: \(id.string)\r\n"
+                       + "x-amzn-ErrorType: ResourceNotFoundException\r\nDate: Fri, 27 Nov 2026 07:00:00 GMT\r\nContent-Length: 2\r\n\r\n")
+        XCTAssertEqual(id.string, "01234567-89ab-4def-bedc-ba9876543210")
+    }
+
+    /// `headRoom` is enough for the longest head: every optional part, a long header, an
+    /// unnamed status and both numbers at their widest.
+    func testHeadRoomHoldsTheLongestHead() {
+        var r = HTTPResponse(status: 599, contentType: "text/plain; version=0.0.4", idHeader: ("x-amzn-RequestId", UUID4(.max, .max)),
+                             headers: [("X-Long", String(repeating: "v", count: 500)), ("Connection", "keep-alive")])
+        r.status = Int.max
+        let date = "Fri, 27 Nov 2026 07:00:00 GMT"
+        var out = [UInt8](repeating: 0, count: r.headRoom(date: date))
+        let written = out.withUnsafeMutableBytes { r.writeHead(into: $0, date: date, closing: true) }
+        XCTAssertLessThanOrEqual(written, out.count)
+        XCTAssertTrue(String(decoding: out[..<written], as: UTF8.self).hasSuffix("Connection: close\r\n\r\n"))
+    }
+
+    private func head(_ r: HTTPResponse, version: HTTPVersion = .http11, date: String?, closing: Bool) -> String {
+        var out = [UInt8](repeating: 0, count: r.headRoom(date: date))
+        let n = out.withUnsafeMutableBytes { r.writeHead(into: $0, version: version, date: date, closing: closing) }
+        return String(decoding: out[..<n], as: UTF8.self)
     }
 }
