@@ -68,6 +68,22 @@ public struct HeaderFields: Sendable {
         return bytes.span.withUnsafeBytes { ASCIIBytes.equalsIgnoringCase($0, r, lowercasedName) }
     }
 
+    /// Whether field `i` is called `name`, a lower-case literal, in any case. The request path
+    /// asks with literals: this form neither scans the name for capitals nor makes a span of a
+    /// string.
+    public func hasName(_ i: Int, lowercased name: StaticString) -> Bool {
+        let r = nameRange(i)
+        return bytes.span.withUnsafeBytes { ASCIIBytes.equalsIgnoringCase($0, r, name) }
+    }
+
+    /// The index of the first field called `name`, a lower-case literal, in any case, or nil.
+    public func firstIndex(lowercased name: StaticString) -> Int? {
+        bytes.span.withUnsafeBytes { b in
+            for i in 0..<entries.count where ASCIIBytes.equalsIgnoringCase(b, nameRange(i), name) { return i }
+            return nil
+        }
+    }
+
     /// The index of the first field with this name (any case), or nil.
     public func firstIndex(named name: String) -> Int? {
         let n = HeaderFields.lowercased(name)

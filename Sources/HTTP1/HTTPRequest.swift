@@ -37,7 +37,7 @@ public struct HTTPRequest: Sendable {
 
     /// Whether the connection stays open after the response (RFC 9112 §9.3).
     public var keepAlive: Bool {
-        guard headers.firstIndex(named: "connection") != nil else { return version == .http11 }
+        guard headers.firstIndex(lowercased: "connection") != nil else { return version == .http11 }
         let tokens = headers.values(for: "connection").flatMap { $0.split(separator: ",") }
             .map { $0.trimmingSpaces().lowercased() }
         if tokens.contains("close") { return false }

@@ -86,7 +86,7 @@ public struct SignatureInput: Sendable {
 /// Parses the `Authorization` header or the presigned query parameters into a `SignatureInput`.
 public enum SignatureInputParser {
     public static func parse(headers: HeaderFields, query: [QueryParameter]) -> Result<SignatureInput, SigV4Failure> {
-        if let auth = headers.firstIndex(named: "authorization") {
+        if let auth = headers.firstIndex(lowercased: "authorization") {
             return parseHeader(headers, authorization: auth)
         }
         if query.contains(where: { $0.name == "X-Amz-Algorithm" }) {
@@ -128,11 +128,11 @@ public enum SignatureInputParser {
         }
         var dateHeader: Int?, date: Int?, token: Int?
         for i in 0..<headers.count {
-            if dateHeader == nil, headers.hasName(i, "x-amz-date") {
+            if dateHeader == nil, headers.hasName(i, lowercased: "x-amz-date") {
                 dateHeader = i
-            } else if date == nil, headers.hasName(i, "date") {
+            } else if date == nil, headers.hasName(i, lowercased: "date") {
                 date = i
-            } else if token == nil, headers.hasName(i, "x-amz-security-token") {
+            } else if token == nil, headers.hasName(i, lowercased: "x-amz-security-token") {
                 token = i
             }
         }

@@ -21,10 +21,16 @@ final class HeaderFieldsTests: XCTestCase {
         }
         XCTAssertEqual(fields["HOST"], "example.amazonaws.com")
         XCTAssertEqual(fields.firstIndex(named: "authorization"), 4)
+        XCTAssertEqual(fields.firstIndex(lowercased: "authorization"), 4)
+        XCTAssertEqual(fields.firstIndex(lowercased: "my-header1"), 2)
+        XCTAssertNil(fields.firstIndex(lowercased: "authorizatio"))
         XCTAssertEqual(fields.values(for: "My-Header1"), ["value2", " a  b\tc "])
         XCTAssertEqual(fields["empty"], "")
         XCTAssertNil(fields["missing"])
         XCTAssertFalse(fields.hasName(0, "hos"))
+        XCTAssertTrue(fields.hasName(1, lowercased: "x-amz-date"))
+        XCTAssertFalse(fields.hasName(1, lowercased: "x-amz-dat"))
+        XCTAssertFalse(fields.hasName(1, lowercased: "x-amz-datE"))
         XCTAssertEqual(fields.pairs.map(\.name), ["host", "x-amz-date", "my-header1", "my-header1", "authorization", "empty", "Ütf"])
     }
 
@@ -40,5 +46,7 @@ final class HeaderFieldsTests: XCTestCase {
         XCTAssertEqual(fields.value(0), "12")
         XCTAssertEqual(fields["x-amz-date"], "20150830T123600Z")
         XCTAssertEqual(fields.firstIndex(named: "X-AMZ-DATE"), 1)
+        XCTAssertEqual(fields.firstIndex(lowercased: "x-amz-date"), 1)
+        XCTAssertTrue(fields.hasName(0, lowercased: "content-length"))
     }
 }
