@@ -71,10 +71,13 @@ public struct CanonicalRequest: Sendable {
     /// False for the usual path, `/a/b` or `/a/b/`, which normalizes to itself: absolute, no
     /// empty segment, nothing that starts with a dot.
     static func needsNormalizing(_ path: Span<UInt8>) -> Bool {
-        path.withUnsafeBufferPointer { p in
+        path.withUnsafeBytes { p in
             guard p[0] == UInt8(ascii: "/") else { return true }
-            for i in 1..<p.count where p[i - 1] == UInt8(ascii: "/") && (p[i] == UInt8(ascii: "/") || p[i] == UInt8(ascii: ".")) {
-                return true
+            // From slash to slash, eight bytes at a time between them.
+            var slash = 0
+            while slash + 1 < p.count {
+                if p[slash + 1] == UInt8(ascii: "/") || p[slash + 1] == UInt8(ascii: ".") { return true }
+                slash = ASCIIBytes.first(UInt8(ascii: "/"), in: p, (slash + 1)..<p.count)
             }
             return false
         }

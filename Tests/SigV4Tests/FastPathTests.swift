@@ -70,6 +70,11 @@ final class FastPathTests: XCTestCase {
             ("/a/b/..", true, "/a"),
             ("a/b", true, "/a/b"),
             ("//", true, "/"),
+            ("/contacts/8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01//x", true, "/contacts/8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01/x"),
+            ("/contacts/8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01/../x", true, "/contacts/x"),
+            ("/contacts/8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01/.x", true, "/contacts/8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01/.x"),
+            ("/contacts/8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01/a.b", false, "/contacts/8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01/a.b"),
+            ("/contacts/8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01/", false, "/contacts/8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01/"),
         ]
         for (path, needs, expected) in cases {
             var bytes: [UInt8] = []
