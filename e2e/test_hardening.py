@@ -134,8 +134,10 @@ def test_kill_9_during_a_seed_leaves_the_earlier_contacts(tmp_path, earlier):
     cfg.write_text(json.dumps(base_config(database={"path": db}, seed={"fixtures": []})))
     subprocess.run([BINARY, "seed", "--config", str(cfg), "--synthetic", str(earlier), "--seed", "1"], check=True, capture_output=True)
     assert integrity(db) == ("ok", earlier)
+    # Large enough that even a release build is still seeding at the last kill (it writes
+    # about 200,000 contacts a second); 300,000 could finish first and commit.
     for delay in (0.3, 1.0, 2.0):
-        p = subprocess.Popen([BINARY, "seed", "--config", str(cfg), "--synthetic", "300000", "--seed", "2"],
+        p = subprocess.Popen([BINARY, "seed", "--config", str(cfg), "--synthetic", "3000000", "--seed", "2"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         p.send_signal(signal.SIGKILL)

@@ -1,9 +1,10 @@
 import ASCII
+
 /// A response to write. Content-Length and, when the connection is closing,
 /// `Connection: close` are added by `writeHead`; handlers set everything else.
 ///
-/// The headers every response of this server has are fields of their own, so that the usual
-/// response makes no header array and counts no reference for them: a static
+/// The two headers nearly every response of this server carries are fields of their own, so
+/// that the usual response makes no header array and counts no reference for them: a static
 /// `Content-Type`, and an id header whose UUID is written from its bits.
 public struct HTTPResponse: Sendable {
     public var status: Int
