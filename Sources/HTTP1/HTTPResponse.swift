@@ -121,7 +121,7 @@ private struct HeadCursor {
 }
 
 public enum HTTPStatus {
-    /// The reason phrase, which RFC 9112 lets be empty for a code it does not name here.
+    /// The reason phrase; empty for a code not listed here, which RFC 9112 allows.
     public static func reason(_ code: Int) -> StaticString {
         switch code {
         case 100: return "Continue"
