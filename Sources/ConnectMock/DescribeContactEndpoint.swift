@@ -56,9 +56,8 @@ final class DescribeContactEndpoint {
         var scopeRegion: String?
         switch authMode {
         case .verify:
-            let sig = SigV4Request(method: request.method, path: request.path, query: request.query,
-                                   fields: request.headers, body: request.body)
-            switch verifier.verify(sig, now: now) {
+            switch verifier.verify(method: request.method, path: request.path, query: request.query, fields: request.headers,
+                                   body: request.body, now: now) {
             case .rejected(let failure, let key):
                 return fail(AWSError(status: 403, code: failure.code.rawValue, message: failure.message), requestId: requestId, key: key, reason: failure.reason)
             case .authenticated(let input):

@@ -93,25 +93,32 @@ public final class SigV4Verifier: Sendable {
     static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     public func verify(_ request: SigV4Request, now: Instant) -> SigV4Verdict {
-        let query = QueryParameter.parse(request.query)
+        verify(method: request.method, path: request.path, query: request.query, fields: request.fields, body: request.body, now: now)
+    }
+
+    /// The request's parts as the caller holds them: a server passes its parsed request's own
+    /// fields, where gathering them into a `SigV4Request` retained and released each.
+    public func verify(method: String, path: Substring, query rawQuery: Substring, fields: HeaderFields, body: [UInt8],
+                       now: Instant) -> SigV4Verdict {
+        let query = QueryParameter.parse(rawQuery)
         var input: SignatureInput
-        switch SignatureInputParser.parse(headers: request.fields, query: query) {
+        switch SignatureInputParser.parse(headers: fields, query: query) {
         case .failure(let f): return .rejected(f, accessKeyId: nil)
         case .success(let i): input = i
         }
         let found = keys(for: input)
         input.knownAccessKeyId = found?.accessKeyId
-        if let failure = failure(request, input: input, keys: found, query: query, now: now) {
+        if let failure = failure(method: method, path: path, fields: fields, body: body, input: input, keys: found, query: query, now: now) {
             return .rejected(failure, accessKeyId: input.accessKeyId)
         }
         return .authenticated(input)
     }
 
-    /// Why `input` does not authenticate `request`, or nil when it does. Apart from `verify`
+    /// Why `input` does not authenticate the request, or nil when it does. Apart from `verify`
     /// so that the input is not captured by the closures here, and `verify` hands it on into
     /// the verdict rather than copying it.
-    private func failure(_ request: SigV4Request, input: SignatureInput, keys found: CredentialKeys?, query: [QueryParameter],
-                         now: Instant) -> SigV4Failure? {
+    private func failure(method: String, path: Substring, fields: HeaderFields, body: [UInt8], input: SignatureInput,
+                         keys found: CredentialKeys?, query: [QueryParameter], now: Instant) -> SigV4Failure? {
         guard let keys = found else { return .unrecognizedClient }
         if let expected = keys.credential.sessionToken {
             guard let sent = input.sessionTokenRange, input.text.withUnsafeBytes({ t in
@@ -134,7 +141,7 @@ public final class SigV4Verifier: Sendable {
         let key = keys.signingKey(for: input)
         var first: CanonicalRequest?
         var authenticated = false
-        forEachCanonicalRequest(request, input: input, query: query) { canonical in
+        forEachCanonicalRequest(method: method, path: path, fields: fields, body: body, input: input, query: query) { canonical in
             authenticated = canonical.withStringToSign(for: input) { sts in
                 provided.span.withUnsafeBytes { key.isValid(signature: $0, for: sts) }
             }
@@ -148,11 +155,11 @@ public final class SigV4Verifier: Sendable {
     /// until it returns false: one for the header form; for the presigned form, with the query
     /// minus `X-Amz-Signature`, and also without `X-Amz-Security-Token` when the token may
     /// have been appended after signing (post-sts-header-after).
-    func forEachCanonicalRequest(_ request: SigV4Request, input: SignatureInput, query: [QueryParameter],
-                                 _ body: (CanonicalRequest) -> Bool) {
-        let payloadHash = request.body.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(request.body)
+    func forEachCanonicalRequest(method: String, path: Substring, fields: HeaderFields, body payload: [UInt8], input: SignatureInput,
+                                 query: [QueryParameter], _ body: (CanonicalRequest) -> Bool) {
+        let payloadHash = payload.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(payload)
         func canonical(_ query: [QueryParameter]) -> CanonicalRequest {
-            CanonicalRequest(method: request.method, path: request.path, query: query, headers: request.fields,
+            CanonicalRequest(method: method, path: path, query: query, headers: fields,
                              input: input, payloadHash: payloadHash, normalizePath: options.normalizePath)
         }
         guard case .query = input.form else {
@@ -168,7 +175,8 @@ public final class SigV4Verifier: Sendable {
     /// compare them with the suite's expected files.
     public func canonicalize(_ request: SigV4Request, input: SignatureInput) -> [(canonicalRequest: String, stringToSign: String)] {
         var all: [(String, String)] = []
-        forEachCanonicalRequest(request, input: input, query: QueryParameter.parse(request.query)) {
+        forEachCanonicalRequest(method: request.method, path: request.path, fields: request.fields, body: request.body, input: input,
+                                query: QueryParameter.parse(request.query)) {
             all.append(($0.text, String(decoding: $0.stringToSign(for: input), as: UTF8.self)))
             return true
         }
