@@ -169,6 +169,7 @@ final class MockHandler: HTTPHandler {
     private let endpoint: DescribeContactEndpoint
     private let api: MockAPI
     private var requestIDs = RequestIDGenerator()
+    private var wallClock = WallClockEstimate()
     private let metrics: Metrics.Shard
     private let journal: RequestJournal.Shard
 
@@ -189,7 +190,7 @@ final class MockHandler: HTTPHandler {
             return .respond(response)
         }
         let requestId = requestIDs.next()
-        let wall = SystemClock.now()
+        let wall = wallClock.now(monotonic: started)
         let verdict = endpoint.handle(request, requestId: requestId, now: wall, arrived: started)
         let status = verdict.status
         let elapsed = MonotonicClock.nanoseconds() - started

@@ -20,6 +20,43 @@ final class TimekeepingTests: XCTestCase {
         XCTAssertEqual(at("2026-01-15T00:00:00Z").secondsSinceEpoch - at("2024-01-15T00:00:00Z").secondsSinceEpoch, 731 * 86400)
     }
 
+    /// The estimate follows the monotonic reading between samples, samples again once the
+    /// interval has passed (so a step of the wall clock shows), and rounds toward the past.
+    func testWallClockEstimate() {
+        var samples = 0
+        var wallNow: Int64 = 1_767_225_600_000_000_000 // 2026-01-01T00:00:00Z
+        var monoNow: UInt64 = 5_000_000_000
+        func sample() -> (wall: Int64, monotonic: UInt64) {
+            samples += 1
+            return (wallNow, monoNow)
+        }
+        var clock = WallClockEstimate(resampleNanoseconds: 50_000_000)
+        XCTAssertEqual(clock.now(monotonic: monoNow, sample: sample), at("2026-01-01T00:00:00Z"))
+        XCTAssertEqual(samples, 1)
+        XCTAssertEqual(clock.now(monotonic: monoNow + 1_999_999, sample: sample), at("2026-01-01T00:00:00.001Z"))
+        XCTAssertEqual(clock.now(monotonic: monoNow + 49_999_999, sample: sample), at("2026-01-01T00:00:00.049Z"))
+        XCTAssertEqual(samples, 1, "no sample inside the interval")
+        wallNow += 3_600_000_000_000 + 50_000_000 // stepped an hour ahead
+        monoNow += 50_000_000
+        XCTAssertEqual(clock.now(monotonic: monoNow, sample: sample), at("2026-01-01T01:00:00.050Z"))
+        XCTAssertEqual(samples, 2)
+        var early = WallClockEstimate()
+        wallNow = -1
+        XCTAssertEqual(early.now(monotonic: monoNow, sample: sample), Instant(millisecondsSinceEpoch: -1))
+    }
+
+    /// Against the system clock itself, read around it.
+    func testWallClockEstimateAgreesWithTheSystemClock() {
+        var clock = WallClockEstimate()
+        for _ in 0..<3 {
+            let before = SystemClock.now()
+            let estimate = clock.now(monotonic: MonotonicClock.nanoseconds())
+            let after = SystemClock.now()
+            XCTAssertGreaterThanOrEqual(estimate.millisecondsSinceEpoch, before.millisecondsSinceEpoch - 1)
+            XCTAssertLessThanOrEqual(estimate.millisecondsSinceEpoch, after.millisecondsSinceEpoch + 1)
+        }
+    }
+
     func testISO8601Forms() {
         XCTAssertEqual(at("2026-01-01T00:00:00Z").secondsSinceEpoch, 1_767_225_600)
         XCTAssertEqual(at("2026-01-01T01:00:00+01:00"), at("2026-01-01T00:00:00Z"))
