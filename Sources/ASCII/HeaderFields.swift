@@ -72,8 +72,7 @@ public struct HeaderFields: Sendable {
     /// asks with literals: this form neither scans the name for capitals nor makes a span of a
     /// string.
     public func hasName(_ i: Int, lowercased name: StaticString) -> Bool {
-        let r = nameRange(i)
-        return bytes.span.withUnsafeBytes { ASCIIBytes.equalsIgnoringCase($0, r, name) }
+        hasName(i, bytes: name.bytes)
     }
 
     /// The index of the first field called `name`, a lower-case literal, in any case, or nil.

@@ -14,6 +14,12 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.millisecondsSinceEpoch = secondsSinceEpoch * 1000
     }
 
+    /// The millisecond holding `nanosecondsSinceEpoch` (rounded toward the past).
+    public init(nanosecondsSinceEpoch: Int64) {
+        let (q, r) = nanosecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000)
+        self.millisecondsSinceEpoch = r < 0 ? q - 1 : q
+    }
+
     /// Whole seconds, rounded toward negative infinity.
     public var secondsSinceEpoch: Int64 {
         millisecondsSinceEpoch >= 0 ? millisecondsSinceEpoch / 1000 : -((-millisecondsSinceEpoch + 999) / 1000)

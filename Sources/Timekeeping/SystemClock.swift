@@ -8,16 +8,18 @@ import Darwin
 /// clock that decides retention is a separate, settable value in the application.
 public enum SystemClock {
     public static func now() -> Instant {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Instant(millisecondsSinceEpoch: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+        Instant(nanosecondsSinceEpoch: nanoseconds())
     }
 
     /// The system clock and the monotonic one, read one after the other, in nanoseconds.
     public static func sample() -> (wall: Int64, monotonic: UInt64) {
+        (nanoseconds(), MonotonicClock.nanoseconds())
+    }
+
+    private static func nanoseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        return (Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec), MonotonicClock.nanoseconds())
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }
 
@@ -46,9 +48,7 @@ public struct WallClockEstimate: Sendable {
             nextSample = mono &+ resampleNanoseconds
             sampled = true
         }
-        let nanoseconds = Int64(bitPattern: monotonic) + offsetNanoseconds
-        let (q, r) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000)
-        return Instant(millisecondsSinceEpoch: r < 0 ? q - 1 : q)
+        return Instant(nanosecondsSinceEpoch: Int64(bitPattern: monotonic) + offsetNanoseconds)
     }
 }
 
