@@ -1,3 +1,4 @@
+import ASCII
 import JSON
 import Timekeeping
 
@@ -19,7 +20,7 @@ struct SeededGenerator: RandomNumberGenerator {
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
     mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
     mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
-    mutating func uuid() -> String { StableIdentifier.uuid(next(), next()) }
+    mutating func uuid() -> String { UUID4(next(), next()).string }
 }
 
 /// What the store keeps of a synthetic contact instead of its document: the seed of its

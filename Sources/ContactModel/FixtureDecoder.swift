@@ -283,11 +283,6 @@ public enum StableIdentifier {
             h1 = (h1 ^ UInt64(b)) &* 0x100_0000_01b3
             h2 = (h2 ^ UInt64(b)) &* 0x100_0000_01b3 &+ 0x9e37_79b9
         }
-        return uuid(h1, h2)
-    }
-
-    /// Version 4, variant 1: `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`.
-    public static func uuid(_ a: UInt64, _ b: UInt64) -> String {
-        UUID4(a, b).string
+        return UUID4(h1, h2).string
     }
 }

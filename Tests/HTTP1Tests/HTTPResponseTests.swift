@@ -27,7 +27,6 @@ final class HTTPResponseTests: XCTestCase {
         XCTAssertEqual(head(r, date: "Fri, 27 Nov 2026 07:00:00 GMT", closing: false),
                        "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nx-amzn-RequestId: \(id.string)\r\n"
                        + "x-amzn-ErrorType: ResourceNotFoundException\r\nDate: Fri, 27 Nov 2026 07:00:00 GMT\r\nContent-Length: 2\r\n\r\n")
-        XCTAssertEqual(id.string, "01234567-89ab-4def-bedc-ba9876543210")
     }
 
     /// `headRoom` is enough for the longest head: every optional part, a long header, an
