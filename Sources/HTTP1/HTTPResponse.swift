@@ -40,15 +40,21 @@ public struct HTTPResponse: Sendable {
         return room + 16 + 20 + 2 + 19 + 2
     }
 
-    /// Status line and headers, through the blank line, written at the start of `out`, which
-    /// has at least `headRoom(date:)` bytes; returns how many were written. The server writes
-    /// the body beside the head rather than copying it in, and reuses `out` for every
-    /// response: written in place, the head costs no append per piece (about a hundred
-    /// instructions each, more than the bytes each copied).
-    public func writeHead(into out: UnsafeMutableRawBufferPointer, version: HTTPVersion = .http11, date: String?, closing: Bool) -> Int {
-        precondition(out.count >= headRoom(date: date))
+    /// Status line and headers, through the blank line, written at the start of `buffer`
+    /// (made longer first when the head might not fit); returns how many bytes were written.
+    /// The server writes the body beside the head rather than copying it in, and reuses
+    /// `buffer` for every response: written in place, the head costs no append per piece
+    /// (about a hundred instructions each, more than the bytes each copied).
+    public func writeHead(into buffer: inout [UInt8], version: HTTPVersion = .http11, date: String?, closing: Bool) -> Int {
+        let room = headRoom(date: date)
+        if buffer.count < room { buffer = [UInt8](repeating: 0, count: max(room, 2 * buffer.count)) }
+        return buffer.withUnsafeMutableBytes { writeHead(into: $0.baseAddress!, version: version, date: date, closing: closing) }
+    }
+
+    /// The head at `out`, which has room for `headRoom(date:)` bytes.
+    private func writeHead(into out: UnsafeMutableRawPointer, version: HTTPVersion, date: String?, closing: Bool) -> Int {
         let reason = HTTPStatus.reason(status)
-        var w = HeadCursor(out.baseAddress!)
+        var w = HeadCursor(out)
         w.put(version.text)
         w.put(0x20)
         w.putDecimal(status)
@@ -85,7 +91,7 @@ public struct HTTPResponse: Sendable {
         }
         if closing { w.put("Connection: close\r\n") }
         w.put("\r\n")
-        return w.next - out.baseAddress!
+        return w.next - out
     }
 }
 

@@ -161,11 +161,8 @@ final class Connection {
 
     private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
         if version == .http10, keepAlive { response.headers.append(("Connection", "keep-alive")) }
-        let date = server.dateHeader()
-        let room = response.headRoom(date: date)
         let head = server.headBuffer
-        if head.value.count < room { head.value = [UInt8](repeating: 0, count: max(room, 2 * head.value.count)) }
-        let headCount = head.value.withUnsafeMutableBytes { response.writeHead(into: $0, version: version, date: date, closing: !keepAlive) }
+        let headCount = response.writeHead(into: &head.value, version: version, date: server.dateHeader(), closing: !keepAlive)
         if headOnly {
             write(head.value, headCount: headCount, body: [], envelope: ("", ""))
         } else {
