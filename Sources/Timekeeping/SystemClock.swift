@@ -31,8 +31,8 @@ public enum SystemClock {
 /// one interval.
 public struct WallClockEstimate: Sendable {
     private var offsetNanoseconds: Int64 = 0
+    /// Zero at first, so the first call samples.
     private var nextSample: UInt64 = 0
-    private var sampled = false
     public let resampleNanoseconds: UInt64
 
     public init(resampleNanoseconds: UInt64 = 50_000_000) {
@@ -42,11 +42,10 @@ public struct WallClockEstimate: Sendable {
     /// The wall time at monotonic reading `monotonic`; `sample` reads both clocks (tests
     /// pass their own).
     public mutating func now(monotonic: UInt64, sample: () -> (wall: Int64, monotonic: UInt64) = SystemClock.sample) -> Instant {
-        if !sampled || monotonic >= nextSample {
+        if monotonic >= nextSample {
             let (wall, mono) = sample()
             offsetNanoseconds = wall - Int64(bitPattern: mono)
             nextSample = mono &+ resampleNanoseconds
-            sampled = true
         }
         return Instant(nanosecondsSinceEpoch: Int64(bitPattern: monotonic) + offsetNanoseconds)
     }
