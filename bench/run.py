@@ -3,15 +3,17 @@
 
 Seeds 100,000 synthetic contacts, starts the release build, signs one DescribeContact with
 botocore into a wrk Lua script and runs wrk (-t1 -c50, keep-alive) against connect-mock with 1
-and 2 workers, nginx (one worker) serving the same response bytes as a static file, and
-moto_server's DescribeInstance. Also measures exec-to-first-200, the seed rate for 1,000,000
-contacts, what SQLite alone writes with the seed's schema and settings (the ceiling for any
-seed), and RSS with 3,000 open connections. Prints one table.
+and 2 workers, nginx with 1 and 2 workers serving the same response bytes as a static file, and
+moto_server's DescribeInstance. nginx with 2 workers shows what two server processes beside
+wrk's thread on a 2-core machine do to any server's tail latency. Also measures
+exec-to-first-200, the seed rate for 1,000,000 contacts, what SQLite alone writes with the
+seed's schema and settings (the ceiling for any seed), and RSS with 3,000 open connections.
+Prints one table.
 
 The machine this runs on is shared and noisy (nginx alone varies by a third between runs), so
-the three servers are measured in interleaved rounds: each round runs connect-mock with 1 and
-2 workers and nginx back to back, a ratio is taken within each round, and the table shows the
-median round, with every round's figures below it.
+the servers are measured in interleaved rounds: each round runs connect-mock and nginx with one
+worker, then both with two, back to back. A ratio is taken within each round, and the table
+shows the median round, with every round's figures below it.
 """
 import argparse
 import json
@@ -37,7 +39,17 @@ import requests
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(REPO, ".build", "release", "connect-mock")
 INSTANCE = "8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01"
-NGINX = "nginx (1 worker, static file)"
+
+
+def mock_name(workers):
+    return f"connect-mock (workers={workers})"
+
+
+def nginx_name(workers):
+    return f"nginx ({workers} worker{'s' if workers > 1 else ''}, static file)"
+
+
+NGINX = nginx_name(1)
 KEY, SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 
@@ -109,22 +121,60 @@ def run_wrk(url, script, seconds, connections=50):
             "errors": errors.group(1) if errors else ""}
 
 
-def cpu_seconds(pid):
-    """User and system CPU seconds a process has used, all its threads together."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+def cpu_seconds(pids):
+    """User and system CPU seconds the processes have used, all their threads together."""
+    user = system = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        user, system = user + int(fields[11]), system + int(fields[12])
     tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
+    return user / tick, system / tick
 
 
-def measured_wrk(url, script, seconds, pid):
+def measured_wrk(url, script, seconds, pids):
     """`run_wrk`, plus the server's CPU per request: where a gap to nginx comes from."""
-    u0, s0 = cpu_seconds(pid)
+    u0, s0 = cpu_seconds(pids)
     r = run_wrk(url, script, seconds)
-    u1, s1 = cpu_seconds(pid)
+    u1, s1 = cpu_seconds(pids)
     n = r["rps"] * seconds
     r["user_us"], r["sys_us"] = 1e6 * (u1 - u0) / n, 1e6 * (s1 - s0) / n
+    r["rss_mb"] = sum(rss_kb(pid) for pid in pids) / 1024
     return r
+
+
+def median_ratio(runs, baseline):
+    """The median of each round's ratio: rounds run back to back, so a slow minute on the
+    machine slows both sides of one ratio."""
+    ratios = sorted(r["rps"] / n["rps"] for r, n in zip(runs, baseline))
+    return ratios[len(ratios) // 2]
+
+
+def start_nginx(tmp, www, workers):
+    """nginx serving `www` with `workers` processes on SO_REUSEPORT, as connect-mock's workers
+    share their port; returns the master, its URL and the workers' pids."""
+    port = free_port()
+    conf = os.path.join(tmp, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""worker_processes {workers}; daemon off; pid {tmp}/nginx.pid; error_log {tmp}/nginx.err;
+events {{ worker_connections 4096; }}
+http {{ access_log off; default_type application/json; keepalive_requests 1000000;
+  server {{ listen 127.0.0.1:{port} reuseport; root {www}; }} }}
+""")
+    nginx = subprocess.Popen(["nginx", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            with open(f"/proc/{nginx.pid}/task/{nginx.pid}/children") as f:
+                children = [int(c) for c in f.read().split()]
+            if len(children) == workers:
+                requests.get(url, timeout=1)
+                return nginx, url, children
+        except (requests.ConnectionError, FileNotFoundError):
+            pass
+        time.sleep(0.05)
+    nginx.kill()
+    raise RuntimeError(f"nginx with {workers} workers did not start; see {tmp}/nginx.err")
 
 
 def start_mock(config):
@@ -226,6 +276,10 @@ def sqlite_ceiling(tmp, source_db, n):
     return {"rate": n / (done - t), "insert_s": inserted - t, "index_s": indexed - inserted, "commit_s": done - indexed}
 
 
+def same_text(ratio):
+    return "-" if ratio is None else f"{ratio:.2f}x"
+
+
 def note(text):
     print(f"[bench] {text}", file=sys.stderr, flush=True)
 
@@ -233,7 +287,7 @@ def note(text):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--contacts", type=int, default=100_000)
     ap.add_argument("--seed-rate-contacts", type=int, default=1_000_000)
     ap.add_argument("--distinct-contacts", type=int, default=10_000)
@@ -265,20 +319,16 @@ def main():
         os.makedirs(os.path.join(www, "contacts", INSTANCE))
         with open(os.path.join(www, "contacts", INSTANCE, contact_id), "wb") as f:
             f.write(response_bytes)
-        nconf = os.path.join(tmp, "nginx.conf")
-
-        rounds = {f"connect-mock (workers={w})": [] for w in (1, 2)}
-        rounds[NGINX] = []
+        rounds = {}
         for k in range(args.rounds):
             for workers in (1, 2):
-                name = f"connect-mock (workers={workers})"
+                name = mock_name(workers)
                 proc, url = start_mock(write_config(tmp, db, workers))
                 script = wrk_script(tmp, f"mock{workers}", path, signed_headers(url + path))
                 assert requests.get(url + path, headers=signed_headers(url + path), timeout=5).status_code == 200
                 run_wrk(url, script, 2)
-                r = measured_wrk(url, script, args.seconds, proc.pid)
-                r["rss_mb"] = rss_kb(proc.pid) / 1024
-                rounds[name].append(r)
+                r = measured_wrk(url, script, args.seconds, [proc.pid])
+                rounds.setdefault(name, []).append(r)
                 note(f"round {k + 1} {name}: {r}")
                 if workers == 1 and k == 0:
                     socks, ok, latency = connections_test(url, path)
@@ -287,33 +337,23 @@ def main():
                         s.close()
                 stop(proc)
 
-            nport = free_port()
-            with open(nconf, "w") as f:
-                f.write(f"""worker_processes 1; daemon off; pid {tmp}/nginx.pid; error_log {tmp}/nginx.err;
-events {{ worker_connections 4096; }}
-http {{ access_log off; default_type application/json; keepalive_requests 1000000;
-  server {{ listen 127.0.0.1:{nport}; root {www}; }} }}
-""")
-            nginx = subprocess.Popen(["nginx", "-c", nconf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(0.5)
-            nurl = f"http://127.0.0.1:{nport}"
-            assert requests.get(nurl + path, timeout=5).status_code == 200
-            nscript = wrk_script(tmp, "nginx", path, signed_headers(nurl + path))
-            run_wrk(nurl, nscript, 2)
-            with open(f"/proc/{nginx.pid}/task/{nginx.pid}/children") as f:
-                worker = int(f.read().split()[0])
-            r = measured_wrk(nurl, nscript, args.seconds, worker)
-            r["rss_mb"] = rss_kb(worker) / 1024
-            rounds[NGINX].append(r)
-            note(f"round {k + 1} {NGINX}: {r}")
-            nginx.terminate()
-            nginx.wait()
+                nginx, nurl, nginx_workers = start_nginx(tmp, www, workers)
+                try:
+                    assert requests.get(nurl + path, timeout=5).status_code == 200
+                    nscript = wrk_script(tmp, "nginx", path, signed_headers(nurl + path))
+                    run_wrk(nurl, nscript, 2)
+                    r = measured_wrk(nurl, nscript, args.seconds, nginx_workers)
+                finally:
+                    nginx.terminate()
+                    nginx.wait()
+                rounds.setdefault(nginx_name(workers), []).append(r)
+                note(f"round {k + 1} {nginx_name(workers)}: {r}")
 
+        same_workers = {name(w): nginx_name(w) for w in (1, 2) for name in (mock_name, nginx_name)}
         results = {}
         for name, rs in rounds.items():
-            ratios = sorted(r["rps"] / n["rps"] for r, n in zip(rs, rounds[NGINX]))
             median = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
-            results[name] = dict(median, ratio=ratios[len(ratios) // 2], rounds=rs)
+            results[name] = dict(median, ratio=median_ratio(rs, rounds[NGINX]), same=median_ratio(rs, rounds[same_workers[name]]), rounds=rs)
 
         if shutil.which("moto_server"):
             mport = free_port()
@@ -330,9 +370,9 @@ http {{ access_log off; default_type application/json; keepalive_requests 100000
                                          OutboundCallsEnabled=True)["Id"]
             mpath = f"/instance/{iid}"
             mscript = wrk_script(tmp, "moto", mpath, signed_headers(murl + mpath))
-            r = measured_wrk(murl, mscript, args.seconds, moto.pid)
-            r["rss_mb"] = rss_kb(moto.pid) / 1024
+            r = measured_wrk(murl, mscript, args.seconds, [moto.pid])
             r["ratio"] = r["rps"] / results[NGINX]["rps"]
+            r["same"] = None
             r["rounds"] = [r]
             results["moto_server (DescribeInstance)"] = r
             moto.terminate()
@@ -346,7 +386,7 @@ http {{ access_log off; default_type application/json; keepalive_requests 100000
         proc, url = start_mock(cfg1)
         dscript = distinct_script(tmp, url, [f"/contacts/{INSTANCE}/{cid}" for cid in ids])
         run_wrk(url, dscript, 2)
-        distinct = measured_wrk(url, dscript, args.seconds, proc.pid)
+        distinct = measured_wrk(url, dscript, args.seconds, [proc.pid])
         stop(proc)
         note(f"distinct contacts: {distinct}")
 
@@ -364,9 +404,10 @@ http {{ access_log off; default_type application/json; keepalive_requests 100000
         print()
         print(f"median of {args.rounds} interleaved rounds; 'vs nginx' is the median of each round's ratio to that round's nginx")
         print("CPU per request is the server's own (all its threads), user and kernel, in microseconds")
-        print(f"{'server':34} {'req/s':>10} {'vs nginx':>9} {'p50 ms':>8} {'p99 ms':>8} {'user us':>8} {'sys us':>7} {'RSS MB':>7} {'non-2xx':>8}")
+        print("'vs same N' is against nginx with as many workers as the row")
+        print(f"{'server':34} {'req/s':>10} {'vs nginx':>9} {'vs same N':>10} {'p50 ms':>8} {'p99 ms':>8} {'user us':>8} {'sys us':>7} {'RSS MB':>7} {'non-2xx':>8}")
         for name, r in results.items():
-            print(f"{name:34} {r['rps']:>10.0f} {r['ratio']:>8.2f}x {r['p50']:>8.2f} {r['p99']:>8.2f} {r['user_us']:>8.2f} {r['sys_us']:>7.2f}"
+            print(f"{name:34} {r['rps']:>10.0f} {r['ratio']:>8.2f}x {same_text(r['same']):>10} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['user_us']:>8.2f} {r['sys_us']:>7.2f}"
                   f" {r['rss_mb']:>7.1f} {r['non2xx']:>8}")
         print()
         for name, r in results.items():
