@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "ContactModelTests", dependencies: ["ContactModel", "JSON", "Timekeeping"], exclude: ["Fixtures"]),
         .testTarget(name: "ContactStoreTests", dependencies: ["ContactStore", "ContactModel", "JSON"]),
         .testTarget(name: "FuzzTests", dependencies: ["ASCII", "HTTP1", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server"]),
         .testTarget(name: "ConnectMockTests", dependencies: ["ASCII", "ConnectMock", "Server", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ContactStore
 import Foundation
 import Logging
+import Server
 import Synchronization
 
 /// Runs the purge timer's purges on a thread of their own, with a connection of their own,
@@ -30,6 +31,7 @@ final class BackgroundPurge: Sendable {
         }
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         let thread = Thread { [self] in
+            CPUAffinity.releaseCurrentThread()
             defer { running.store(false, ordering: .releasing) }
             do {
                 report(state.purge(try ContactStore(path: path)))

@@ -1,4 +1,5 @@
 import Foundation
+import Server
 
 /// Numbered batches made by several producer threads, handed to one consumer in number order:
 /// the seed generates synthetic contacts on every core while one thread writes them to SQLite.
@@ -24,6 +25,7 @@ final class BatchPipe<Element>: @unchecked Sendable {
         condition.withLock { producers = threads }
         for _ in 0..<threads {
             Thread { [self] in
+                CPUAffinity.releaseCurrentThread()
                 while let k = claim() { deliver(k, make(k)) }
                 condition.withLock {
                     producers -= 1

@@ -55,9 +55,15 @@ public final class MockApplication: @unchecked Sendable {
             limits: HTTPParserLimits(maxHeaderBytes: config.server.maxHeaderBytes, maxBodyBytes: config.server.maxBodyBytes,
                                      maxTargetLength: config.server.maxTargetBytes, maxHeaderCount: config.server.maxHeaderCount),
             idleTimeoutMilliseconds: UInt64(config.server.idleTimeoutSeconds) * 1000, reusePort: count > 1)
+        let cpus = config.server.pinWorkers ? CPUAffinity.processCPUs : []
+        if config.server.pinWorkers, cpus.isEmpty {
+            logger.warning("server.pinWorkers: the CPUs this process may use could not be read; the workers run unpinned")
+        } else if count > cpus.count, !cpus.isEmpty {
+            logger.warning("server.pinWorkers: \(count) workers on \(cpus.count) CPUs; some share one")
+        }
         for k in 0..<count {
             let store = k == 0 ? firstStore : try ContactStore(path: config.databasePath)
-            let worker = Worker(state: state, store: store, logger: logger)
+            let worker = Worker(state: state, store: store, logger: logger, cpu: cpus.isEmpty ? nil : cpus[k % cpus.count])
             options.port = try worker.listen(options)
             workers.append(worker)
         }
@@ -120,10 +126,13 @@ final class Worker: @unchecked Sendable {
     private var wakeup: LoopWakeup?
     /// Runs on the loop thread when shutdown begins (the main worker closes its extra handles).
     var onShutdown: (() -> Void)?
+    /// The one CPU this worker's thread runs on (`server.pinWorkers`), or nil for any.
+    private let cpu: Int?
 
-    init(state: MockState, store: ContactStore, logger: Logger) {
+    init(state: MockState, store: ContactStore, logger: Logger, cpu: Int?) {
         self.store = store
         self.logger = logger
+        self.cpu = cpu
         handler = MockHandler(state: state, store: store)
     }
 
@@ -140,6 +149,14 @@ final class Worker: @unchecked Sendable {
 
     /// Runs the loop to its end, then closes it.
     func run() {
+        if let cpu {
+            do {
+                try CPUAffinity.restrictCurrentThread(to: [cpu])
+                logger.debug("worker on CPU \(cpu)")
+            } catch {
+                logger.warning("server.pinWorkers: \(error); this worker runs unpinned")
+            }
+        }
         loop.run()
         loopCloseResult = loop.close()
     }

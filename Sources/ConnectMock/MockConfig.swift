@@ -16,6 +16,8 @@ public struct MockConfig: Sendable {
         /// length (414 beyond) and the number of header fields (431 beyond).
         public var maxTargetBytes = 8192
         public var maxHeaderCount = 100
+        /// Not in the shipped file either: worker k runs only on the k-th CPU the process may use.
+        public var pinWorkers = false
     }
 
     public struct Credential: Sendable {
@@ -93,7 +95,7 @@ public struct MockConfig: Sendable {
         try root.onlyKeys(["server", "database", "instances", "credentials", "auth", "retention", "clock", "seed",
                            "throttle", "faults", "admin", "logging"])
         if let s = try root.child("server") {
-            try s.onlyKeys(["host", "port", "workers", "idleTimeoutSeconds", "maxHeaderBytes", "maxBodyBytes", "maxTargetBytes", "maxHeaderCount"])
+            try s.onlyKeys(["host", "port", "workers", "idleTimeoutSeconds", "maxHeaderBytes", "maxBodyBytes", "maxTargetBytes", "maxHeaderCount", "pinWorkers"])
             c.server.host = try s.string("host", default: c.server.host)
             c.server.port = try s.int("port", default: c.server.port, min: 0, max: 65535)
             c.server.workers = try s.int("workers", default: c.server.workers, min: 1, max: 64)
@@ -102,6 +104,7 @@ public struct MockConfig: Sendable {
             c.server.maxBodyBytes = try s.int("maxBodyBytes", default: c.server.maxBodyBytes, min: 0, max: 1 << 30)
             c.server.maxTargetBytes = try s.int("maxTargetBytes", default: c.server.maxTargetBytes, min: 64, max: 1 << 20)
             c.server.maxHeaderCount = try s.int("maxHeaderCount", default: c.server.maxHeaderCount, min: 4, max: 10_000)
+            c.server.pinWorkers = try s.bool("pinWorkers", default: c.server.pinWorkers)
         }
         if let d = try root.child("database") {
             try d.onlyKeys(["path"])
@@ -224,7 +227,7 @@ public struct MockConfig: Sendable {
                 "host": .string(server.host), "port": .int(server.port), "workers": .int(server.workers),
                 "idleTimeoutSeconds": .int(server.idleTimeoutSeconds), "maxHeaderBytes": .int(server.maxHeaderBytes),
                 "maxBodyBytes": .int(server.maxBodyBytes), "maxTargetBytes": .int(server.maxTargetBytes),
-                "maxHeaderCount": .int(server.maxHeaderCount),
+                "maxHeaderCount": .int(server.maxHeaderCount), "pinWorkers": .bool(server.pinWorkers),
             ]),
             "database": .fields(["path": .string(databasePath)]),
             "instances": .array(instances.map { i in

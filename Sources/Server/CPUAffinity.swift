@@ -1,0 +1,54 @@
+internal import CLibUV
+import Glibc
+import Synchronization
+
+/// Which CPUs a thread may run on, for `server.pinWorkers`.
+///
+/// With two workers and a client on two cores, the scheduler now and then runs both workers on
+/// one core, and the connections of the worker waiting for its turn stall for a time slice;
+/// with one worker per core that wait goes, and p99 with it (see the README's benchmark).
+public enum CPUAffinity {
+    /// Why the kernel refused; the process runs on unpinned.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The CPUs this process may use, read on first use: before any thread is pinned, since a
+    /// thread reads its own set and a pinned thread's is one CPU. Empty when it cannot be read.
+    public static let processCPUs: [Int] = (try? currentThreadCPUs()) ?? []
+
+    /// Whether any thread has been restricted: until then every thread already has them all.
+    private static let restricted = Atomic<Bool>(false)
+
+    /// The CPUs the calling thread may run on, in ascending order.
+    public static func currentThreadCPUs() throws(Failure) -> [Int] {
+        var set = cpu_set_t()
+        guard sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { throw failure("sched_getaffinity") }
+        return withUnsafeBytes(of: &set) { bits in
+            (0..<bits.count * 8).filter { bits[$0 >> 3] & (1 << ($0 & 7)) != 0 }
+        }
+    }
+
+    /// Lets the calling thread run on `cpus` alone.
+    public static func restrictCurrentThread(to cpus: [Int]) throws(Failure) {
+        _ = processCPUs
+        restricted.store(true, ordering: .releasing)
+        var set = cpu_set_t()
+        withUnsafeMutableBytes(of: &set) { bits in
+            for cpu in cpus where cpu >= 0 && cpu < bits.count * 8 { bits[cpu >> 3] |= 1 << (cpu & 7) }
+        }
+        guard sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { throw failure("sched_setaffinity to \(cpus)") }
+    }
+
+    /// Gives the calling thread every CPU of the process back. A thread inherits its creator's
+    /// set, so work started from a pinned worker (a purge) calls this rather than share the
+    /// worker's one core.
+    public static func releaseCurrentThread() {
+        guard restricted.load(ordering: .acquiring), !processCPUs.isEmpty else { return }
+        try? restrictCurrentThread(to: processCPUs)
+    }
+
+    private static func failure(_ call: String) -> Failure {
+        Failure(description: "\(call): \(String(cString: strerror(errno)))")
+    }
+}
