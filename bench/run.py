@@ -4,15 +4,16 @@
 Seeds 100,000 synthetic contacts, starts the release build, signs one DescribeContact with
 botocore into a wrk Lua script and runs wrk (-t1 -c50, keep-alive) against connect-mock with 1
 and 2 workers, nginx with 1 and 2 workers serving the same response bytes as a static file, and
-moto_server's DescribeInstance. nginx with 2 workers shows what two server processes beside
-wrk's thread on a 2-core machine do to any server's tail latency. Also measures
+moto_server's DescribeInstance. Two workers run both unpinned and pinned one to a CPU
+(server.pinWorkers, nginx's worker_cpu_affinity auto): nginx's rows show what two server
+processes beside wrk's thread on a 2-core machine do to any server's tail latency. Also measures
 exec-to-first-200, the seed rate for 1,000,000 contacts, what SQLite alone writes with the
 seed's schema and settings (the ceiling for any seed), and RSS with 3,000 open connections.
 Prints one table.
 
 The machine this runs on is shared and noisy (nginx alone varies by a third between runs), so
 the servers are measured in interleaved rounds: each round runs connect-mock and nginx with one
-worker, then both with two, back to back. A ratio is taken within each round, and the table
+worker, then both with two, then both with two pinned, back to back. A ratio is taken within each round, and the table
 shows the median round, with every round's figures below it.
 """
 import argparse
@@ -41,12 +42,17 @@ BIN = os.path.join(REPO, ".build", "release", "connect-mock")
 INSTANCE = "8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01"
 
 
-def mock_name(workers):
-    return f"connect-mock (workers={workers})"
+# (workers, pinned): each server runs in each; pinned is pinWorkers for connect-mock and
+# worker_cpu_affinity auto for nginx, one worker per CPU.
+SETUPS = [(1, False), (2, False), (2, True)]
 
 
-def nginx_name(workers):
-    return f"nginx ({workers} worker{'s' if workers > 1 else ''}, static file)"
+def mock_name(workers, pinned=False):
+    return f"connect-mock (workers={workers}{', pinned' if pinned else ''})"
+
+
+def nginx_name(workers, pinned=False):
+    return f"nginx ({workers} worker{'s' if workers > 1 else ''}{', pinned' if pinned else ''}, static)"
 
 
 NGINX = nginx_name(1)
@@ -59,16 +65,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def write_config(folder, db, workers=1, port=0):
+def write_config(folder, db, workers=1, port=0, pinned=False):
     cfg = {
-        "server": {"host": "127.0.0.1", "port": port, "workers": workers},
+        "server": {"host": "127.0.0.1", "port": port, "workers": workers, "pinWorkers": pinned},
         "database": {"path": db},
         "instances": [{"id": INSTANCE, "region": "us-east-1", "accountId": "123456789012"}],
         "credentials": [{"accessKeyId": KEY, "secretAccessKey": SECRET, "name": "bench"}],
         "seed": {"fixtures": []},
         "logging": {"level": "warning"},
     }
-    path = os.path.join(folder, f"config-{workers}.yaml")
+    path = os.path.join(folder, f"config-{workers}{'-pinned' if pinned else ''}.yaml")
     with open(path, "w") as f:
         json.dump(cfg, f)
     return path
@@ -150,13 +156,14 @@ def median_ratio(runs, baseline):
     return ratios[len(ratios) // 2]
 
 
-def start_nginx(tmp, www, workers):
+def start_nginx(tmp, www, workers, pinned):
     """nginx serving `www` with `workers` processes on SO_REUSEPORT, as connect-mock's workers
-    share their port; returns the master, its URL and the workers' pids."""
+    share their port, each pinned to a CPU of its own when `pinned`; returns the master, its URL
+    and the workers' pids."""
     port = free_port()
     conf = os.path.join(tmp, "nginx.conf")
     with open(conf, "w") as f:
-        f.write(f"""worker_processes {workers}; daemon off; pid {tmp}/nginx.pid; error_log {tmp}/nginx.err;
+        f.write(f"""worker_processes {workers}; {'worker_cpu_affinity auto; ' if pinned else ''}daemon off; pid {tmp}/nginx.pid; error_log {tmp}/nginx.err;
 events {{ worker_connections 4096; }}
 http {{ access_log off; default_type application/json; keepalive_requests 1000000;
   server {{ listen 127.0.0.1:{port} reuseport; root {www}; }} }}
@@ -321,23 +328,23 @@ def main():
             f.write(response_bytes)
         rounds = {}
         for k in range(args.rounds):
-            for workers in (1, 2):
-                name = mock_name(workers)
-                proc, url = start_mock(write_config(tmp, db, workers))
+            for workers, pinned in SETUPS:
+                name = mock_name(workers, pinned)
+                proc, url = start_mock(write_config(tmp, db, workers, pinned=pinned))
                 script = wrk_script(tmp, f"mock{workers}", path, signed_headers(url + path))
                 assert requests.get(url + path, headers=signed_headers(url + path), timeout=5).status_code == 200
                 run_wrk(url, script, 2)
                 r = measured_wrk(url, script, args.seconds, [proc.pid])
                 rounds.setdefault(name, []).append(r)
                 note(f"round {k + 1} {name}: {r}")
-                if workers == 1 and k == 0:
+                if (workers, pinned) == (1, False) and k == 0:
                     socks, ok, latency = connections_test(url, path)
                     conn_rss = rss_kb(proc.pid) / 1024
                     for s in socks:
                         s.close()
                 stop(proc)
 
-                nginx, nurl, nginx_workers = start_nginx(tmp, www, workers)
+                nginx, nurl, nginx_workers = start_nginx(tmp, www, workers, pinned)
                 try:
                     assert requests.get(nurl + path, timeout=5).status_code == 200
                     nscript = wrk_script(tmp, "nginx", path, signed_headers(nurl + path))
@@ -346,10 +353,10 @@ def main():
                 finally:
                     nginx.terminate()
                     nginx.wait()
-                rounds.setdefault(nginx_name(workers), []).append(r)
-                note(f"round {k + 1} {nginx_name(workers)}: {r}")
+                rounds.setdefault(nginx_name(workers, pinned), []).append(r)
+                note(f"round {k + 1} {nginx_name(workers, pinned)}: {r}")
 
-        same_workers = {name(w): nginx_name(w) for w in (1, 2) for name in (mock_name, nginx_name)}
+        same_workers = {name(*setup): nginx_name(*setup) for setup in SETUPS for name in (mock_name, nginx_name)}
         results = {}
         for name, rs in rounds.items():
             median = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
@@ -404,14 +411,14 @@ def main():
         print()
         print(f"median of {args.rounds} interleaved rounds; 'vs nginx' is the median of each round's ratio to that round's nginx")
         print("CPU per request is the server's own (all its threads), user and kernel, in microseconds")
-        print("'vs same N' is against nginx with as many workers as the row")
+        print("'vs same N' is against nginx with as many workers as the row, pinned when it is")
         print(f"{'server':34} {'req/s':>10} {'vs nginx':>9} {'vs same N':>10} {'p50 ms':>8} {'p99 ms':>8} {'user us':>8} {'sys us':>7} {'RSS MB':>7} {'non-2xx':>8}")
         for name, r in results.items():
             print(f"{name:34} {r['rps']:>10.0f} {r['ratio']:>8.2f}x {same_text(r['same']):>10} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['user_us']:>8.2f} {r['sys_us']:>7.2f}"
                   f" {r['rss_mb']:>7.1f} {r['non2xx']:>8}")
         print()
         for name, r in results.items():
-            print(f"  {name:32} rounds: " + ", ".join(f"{x['rps']:.0f} req/s p99 {x['p99']:.2f} ms" for x in r["rounds"]))
+            print(f"  {name:34} rounds: " + ", ".join(f"{x['rps']:.0f} req/s p99 {x['p99']:.2f} ms" for x in r["rounds"]))
         print()
         print(f"connect-mock (workers=1), each request a different contact ({args.distinct_contacts:,} in turn, every one a cache miss):"
               f" {distinct['rps']:.0f} req/s, p50 {distinct['p50']:.2f} ms, p99 {distinct['p99']:.2f} ms,"
