@@ -23,7 +23,7 @@ public enum CPUAffinity {
     /// The CPUs the calling thread may run on, in ascending order.
     public static func currentThreadCPUs() throws(Failure) -> [Int] {
         var set = cpu_set_t()
-        guard sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { throw failure("sched_getaffinity") }
+        guard sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { throw failure(errno, "sched_getaffinity") }
         return withUnsafeBytes(of: &set) { bits in
             (0..<bits.count * 8).filter { bits[$0 >> 3] & (1 << ($0 & 7)) != 0 }
         }
@@ -37,7 +37,7 @@ public enum CPUAffinity {
         withUnsafeMutableBytes(of: &set) { bits in
             for cpu in cpus where cpu >= 0 && cpu < bits.count * 8 { bits[cpu >> 3] |= 1 << (cpu & 7) }
         }
-        guard sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { throw failure("sched_setaffinity to \(cpus)") }
+        guard sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { throw failure(errno, "sched_setaffinity to \(cpus)") }
     }
 
     /// Gives the calling thread every CPU of the process back. A thread inherits its creator's
@@ -48,7 +48,8 @@ public enum CPUAffinity {
         try? restrictCurrentThread(to: processCPUs)
     }
 
-    private static func failure(_ call: String) -> Failure {
-        Failure(description: "\(call): \(String(cString: strerror(errno)))")
+    /// `code` comes first so that it is read before the call's text is made.
+    private static func failure(_ code: Int32, _ call: String) -> Failure {
+        Failure(description: "\(call): \(String(cString: strerror(code)))")
     }
 }
