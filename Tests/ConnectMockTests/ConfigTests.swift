@@ -23,6 +23,7 @@ final class ConfigTests: XCTestCase {
         let cases: [(String, String, String)] = [
             (base.replacingOccurrences(of: "port: 8080", with: "port: eighty"), "config.yaml:3: server.port: expected an integer from 0 to 65535", "port"),
             (base.replacingOccurrences(of: "workers: 1", with: "wrokers: 1"), "config.yaml:3: server.wrokers: unknown key", "typo"),
+            (base.replacingOccurrences(of: "workers: 1", with: "workers: 2, pinWorkers: often"), "config.yaml:3: server.pinWorkers: expected true or false", "bool"),
             (base + "extra: 1\n", "config.yaml:19: extra: unknown key", "top-level"),
             (base.replacingOccurrences(of: "mode: verify", with: "mode: sometimes"), "config.yaml:11: auth.mode: expected one of verify, off", "enum"),
             (base.replacingOccurrences(of: "cutoff: \"2021-11-12T00:00:00Z\"", with: "cutoff: soon"), "config.yaml:12: retention.cutoff: expected an ISO 8601 instant", "instant"),
