@@ -13,8 +13,9 @@ Prints one table.
 
 The machine this runs on is shared and noisy (nginx alone varies by a third between runs), so
 the servers are measured in interleaved rounds: each round runs connect-mock and nginx with one
-worker, then both with two, then both with two pinned, back to back. A ratio is taken within each round, and the table
-shows the median round, with every round's figures below it.
+worker, then both with two, then both with two pinned, back to back (nginx first in every other
+round). A ratio is taken within each round, and the table shows the median round, with every
+round's figures below it.
 """
 import argparse
 import json
@@ -326,35 +327,45 @@ def main():
         os.makedirs(os.path.join(www, "contacts", INSTANCE))
         with open(os.path.join(www, "contacts", INSTANCE, contact_id), "wb") as f:
             f.write(response_bytes)
-        rounds = {}
-        for k in range(args.rounds):
-            for workers, pinned in SETUPS:
-                name = mock_name(workers, pinned)
-                proc, url = start_mock(write_config(tmp, db, workers, pinned=pinned))
+        connections = {}
+
+        def measure_mock(k, workers, pinned):
+            proc, url = start_mock(write_config(tmp, db, workers, pinned=pinned))
+            try:
                 script = wrk_script(tmp, f"mock{workers}", path, signed_headers(url + path))
                 assert requests.get(url + path, headers=signed_headers(url + path), timeout=5).status_code == 200
                 run_wrk(url, script, 2)
                 r = measured_wrk(url, script, args.seconds, [proc.pid])
-                rounds.setdefault(name, []).append(r)
-                note(f"round {k + 1} {name}: {r}")
                 if (workers, pinned) == (1, False) and k == 0:
-                    socks, ok, latency = connections_test(url, path)
-                    conn_rss = rss_kb(proc.pid) / 1024
-                    for s in socks:
-                        s.close()
+                    socks, connections["ok"], connections["latency"] = connections_test(url, path)
+                    connections["rss"] = rss_kb(proc.pid) / 1024
+                    for sock in socks:
+                        sock.close()
+            finally:
                 stop(proc)
+            return mock_name(workers, pinned), r
 
-                nginx, nurl, nginx_workers = start_nginx(tmp, www, workers, pinned)
-                try:
-                    assert requests.get(nurl + path, timeout=5).status_code == 200
-                    nscript = wrk_script(tmp, "nginx", path, signed_headers(nurl + path))
-                    run_wrk(nurl, nscript, 2)
-                    r = measured_wrk(nurl, nscript, args.seconds, nginx_workers)
-                finally:
-                    nginx.terminate()
-                    nginx.wait()
-                rounds.setdefault(nginx_name(workers, pinned), []).append(r)
-                note(f"round {k + 1} {nginx_name(workers, pinned)}: {r}")
+        def measure_nginx(k, workers, pinned):
+            nginx, nurl, nginx_workers = start_nginx(tmp, www, workers, pinned)
+            try:
+                assert requests.get(nurl + path, timeout=5).status_code == 200
+                nscript = wrk_script(tmp, "nginx", path, signed_headers(nurl + path))
+                run_wrk(nurl, nscript, 2)
+                r = measured_wrk(nurl, nscript, args.seconds, nginx_workers)
+            finally:
+                nginx.terminate()
+                nginx.wait()
+            return nginx_name(workers, pinned), r
+
+        rounds = {}
+        for k in range(args.rounds):
+            for workers, pinned in SETUPS:
+                # Every other round runs nginx first, so that a machine slowing down or speeding
+                # up within a round does not always favour the same side of the ratio.
+                for measure in (measure_mock, measure_nginx) if k % 2 == 0 else (measure_nginx, measure_mock):
+                    name, r = measure(k, workers, pinned)
+                    rounds.setdefault(name, []).append(r)
+                    note(f"round {k + 1} {name}: {r}")
 
         same_workers = {name(*setup): nginx_name(*setup) for setup in SETUPS for name in (mock_name, nginx_name)}
         results = {}
@@ -427,7 +438,8 @@ def main():
         print(f"seed --synthetic {args.contacts:,}: {seed100k:,.0f} contacts/s; --synthetic {args.seed_rate_contacts:,}: {seed_rate:,.0f} contacts/s")
         print(f"SQLite alone, the seed's schema, settings and rows, no synthesis, {args.seed_rate_contacts:,} rows: {ceiling['rate']:,.0f} rows/s"
               f" (insert {ceiling['insert_s']:.1f} s, indexes {ceiling['index_s']:.1f} s, commit {ceiling['commit_s']:.1f} s)")
-        print(f"3,000 open connections: RSS {conn_rss:.1f} MB, a signed request answered {'200' if ok else 'NOT 200'} in {latency:.1f} ms")
+        print(f"3,000 open connections: RSS {connections['rss']:.1f} MB, a signed request answered {'200' if connections['ok'] else 'NOT 200'}"
+              f" in {connections['latency']:.1f} ms")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
