@@ -1,6 +1,5 @@
 internal import CLibUV
 import Glibc
-import Synchronization
 
 /// Which CPUs a thread may run on, for `server.pinWorkers`.
 ///
@@ -17,9 +16,6 @@ public enum CPUAffinity {
     /// thread reads its own set and a pinned thread's is one CPU. Empty when it cannot be read.
     public static let processCPUs: [Int] = (try? currentThreadCPUs()) ?? []
 
-    /// Whether any thread has been restricted: until then every thread already has them all.
-    private static let restricted = Atomic<Bool>(false)
-
     /// The CPUs the calling thread may run on, in ascending order.
     public static func currentThreadCPUs() throws(Failure) -> [Int] {
         var set = cpu_set_t()
@@ -31,8 +27,7 @@ public enum CPUAffinity {
 
     /// Lets the calling thread run on `cpus` alone.
     public static func restrictCurrentThread(to cpus: [Int]) throws(Failure) {
-        _ = processCPUs
-        restricted.store(true, ordering: .releasing)
+        _ = processCPUs  // read while this thread still has the process's whole set
         var set = cpu_set_t()
         withUnsafeMutableBytes(of: &set) { bits in
             for cpu in cpus where cpu >= 0 && cpu < bits.count * 8 { bits[cpu >> 3] |= 1 << (cpu & 7) }
@@ -42,9 +37,9 @@ public enum CPUAffinity {
 
     /// Gives the calling thread every CPU of the process back. A thread inherits its creator's
     /// set, so work started from a pinned worker (a purge) calls this rather than share the
-    /// worker's one core.
+    /// worker's one core. Unpinned, it changes nothing; it runs only when a thread starts.
     public static func releaseCurrentThread() {
-        guard restricted.load(ordering: .acquiring), !processCPUs.isEmpty else { return }
+        guard !processCPUs.isEmpty else { return }
         try? restrictCurrentThread(to: processCPUs)
     }
 
