@@ -1,7 +1,6 @@
 import ContactStore
 import Foundation
 import Logging
-import Server
 import Synchronization
 
 /// Runs the purge timer's purges on a thread of their own, with a connection of their own,
@@ -30,8 +29,7 @@ final class BackgroundPurge: Sendable {
             return
         }
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
-        let thread = Thread { [self] in
-            CPUAffinity.releaseCurrentThread()
+        startBackgroundThread { [self] in
             defer { running.store(false, ordering: .releasing) }
             do {
                 report(state.purge(try ContactStore(path: path)))
@@ -39,7 +37,6 @@ final class BackgroundPurge: Sendable {
                 logger.error("purge failed: \(error)")
             }
         }
-        thread.start()
     }
 
     private func report(_ purged: Int) {

@@ -1,5 +1,4 @@
 import Foundation
-import Server
 
 /// Numbered batches made by several producer threads, handed to one consumer in number order:
 /// the seed generates synthetic contacts on every core while one thread writes them to SQLite.
@@ -24,14 +23,13 @@ final class BatchPipe<Element>: @unchecked Sendable {
     func startProducers(threads: Int, make: @escaping @Sendable (Int) -> [Element]) {
         condition.withLock { producers = threads }
         for _ in 0..<threads {
-            Thread { [self] in
-                CPUAffinity.releaseCurrentThread()
+            startBackgroundThread { [self] in
                 while let k = claim() { deliver(k, make(k)) }
                 condition.withLock {
                     producers -= 1
                     condition.broadcast()
                 }
-            }.start()
+            }
         }
     }
 
