@@ -7,6 +7,8 @@ BIN := .build/debug/connect-mock
 APT_PACKAGES := libuv1-dev libsqlite3-dev
 
 RELEASE_BIN := .build/release/connect-mock
+# The shipped build; docker/Dockerfile builds with the same flags (docker-check checks it).
+RELEASE_FLAGS := -c release --static-swift-stdlib --experimental-lto-mode=full
 
 .PHONY: deps build release test unit e2e docker-check serve bench fuzz clean
 
@@ -25,7 +27,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --experimental-lto-mode=full
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 unit: build
 	$(SWIFT) test
@@ -34,7 +36,7 @@ e2e: build
 	CONNECT_MOCK_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q e2e
 
 docker-check: release
-	scripts/check-docker.sh $(RELEASE_BIN)
+	scripts/check-docker.sh $(RELEASE_BIN) "$(RELEASE_FLAGS)"
 
 test: unit e2e docker-check
 

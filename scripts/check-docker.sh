@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Static checks of the image that need no Docker engine:
 #  1. hadolint finds nothing in docker/Dockerfile;
-#  2. every library the release binary links (ldd) comes from a package the runtime stage
+#  2. the image's binary is built with `make release`'s flags (the second argument), so the
+#     binary checked here is the one the image ships;
+#  3. every library the release binary links (ldd) comes from a package the runtime stage
 #     installs or that debian:bookworm-slim already has.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-.build/release/connect-mock}
+FLAGS=${2:?usage: check-docker.sh BINARY "RELEASE FLAGS"}
 
 hadolint docker/Dockerfile
 echo "hadolint: docker/Dockerfile clean"
+
+if ! grep -qF -- "swift build $FLAGS " docker/Dockerfile; then
+    echo "docker/Dockerfile does not run 'swift build $FLAGS' as make release does" >&2
+    exit 1
+fi
+echo "docker/Dockerfile: built with make release's flags ($FLAGS)"
 
 runtime=$(sed -n '/^FROM debian:bookworm-slim/,$p' docker/Dockerfile | grep -o 'install -y --no-install-recommends [^\\&]*' | sed 's/.*recommends //')
 # Packages every debian:bookworm-slim image carries (essential set and apt's own dependencies).
