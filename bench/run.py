@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -140,12 +141,17 @@ def cpu_seconds(pids):
 
 
 def measured_wrk(url, script, seconds, pids):
-    """`run_wrk`, plus the server's CPU per request: where a gap to nginx comes from."""
+    """`run_wrk`, plus the server's CPU per request, where a gap to nginx comes from, and wrk's:
+    on two cores the client uses most of the second, so it limits every server's rate too."""
     u0, s0 = cpu_seconds(pids)
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = run_wrk(url, script, seconds)
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     u1, s1 = cpu_seconds(pids)
     n = r["rps"] * seconds
     r["user_us"], r["sys_us"] = 1e6 * (u1 - u0) / n, 1e6 * (s1 - s0) / n
+    # wrk is the only child that ends while it runs: the servers are stopped after.
+    r["client_us"] = 1e6 * (c1.ru_utime - c0.ru_utime + c1.ru_stime - c0.ru_stime) / n
     r["rss_mb"] = sum(rss_kb(pid) for pid in pids) / 1024
     return r
 
@@ -421,12 +427,12 @@ def main():
 
         print()
         print(f"median of {args.rounds} interleaved rounds; 'vs nginx' is the median of each round's ratio to that round's nginx")
-        print("CPU per request is the server's own (all its threads), user and kernel, in microseconds")
+        print("CPU per request is the server's own (all its threads), user and kernel, in microseconds; 'wrk us' is the client's, both together")
         print("'vs same N' is against nginx with as many workers as the row, pinned when it is")
-        print(f"{'server':34} {'req/s':>10} {'vs nginx':>9} {'vs same N':>10} {'p50 ms':>8} {'p99 ms':>8} {'user us':>8} {'sys us':>7} {'RSS MB':>7} {'non-2xx':>8}")
+        print(f"{'server':34} {'req/s':>10} {'vs nginx':>9} {'vs same N':>10} {'p50 ms':>8} {'p99 ms':>8} {'user us':>8} {'sys us':>7} {'wrk us':>7} {'RSS MB':>7} {'non-2xx':>8}")
         for name, r in results.items():
             print(f"{name:34} {r['rps']:>10.0f} {r['ratio']:>8.2f}x {same_text(r['same']):>10} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['user_us']:>8.2f} {r['sys_us']:>7.2f}"
-                  f" {r['rss_mb']:>7.1f} {r['non2xx']:>8}")
+                  f" {r['client_us']:>7.2f} {r['rss_mb']:>7.1f} {r['non2xx']:>8}")
         print()
         for name, r in results.items():
             print(f"  {name:34} rounds: " + ", ".join(f"{x['rps']:.0f} req/s p99 {x['p99']:.2f} ms" for x in r["rounds"]))
