@@ -6,7 +6,9 @@ botocore into a wrk Lua script and runs wrk (-t1 -c50, keep-alive) against conne
 and 2 workers, nginx with 1 and 2 workers serving the same response bytes as a static file, and
 moto_server's DescribeInstance. Two workers run both unpinned and pinned one to a CPU
 (server.pinWorkers, nginx's worker_cpu_affinity auto): nginx's rows show what two server
-processes beside wrk's thread on a 2-core machine do to any server's tail latency. Also measures
+processes beside wrk's thread on a 2-core machine do to any server's tail latency. One worker
+also runs with auth.mode off, the same signed requests unverified: the difference is what
+verifying every signature costs. Also measures
 exec-to-first-200, the seed rate for 1,000,000 contacts, what SQLite alone writes with the
 seed's schema and settings (the ceiling for any seed), and RSS with 3,000 open connections.
 Prints one table.
@@ -49,8 +51,8 @@ INSTANCE = "8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01"
 SETUPS = [(1, False), (2, False), (2, True)]
 
 
-def mock_name(workers, pinned=False):
-    return f"connect-mock (workers={workers}{', pinned' if pinned else ''})"
+def mock_name(workers, pinned=False, auth_off=False):
+    return f"connect-mock (workers={workers}{', pinned' if pinned else ''}{', auth off' if auth_off else ''})"
 
 
 def nginx_name(workers, pinned=False):
@@ -67,7 +69,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def write_config(folder, db, workers=1, port=0, pinned=False):
+def write_config(folder, db, workers=1, port=0, pinned=False, auth_off=False):
     cfg = {
         "server": {"host": "127.0.0.1", "port": port, "workers": workers, "pinWorkers": pinned},
         "database": {"path": db},
@@ -76,7 +78,9 @@ def write_config(folder, db, workers=1, port=0, pinned=False):
         "seed": {"fixtures": []},
         "logging": {"level": "warning"},
     }
-    path = os.path.join(folder, f"config-{workers}{'-pinned' if pinned else ''}.yaml")
+    if auth_off:
+        cfg["auth"] = {"mode": "off"}
+    path = os.path.join(folder, f"config-{workers}{'-pinned' if pinned else ''}{'-auth-off' if auth_off else ''}.yaml")
     with open(path, "w") as f:
         json.dump(cfg, f)
     return path
@@ -335,21 +339,21 @@ def main():
             f.write(response_bytes)
         connections = {}
 
-        def measure_mock(k, workers, pinned):
-            proc, url = start_mock(write_config(tmp, db, workers, pinned=pinned))
+        def measure_mock(k, workers, pinned, auth_off=False):
+            proc, url = start_mock(write_config(tmp, db, workers, pinned=pinned, auth_off=auth_off))
             try:
                 script = wrk_script(tmp, f"mock{workers}", path, signed_headers(url + path))
                 assert requests.get(url + path, headers=signed_headers(url + path), timeout=5).status_code == 200
                 run_wrk(url, script, 2)
                 r = measured_wrk(url, script, args.seconds, [proc.pid])
-                if (workers, pinned) == (1, False) and k == 0:
+                if (workers, pinned, auth_off) == (1, False, False) and k == 0:
                     socks, connections["ok"], connections["latency"] = connections_test(url, path)
                     connections["rss"] = rss_kb(proc.pid) / 1024
                     for sock in socks:
                         sock.close()
             finally:
                 stop(proc)
-            return mock_name(workers, pinned), r
+            return mock_name(workers, pinned, auth_off), r
 
         def measure_nginx(k, workers, pinned):
             nginx, nurl, nginx_workers = start_nginx(tmp, www, workers, pinned)
@@ -372,8 +376,13 @@ def main():
                     name, r = measure(k, workers, pinned)
                     rounds.setdefault(name, []).append(r)
                     note(f"round {k + 1} {name}: {r}")
+            # The same requests with auth.mode off: what verifying each signature costs.
+            name, r = measure_mock(k, 1, False, auth_off=True)
+            rounds.setdefault(name, []).append(r)
+            note(f"round {k + 1} {name}: {r}")
 
         same_workers = {name(*setup): nginx_name(*setup) for setup in SETUPS for name in (mock_name, nginx_name)}
+        same_workers[mock_name(1, auth_off=True)] = NGINX
         results = {}
         for name, rs in rounds.items():
             median = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
