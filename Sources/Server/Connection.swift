@@ -134,11 +134,12 @@ final class Connection {
             }
             switch consume event {
             case .needMoreData:
-                if server.shuttingDown, !parser.value.isMidRequest { close() }
+                if server.shuttingDown, !parser.value.isMidRequest { finishAfterWrites() }
                 return
             case .continueExpected:
-                let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
-                write(interim, headCount: interim.count, body: [], envelope: ("", ""))
+                guard !closing else { return }
+                pendingWrites += 1
+                server.outbox.value.add(("HTTP/1.1 100 Continue\r\n\r\n" as StaticString).bytes, for: self)
             case .request(let request):
                 let keepAlive = request.keepAlive && !server.shuttingDown
                 let headOnly = request.method == "HEAD"
@@ -160,14 +161,10 @@ final class Connection {
     }
 
     private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
+        guard !closing else { return }
         if version == .http10, keepAlive { response.headers.append(("Connection", "keep-alive")) }
-        let head = server.headBuffer
-        let headCount = response.writeHead(into: &head.value, version: version, date: server.dateHeader(), closing: !keepAlive)
-        if headOnly {
-            write(head.value, headCount: headCount, body: [], envelope: ("", ""))
-        } else {
-            write(head.value, headCount: headCount, body: response.body, envelope: response.envelope)
-        }
+        pendingWrites += 1
+        server.outbox.value.add(response, version: version, date: server.dateHeader(), closing: !keepAlive, headOnly: headOnly, for: self)
         if !keepAlive { finishAfterWrites() }
     }
 
@@ -181,45 +178,22 @@ final class Connection {
         if pendingWrites == 0 { close() }
     }
 
-    /// Tries a direct write of head, envelope and body together first (the usual case: the
-    /// whole response fits in the socket buffer, one `writev`, no copy of the body), and
-    /// queues what the socket did not take, copied once into one buffer, with `uv_write`.
-    /// The head is `head`'s first `headCount` bytes: the server's head buffer is longer than
-    /// any head it holds.
-    private func write(_ head: [UInt8], headCount: Int, body: [UInt8], envelope: (before: StaticString, after: StaticString)) {
+    /// Sends bytes the outbox held for this connection, `responses` of them, each counted in
+    /// `pendingWrites` since it was queued: straight to the socket, the usual case, and what
+    /// the socket did not take copied once and queued with `uv_write`. (`uv_try_write` takes
+    /// nothing while earlier bytes wait in libuv's queue, so the order holds.)
+    func transmit(_ bytes: UnsafeRawBufferPointer, responses: Int) {
+        defer { writeCompleted(status: 0, responses: responses) }
         guard !closing else { return }
-        let before = envelope.before.bytes, after = envelope.after.bytes
-        let total = headCount + before.count + body.count + after.count
         var offset = 0
-        if pendingWrites == 0 {
-            let written = head.withUnsafeBytes { whole in
-                let h = UnsafeRawBufferPointer(rebasing: whole[..<headCount])
-                return body.withUnsafeBytes { b in
-                    withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 4) { bufs -> Int32 in
-                        var n = 0
-                        func add(_ part: UnsafeRawBufferPointer) {
-                            guard let base = part.baseAddress, part.count > 0 else { return }
-                            bufs[n] = uv_buf_init(UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), UInt32(part.count))
-                            n += 1
-                        }
-                        add(h)
-                        add(before)
-                        add(b)
-                        add(after)
-                        return uv_try_write(stream, bufs.baseAddress, UInt32(n))
-                    }
-                }
-            }
-            if written == Int32(total) { return }
-            if written > 0 { offset = Int(written) } else if written != UV_EAGAIN.rawValue {
-                close()
-                return
-            }
+        var buf = uv_buf_init(UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)), UInt32(bytes.count))
+        let written = uv_try_write(stream, &buf, 1)
+        if written == Int32(bytes.count) { return }
+        if written > 0 { offset = Int(written) } else if written != UV_EAGAIN.rawValue {
+            close()
+            return
         }
-        let request = head.withUnsafeBytes { whole in
-            let h = UnsafeRawBufferPointer(rebasing: whole[..<headCount])
-            return body.withUnsafeBytes { b in WriteRequest(copying: [h, before, b, after], from: offset, total: total, connection: self) }
-        }
+        let request = WriteRequest(copying: UnsafeRawBufferPointer(rebasing: bytes[offset...]), connection: self)
         pendingWrites += 1
         let rc = request.submit(to: stream)
         if rc != 0 {
@@ -230,8 +204,8 @@ final class Connection {
         if uv_stream_get_write_queue_size(stream) > server.options.maxPendingWriteBytes { pauseReading() }
     }
 
-    fileprivate func writeCompleted(status: Int32) {
-        pendingWrites -= 1
+    fileprivate func writeCompleted(status: Int32, responses: Int = 1) {
+        pendingWrites -= responses
         if status != 0 {
             close()
             return
@@ -278,24 +252,11 @@ private final class WriteRequest {
     let count: Int
     let connection: Connection
 
-    /// The bytes of `parts`, one after another, from `offset` on (what the socket already took
-    /// is skipped); `total` is all the parts' length.
-    init(copying parts: InlineArray<4, UnsafeRawBufferPointer>, from offset: Int, total: Int, connection: Connection) {
+    init(copying bytes: UnsafeRawBufferPointer, connection: Connection) {
         request = .allocate(capacity: 1)
-        let n = total - offset
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1), alignment: 1)
-        var skip = offset, at = 0
-        for k in parts.indices {
-            let part = parts[k]
-            guard skip < part.count, let base = part.baseAddress else {
-                skip -= part.count
-                continue
-            }
-            (buffer + at).copyMemory(from: base + skip, byteCount: part.count - skip)
-            at += part.count - skip
-            skip = 0
-        }
-        count = n
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+        if let base = bytes.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }
+        count = bytes.count
         storage = buffer
         self.connection = connection
     }

@@ -51,9 +51,10 @@ public final class HTTPServer {
     private var connections: [ObjectIdentifier: Connection] = [:]
     private(set) var shuttingDown = false
     private var onDrained: (() -> Void)?
-    /// Where each response's head is written, reused: the loop writes one response at a
-    /// time, and a head the socket did not take is copied out before the next.
-    let headBuffer = LoopOwned<[UInt8]>([])
+    /// The responses answered this turn of the loop, sent when its reads are done.
+    let outbox = LoopOwned(Outbox<Connection>())
+    /// Sends the outbox at the end of each turn; closed once the server has drained.
+    private var turnHook: LoopTurnHook?
     /// The `Date` text and the loop time (ms) at which its second ends.
     private var cachedDate: (text: String, validUntil: UInt64) = ("", 0)
     public private(set) var boundPort: Int = 0
@@ -66,7 +67,8 @@ public final class HTTPServer {
     }
 
     deinit {
-        headBuffer.free()
+        outbox.value.free()
+        outbox.free()
     }
 
     /// Binds and listens; returns the port (useful with port 0).
@@ -109,6 +111,7 @@ public final class HTTPServer {
             closeListener()
             throw LibUVError(code: r, context: "listening on \(options.host):\(options.port)")
         }
+        turnHook = LoopTurnHook(loop: loop) { [weak self] in self?.flushOutbox() }
         var name = sockaddr_storage()
         var nameLength = Int32(MemoryLayout<sockaddr_storage>.size)
         withUnsafeMutablePointer(to: &name) { p in
@@ -161,8 +164,15 @@ public final class HTTPServer {
     private func checkDrained() {
         if shuttingDown, connections.isEmpty, let d = onDrained {
             onDrained = nil
+            turnHook?.close()
+            turnHook = nil
             d()
         }
+    }
+
+    private func flushOutbox() {
+        guard !outbox.value.isEmpty else { return }
+        outbox.value.drain { connection, bytes, responses in connection.transmit(bytes, responses: responses) }
     }
 
     /// The `Date` header, formatted once a second. The system clock is read only when the

@@ -1,0 +1,71 @@
+import HTTP1
+import XCTest
+@testable import Server
+
+final class OutboxTests: XCTestCase {
+    private final class Peer {
+        let name: String
+        init(_ name: String) { self.name = name }
+    }
+
+    /// Drains `outbox` into (peer, text, pieces) triples, one per send it makes.
+    private func drained(_ outbox: inout Outbox<Peer>) -> [(String, String, Int)] {
+        var sent: [(String, String, Int)] = []
+        outbox.drain { peer, bytes, pieces in sent.append((peer.name, String(decoding: bytes, as: UTF8.self), pieces)) }
+        return sent
+    }
+
+    private func add(_ text: String, for peer: Peer, to outbox: inout Outbox<Peer>) {
+        Array(text.utf8).withUnsafeBytes { outbox.add($0, for: peer) }
+    }
+
+    func testPiecesComeOutInOrderAndAPeersAdjacentPiecesAsOne() {
+        let a = Peer("a"), b = Peer("b")
+        var outbox = Outbox<Peer>()
+        defer { outbox.free() }
+        add("a1", for: a, to: &outbox)
+        add("a2", for: a, to: &outbox)
+        add("b1", for: b, to: &outbox)
+        add("a3", for: a, to: &outbox)
+        let sent = drained(&outbox)
+        XCTAssertEqual(sent.map(\.0), ["a", "b", "a"])
+        XCTAssertEqual(sent.map(\.1), ["a1a2", "b1", "a3"])
+        XCTAssertEqual(sent.map(\.2), [2, 1, 1], "each send says how many responses it completes")
+        XCTAssertTrue(outbox.isEmpty)
+        XCTAssertTrue(drained(&outbox).isEmpty)
+    }
+
+    func testAResponseIsItsHeadThenEnvelopeAndBodyOrItsHeadAlone() {
+        let a = Peer("a")
+        var outbox = Outbox<Peer>()
+        defer { outbox.free() }
+        let response = HTTPResponse(status: 200, contentType: "application/json", body: Array(#"{"Id":"1"}"#.utf8), envelope: (#"{"Contact":"#, "}"))
+        let date = "Fri, 27 Nov 2026 15:00:00 GMT"
+        outbox.add(response, version: .http11, date: date, closing: false, headOnly: false, for: a)
+        outbox.add(response, version: .http11, date: date, closing: true, headOnly: true, for: a)
+        let sent = drained(&outbox)
+        XCTAssertEqual(sent.count, 1)
+        var head = [UInt8]()
+        let headCount = response.writeHead(into: &head, date: date, closing: false)
+        var closingHead = [UInt8]()
+        let closingCount = response.writeHead(into: &closingHead, date: date, closing: true)
+        let expected = String(decoding: head[..<headCount], as: UTF8.self) + #"{"Contact":{"Id":"1"}}"#
+            + String(decoding: closingHead[..<closingCount], as: UTF8.self)
+        XCTAssertEqual(sent[0].1, expected)
+    }
+
+    /// A turn that queues more than the kept buffer grows it, loses nothing, and the next turn
+    /// starts empty.
+    func testABurstLargerThanTheBufferComesOutWhole() {
+        let peers = (0..<40).map { Peer("p\($0)") }
+        var outbox = Outbox<Peer>()
+        defer { outbox.free() }
+        let piece = String(repeating: "x", count: Outbox<Peer>.keptCapacity / 16)
+        for (k, p) in peers.enumerated() { add("\(k):" + piece, for: p, to: &outbox) }
+        let sent = drained(&outbox)
+        XCTAssertEqual(sent.map(\.0), peers.map(\.name))
+        XCTAssertEqual(sent.map(\.1), peers.indices.map { "\($0):" + piece })
+        add("next", for: peers[0], to: &outbox)
+        XCTAssertEqual(drained(&outbox).map(\.1), ["next"])
+    }
+}
