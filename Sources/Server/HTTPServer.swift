@@ -67,6 +67,7 @@ public final class HTTPServer {
     }
 
     deinit {
+        turnHook?.close()
         outbox.value.free()
         outbox.free()
     }
@@ -111,7 +112,9 @@ public final class HTTPServer {
             closeListener()
             throw LibUVError(code: r, context: "listening on \(options.host):\(options.port)")
         }
-        turnHook = LoopTurnHook(loop: loop) { [weak self] in self?.flushOutbox() }
+        // Not a counted or weak reference: the hook runs twice every turn of the loop, and it is
+        // closed (stopped at once) when the server drains or goes away, whichever is first.
+        turnHook = LoopTurnHook(loop: loop) { [unowned(unsafe) self] in self.flushOutbox() }
         var name = sockaddr_storage()
         var nameLength = Int32(MemoryLayout<sockaddr_storage>.size)
         withUnsafeMutablePointer(to: &name) { p in
