@@ -178,22 +178,33 @@ final class Connection {
         if pendingWrites == 0 { close() }
     }
 
-    /// Sends bytes the outbox held for this connection, `responses` of them, each counted in
-    /// `pendingWrites` since it was queued: straight to the socket, the usual case, and what
-    /// the socket did not take copied once and queued with `uv_write`. (`uv_try_write` takes
-    /// nothing while earlier bytes wait in libuv's queue, so the order holds.)
-    func transmit(_ bytes: UnsafeRawBufferPointer, responses: Int) {
-        defer { writeCompleted(status: 0, responses: responses) }
+    /// Sends a response the outbox held for this connection (counted in `pendingWrites` since
+    /// it was queued): head, envelope and body together, one `writev`, the usual case; what the
+    /// socket did not take is copied once into one buffer and queued with `uv_write`.
+    /// (`uv_try_write` takes nothing while earlier bytes wait in libuv's queue, so the order
+    /// holds.)
+    func transmit(_ parts: InlineArray<4, UnsafeRawBufferPointer>) {
+        defer { writeCompleted(status: 0) }
         guard !closing else { return }
+        var total = 0
+        let written = withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 4) { bufs -> Int32 in
+            var n = 0
+            for k in parts.indices {
+                let part = parts[k]
+                total += part.count
+                guard let base = part.baseAddress, part.count > 0 else { continue }
+                bufs[n] = uv_buf_init(UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), UInt32(part.count))
+                n += 1
+            }
+            return uv_try_write(stream, bufs.baseAddress, UInt32(n))
+        }
+        if written == Int32(total) { return }
         var offset = 0
-        var buf = uv_buf_init(UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)), UInt32(bytes.count))
-        let written = uv_try_write(stream, &buf, 1)
-        if written == Int32(bytes.count) { return }
         if written > 0 { offset = Int(written) } else if written != UV_EAGAIN.rawValue {
             close()
             return
         }
-        let request = WriteRequest(copying: UnsafeRawBufferPointer(rebasing: bytes[offset...]), connection: self)
+        let request = WriteRequest(copying: parts, from: offset, total: total, connection: self)
         pendingWrites += 1
         let rc = request.submit(to: stream)
         if rc != 0 {
@@ -204,8 +215,8 @@ final class Connection {
         if uv_stream_get_write_queue_size(stream) > server.options.maxPendingWriteBytes { pauseReading() }
     }
 
-    fileprivate func writeCompleted(status: Int32, responses: Int = 1) {
-        pendingWrites -= responses
+    fileprivate func writeCompleted(status: Int32) {
+        pendingWrites -= 1
         if status != 0 {
             close()
             return
@@ -252,11 +263,24 @@ private final class WriteRequest {
     let count: Int
     let connection: Connection
 
-    init(copying bytes: UnsafeRawBufferPointer, connection: Connection) {
+    /// The bytes of `parts`, one after another, from `offset` on (what the socket already took
+    /// is skipped); `total` is all the parts' length.
+    init(copying parts: InlineArray<4, UnsafeRawBufferPointer>, from offset: Int, total: Int, connection: Connection) {
         request = .allocate(capacity: 1)
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-        if let base = bytes.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }
-        count = bytes.count
+        let n = total - offset
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1), alignment: 1)
+        var skip = offset, at = 0
+        for k in parts.indices {
+            let part = parts[k]
+            guard skip < part.count, let base = part.baseAddress else {
+                skip -= part.count
+                continue
+            }
+            (buffer + at).copyMemory(from: base + skip, byteCount: part.count - skip)
+            at += part.count - skip
+            skip = 0
+        }
+        count = n
         storage = buffer
         self.connection = connection
     }

@@ -175,7 +175,7 @@ public final class HTTPServer {
 
     private func flushOutbox() {
         guard !outbox.value.isEmpty else { return }
-        outbox.value.drain { connection, bytes, responses in connection.transmit(bytes, responses: responses) }
+        outbox.value.drain { connection, parts in connection.transmit(parts) }
     }
 
     /// The `Date` header, formatted once a second. The system clock is read only when the

@@ -1,25 +1,36 @@
 import HTTP1
 
-/// What a loop's connections answered during one turn of the loop, in one buffer reused every
-/// turn, sent together once the turn's reads are done (`HTTPServer.flushOutbox`).
+/// What a loop's connections answered during one turn of the loop, sent together once the
+/// turn's reads are done (`HTTPServer.flushOutbox`).
 ///
 /// Sending each response the moment it is ready woke a waiting client once per response: on
 /// loopback the write delivers into the client's socket and wakes its thread, and a client
 /// that had caught up went back to sleep before the next. Sent back to back, the first wakes
-/// it and the rest are waiting when it looks. Pipelined responses to one connection leave in
-/// one write.
+/// it and the rest are waiting when it looks.
+///
+/// Heads are written into one buffer reused every turn; a body stays where it is (the
+/// document cache's array, held here until sent), since copying it cost more than the
+/// reference count.
 struct Outbox<Peer: AnyObject> {
+    private struct Entry {
+        /// Not a counted reference: the server's connections outlive their entries, since the
+        /// turn's queue is sent before the turn's close callbacks run (the `uv_check` after the
+        /// poll phase's callbacks, the `uv_prepare` after the timers'), and only a close
+        /// callback releases a connection.
+        let peer: Unmanaged<Peer>
+        /// Where the head (or a piece queued as bytes) is in the buffer.
+        let head: Range<Int>
+        let envelope: (before: StaticString, after: StaticString)
+        let body: [UInt8]
+    }
+
     private var storage: UnsafeMutableRawPointer
     private var capacity: Int
     private var count = 0
     private var draining = false
-    /// Not counted references: the server's connections outlive their entries, since the
-    /// turn's queue is sent before the turn's close callbacks run (the `uv_check` after the poll
-    /// phase's callbacks, the `uv_prepare` after the timers'), and only a close callback
-    /// releases a connection.
-    private var entries: [(peer: Unmanaged<Peer>, range: Range<Int>, pieces: Int)] = []
+    private var entries: [Entry] = []
     /// What a quiet turn keeps; a burst that needed more gives it back when sent.
-    static var keptCapacity: Int { 64 << 10 }
+    static var keptCapacity: Int { 16 << 10 }
 
     init() {
         capacity = Outbox.keptCapacity
@@ -32,55 +43,38 @@ struct Outbox<Peer: AnyObject> {
         storage.deallocate()
     }
 
-    /// Queues `response` for `peer`: the head written in place, then the envelope and the
-    /// body unless `headOnly`.
+    /// Queues `response` for `peer`: the head, then the envelope and the body unless `headOnly`.
     mutating func add(_ response: borrowing HTTPResponse, version: HTTPVersion, date: String, closing: Bool, headOnly: Bool,
                       for peer: Peer) {
-        let start = count
         let room = response.headRoom(date: date)
-        let bodyCount = headOnly ? 0 : response.contentLength
-        reserve(room + bodyCount)
+        reserve(room)
+        let start = count
         count += response.writeHead(into: UnsafeMutableRawBufferPointer(start: storage + count, count: room),
                                     version: version, date: date, closing: closing)
-        if !headOnly {
-            put(response.envelope.before.bytes)
-            response.body.withUnsafeBytes { put($0) }
-            put(response.envelope.after.bytes)
-        }
-        record(peer, from: start)
+        entries.append(Entry(peer: Unmanaged.passUnretained(peer), head: start..<count,
+                             envelope: headOnly ? ("", "") : response.envelope, body: headOnly ? [] : response.body))
     }
 
-    /// Queues `bytes` as they are for `peer`.
+    /// Queues a copy of `bytes` for `peer`.
     mutating func add(_ bytes: UnsafeRawBufferPointer, for peer: Peer) {
-        let start = count
         reserve(bytes.count)
-        put(bytes)
-        record(peer, from: start)
+        let start = count
+        if let base = bytes.baseAddress { (storage + count).copyMemory(from: base, byteCount: bytes.count) }
+        count += bytes.count
+        entries.append(Entry(peer: Unmanaged.passUnretained(peer), head: start..<count, envelope: ("", ""), body: []))
     }
 
-    /// Notes that the bytes from `start` on are `peer`'s, joined to its previous piece when
-    /// that piece ends there.
-    private mutating func record(_ peer: Peer, from start: Int) {
-        let c = Unmanaged.passUnretained(peer)
-        if let last = entries.last, last.peer.toOpaque() == c.toOpaque(), last.range.upperBound == start {
-            entries[entries.count - 1].range = last.range.lowerBound..<count
-            entries[entries.count - 1].pieces += 1
-        } else {
-            entries.append((c, start..<count, 1))
-        }
-    }
-
-    /// Hands each peer's queued bytes to `send`, in the order queued, with how many pieces
-    /// (`add` calls) they join, and empties the queue. `send` must not queue more: the bytes it
-    /// is handed point into the buffer.
-    mutating func drain(_ send: (Peer, UnsafeRawBufferPointer, Int) -> Void) {
+    /// Hands each queued response to `send` as its four parts (head, envelope before, body,
+    /// envelope after; any may be empty), in the order queued, and empties the queue. `send`
+    /// must not queue more: the parts it is handed point into the buffer.
+    mutating func drain(_ send: (Peer, InlineArray<4, UnsafeRawBufferPointer>) -> Void) {
         draining = true
         defer { draining = false }
-        var k = 0
-        while k < entries.count {
-            let (peer, range, pieces) = entries[k]
-            peer._withUnsafeGuaranteedRef { send($0, UnsafeRawBufferPointer(start: storage + range.lowerBound, count: range.count), pieces) }
-            k += 1
+        for entry in entries {
+            let head = UnsafeRawBufferPointer(start: storage + entry.head.lowerBound, count: entry.head.count)
+            entry.body.withUnsafeBytes { body in
+                entry.peer._withUnsafeGuaranteedRef { send($0, [head, entry.envelope.before.bytes, body, entry.envelope.after.bytes]) }
+            }
         }
         entries.removeAll(keepingCapacity: true)
         count = 0
@@ -101,12 +95,5 @@ struct Outbox<Peer: AnyObject> {
         storage.deallocate()
         storage = bigger
         capacity = grown
-    }
-
-    /// Appends bytes there is room for.
-    private mutating func put(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        (storage + count).copyMemory(from: base, byteCount: bytes.count)
-        count += bytes.count
     }
 }
