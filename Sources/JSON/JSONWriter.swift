@@ -84,13 +84,7 @@ struct OutputBuffer: ~Copyable {
     }
 
     @inline(never) private mutating func grow(_ extra: Int) {
-        var grown = capacity * 2
-        while grown < count + extra { grown *= 2 }
-        let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 1)
-        moved.copyMemory(from: base, byteCount: count)
-        base.deallocate()
-        base = moved
-        capacity = grown
+        RawBytes.grow(&base, capacity: &capacity, keeping: count, toFit: count + extra, alignment: 1)
     }
 
     @inline(__always) mutating func append(_ byte: UInt8) {

@@ -1,3 +1,4 @@
+import ASCII
 import HTTP1
 
 /// What a loop's connections answered during one turn of the loop, sent together once the
@@ -88,12 +89,6 @@ struct Outbox<Peer: AnyObject> {
     private mutating func reserve(_ n: Int) {
         precondition(!draining, "a response queued while the outbox is being sent")
         guard count + n > capacity else { return }
-        var grown = capacity * 2
-        while grown < count + n { grown *= 2 }
-        let bigger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
-        bigger.copyMemory(from: storage, byteCount: count)
-        storage.deallocate()
-        storage = bigger
-        capacity = grown
+        RawBytes.grow(&storage, capacity: &capacity, keeping: count, toFit: count + n, alignment: 16)
     }
 }
