@@ -40,26 +40,15 @@ public struct HTTPResponse: Sendable {
         return room + 16 + 20 + 2 + 19 + 2
     }
 
-    /// Status line and headers, through the blank line, written at the start of `buffer`
-    /// (made longer first when the head might not fit); returns how many bytes were written.
-    public func writeHead(into buffer: inout [UInt8], version: HTTPVersion = .http11, date: String?, closing: Bool) -> Int {
-        let room = headRoom(date: date)
-        if buffer.count < room { buffer = [UInt8](repeating: 0, count: max(room, 2 * buffer.count)) }
-        return buffer.withUnsafeMutableBytes { writeHead(at: $0.baseAddress!, version: version, date: date, closing: closing) }
-    }
-
-    /// The head at the start of `out`, which must have room for `headRoom(date:)` bytes: how a
-    /// server writes it straight into the buffer its output leaves from. Written in place, the
-    /// head costs no append per piece (about a hundred instructions each, more than the bytes
-    /// each copied).
+    /// Status line and headers, through the blank line, written at the start of `out`, which
+    /// must have room for `headRoom(date:)` bytes; returns how many bytes were written. A server
+    /// writes the head straight into the buffer its output leaves from: written in place, it
+    /// costs no append per piece (about a hundred instructions each, more than the bytes each
+    /// copied).
     public func writeHead(into out: UnsafeMutableRawBufferPointer, version: HTTPVersion = .http11, date: String?, closing: Bool) -> Int {
         precondition(out.count >= headRoom(date: date), "the head needs headRoom(date:) bytes")
-        return writeHead(at: out.baseAddress!, version: version, date: date, closing: closing)
-    }
-
-    private func writeHead(at out: UnsafeMutableRawPointer, version: HTTPVersion, date: String?, closing: Bool) -> Int {
         let reason = HTTPStatus.reason(status)
-        var w = HeadCursor(out)
+        var w = HeadCursor(out.baseAddress!)
         w.put(version.text)
         w.put(0x20)
         w.putDecimal(status)
@@ -96,7 +85,7 @@ public struct HTTPResponse: Sendable {
         }
         if closing { w.put("Connection: close\r\n") }
         w.put("\r\n")
-        return w.next - out
+        return w.next - out.baseAddress!
     }
 }
 

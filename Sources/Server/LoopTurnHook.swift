@@ -8,7 +8,7 @@ final class LoopTurnHook {
     private let check: UnsafeMutablePointer<uv_check_t>
     private let prepare: UnsafeMutablePointer<uv_prepare_t>
     private let body: () -> Void
-    private var open = 0
+    private var closed = false
 
     init(loop: EventLoop, _ body: @escaping () -> Void) {
         self.body = body
@@ -18,7 +18,6 @@ final class LoopTurnHook {
         uv_prepare_init(loop.raw, prepare)
         check.pointee.data = Unmanaged.passRetained(self).toOpaque()
         prepare.pointee.data = Unmanaged.passRetained(self).toOpaque()
-        open = 2
         uv_check_start(check) { h in
             Unmanaged<LoopTurnHook>.fromOpaque(h!.pointee.data)._withUnsafeGuaranteedRef { $0.body() }
         }
@@ -30,7 +29,8 @@ final class LoopTurnHook {
     }
 
     func close() {
-        guard open == 2 else { return }
+        guard !closed else { return }
+        closed = true
         for h in [UnsafeMutableRawPointer(check), UnsafeMutableRawPointer(prepare)] {
             uv_close(h.assumingMemoryBound(to: uv_handle_t.self)) { h in
                 let hook = Unmanaged<LoopTurnHook>.fromOpaque(h!.pointee.data!)
@@ -38,6 +38,5 @@ final class LoopTurnHook {
                 hook.release()
             }
         }
-        open = 0
     }
 }

@@ -38,14 +38,14 @@ final class HTTPResponseTests: XCTestCase {
         let date = "Fri, 27 Nov 2026 07:00:00 GMT"
         // A buffer longer than any head, so that a room too small shows as a count over it.
         var out = [UInt8](repeating: 0, count: 4096)
-        let written = r.writeHead(into: &out, date: date, closing: true)
+        let written = out.withUnsafeMutableBytes { r.writeHead(into: $0, date: date, closing: true) }
         XCTAssertLessThanOrEqual(written, r.headRoom(date: date))
         XCTAssertTrue(String(decoding: out[..<written], as: UTF8.self).hasSuffix("Connection: close\r\n\r\n"))
     }
 
     private func head(_ r: HTTPResponse, version: HTTPVersion = .http11, date: String?, closing: Bool) -> String {
-        var out: [UInt8] = []
-        let n = r.writeHead(into: &out, version: version, date: date, closing: closing)
+        var out = [UInt8](repeating: 0, count: r.headRoom(date: date))
+        let n = out.withUnsafeMutableBytes { r.writeHead(into: $0, version: version, date: date, closing: closing) }
         return String(decoding: out[..<n], as: UTF8.self)
     }
 }
