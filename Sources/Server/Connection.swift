@@ -137,9 +137,7 @@ final class Connection {
                 if server.shuttingDown, !parser.value.isMidRequest { finishAfterWrites() }
                 return
             case .continueExpected:
-                guard !closing else { return }
-                pendingWrites += 1
-                server.outbox.value.add(("HTTP/1.1 100 Continue\r\n\r\n" as StaticString).bytes, for: self)
+                send(HTTPResponse(status: 100), version: .http11, keepAlive: true, headOnly: true)
             case .request(let request):
                 let keepAlive = request.keepAlive && !server.shuttingDown
                 let headOnly = request.method == "HEAD"

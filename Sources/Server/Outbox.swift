@@ -19,7 +19,7 @@ struct Outbox<Peer: AnyObject> {
         /// poll phase's callbacks, the `uv_prepare` after the timers'), and only a close
         /// callback releases a connection.
         let peer: Unmanaged<Peer>
-        /// Where the head (or a piece queued as bytes) is in the buffer.
+        /// Where the head is in the buffer.
         let head: Range<Int>
         let envelope: (before: StaticString, after: StaticString)
         let body: [UInt8]
@@ -54,15 +54,6 @@ struct Outbox<Peer: AnyObject> {
                                     version: version, date: date, closing: closing)
         entries.append(Entry(peer: Unmanaged.passUnretained(peer), head: start..<count,
                              envelope: headOnly ? ("", "") : response.envelope, body: headOnly ? [] : response.body))
-    }
-
-    /// Queues a copy of `bytes` for `peer`.
-    mutating func add(_ bytes: UnsafeRawBufferPointer, for peer: Peer) {
-        reserve(bytes.count)
-        let start = count
-        if let base = bytes.baseAddress { (storage + count).copyMemory(from: base, byteCount: bytes.count) }
-        count += bytes.count
-        entries.append(Entry(peer: Unmanaged.passUnretained(peer), head: start..<count, envelope: ("", ""), body: []))
     }
 
     /// Hands each queued response to `send` as its four parts (head, envelope before, body,

@@ -8,6 +8,8 @@ final class OutboxTests: XCTestCase {
         init(_ name: String) { self.name = name }
     }
 
+    private let date = "Fri, 27 Nov 2026 15:00:00 GMT"
+
     /// Drains `outbox` into (peer, text) pairs, one per response handed out, its parts joined.
     private func drained(_ outbox: inout Outbox<Peer>) -> [(String, String)] {
         var sent: [(String, String)] = []
@@ -19,21 +21,25 @@ final class OutboxTests: XCTestCase {
         return sent
     }
 
-    private func add(_ text: String, for peer: Peer, to outbox: inout Outbox<Peer>) {
-        Array(text.utf8).withUnsafeBytes { outbox.add($0, for: peer) }
+    /// The bytes `response` is on the wire, written on its own.
+    private func wire(_ response: HTTPResponse, closing: Bool = false, headOnly: Bool = false) -> String {
+        var out = [UInt8](repeating: 0, count: response.headRoom(date: date))
+        let n = out.withUnsafeMutableBytes { response.writeHead(into: $0, date: date, closing: closing) }
+        let body = headOnly ? "" : response.envelope.before.description + String(decoding: response.body, as: UTF8.self)
+            + response.envelope.after.description
+        return String(decoding: out[..<n], as: UTF8.self) + body
     }
 
     func testResponsesComeOutInTheOrderQueuedOncePerDrain() {
         let a = Peer("a"), b = Peer("b")
         var outbox = Outbox<Peer>()
         defer { outbox.free() }
-        add("a1", for: a, to: &outbox)
-        add("b1", for: b, to: &outbox)
-        add("a2", for: a, to: &outbox)
+        let responses = ["a1", "b1", "a2"].map { HTTPResponse(status: 200, body: Array($0.utf8)) }
+        for (r, p) in zip(responses, [a, b, a]) { outbox.add(r, version: .http11, date: date, closing: false, headOnly: false, for: p) }
         XCTAssertFalse(outbox.isEmpty)
         let sent = drained(&outbox)
         XCTAssertEqual(sent.map(\.0), ["a", "b", "a"])
-        XCTAssertEqual(sent.map(\.1), ["a1", "b1", "a2"])
+        XCTAssertEqual(sent.map(\.1), responses.map { wire($0) })
         XCTAssertTrue(outbox.isEmpty)
         XCTAssertTrue(drained(&outbox).isEmpty)
     }
@@ -43,29 +49,27 @@ final class OutboxTests: XCTestCase {
         var outbox = Outbox<Peer>()
         defer { outbox.free() }
         let response = HTTPResponse(status: 200, contentType: "application/json", body: Array(#"{"Id":"1"}"#.utf8), envelope: (#"{"Contact":"#, "}"))
-        let date = "Fri, 27 Nov 2026 15:00:00 GMT"
         outbox.add(response, version: .http11, date: date, closing: false, headOnly: false, for: a)
         outbox.add(response, version: .http11, date: date, closing: true, headOnly: true, for: a)
-        func head(closing: Bool) -> String {
-            var out = [UInt8](repeating: 0, count: response.headRoom(date: date))
-            let n = out.withUnsafeMutableBytes { response.writeHead(into: $0, date: date, closing: closing) }
-            return String(decoding: out[..<n], as: UTF8.self)
-        }
-        XCTAssertEqual(drained(&outbox).map(\.1), [head(closing: false) + #"{"Contact":{"Id":"1"}}"#, head(closing: true)])
+        let sent = drained(&outbox).map(\.1)
+        XCTAssertEqual(sent, [wire(response), wire(response, closing: true, headOnly: true)])
+        XCTAssertTrue(sent[0].hasSuffix("\r\n\r\n" + #"{"Contact":{"Id":"1"}}"#))
     }
 
-    /// A turn that queues more than the kept buffer grows it, loses nothing, and the next turn
-    /// starts empty.
+    /// A turn whose heads need more than the kept buffer grows it, loses nothing, and the next
+    /// turn starts empty.
     func testABurstLargerThanTheBufferComesOutWhole() {
         let peers = (0..<40).map { Peer("p\($0)") }
         var outbox = Outbox<Peer>()
         defer { outbox.free() }
-        let piece = String(repeating: "x", count: Outbox<Peer>.keptCapacity / 16)
-        for (k, p) in peers.enumerated() { add("\(k):" + piece, for: p, to: &outbox) }
+        let pad = String(repeating: "x", count: Outbox<Peer>.keptCapacity / 16)
+        let responses = peers.indices.map { HTTPResponse(status: 200, headers: [("X-Pad", "\($0):" + pad)]) }
+        for (r, p) in zip(responses, peers) { outbox.add(r, version: .http11, date: date, closing: false, headOnly: false, for: p) }
         let sent = drained(&outbox)
         XCTAssertEqual(sent.map(\.0), peers.map(\.name))
-        XCTAssertEqual(sent.map(\.1), peers.indices.map { "\($0):" + piece })
-        add("next", for: peers[0], to: &outbox)
-        XCTAssertEqual(drained(&outbox).map(\.1), ["next"])
+        XCTAssertEqual(sent.map(\.1), responses.map { wire($0) })
+        let next = HTTPResponse(status: 204)
+        outbox.add(next, version: .http11, date: date, closing: false, headOnly: false, for: peers[0])
+        XCTAssertEqual(drained(&outbox).map(\.1), [wire(next)])
     }
 }
