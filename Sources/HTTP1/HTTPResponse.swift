@@ -40,13 +40,17 @@ public struct HTTPResponse: Sendable {
         return room + 16 + 20 + 2 + 19 + 2
     }
 
-    /// Status line and headers, through the blank line, written at the start of `out`, which
-    /// must have room for `headRoom(date:)` bytes; returns how many bytes were written. A server
-    /// writes the head straight into the buffer its output leaves from: written in place, it
-    /// costs no append per piece (about a hundred instructions each, more than the bytes each
-    /// copied).
-    public func writeHead(into out: UnsafeMutableRawBufferPointer, version: HTTPVersion = .http11, date: String?, closing: Bool) -> Int {
-        precondition(out.count >= headRoom(date: date), "the head needs headRoom(date:) bytes")
+    /// Status line and headers, through the blank line, written at the start of the buffer
+    /// `room` returns when asked for `headRoom(date:)` bytes; returns how many bytes were
+    /// written. A server writes the head straight into the buffer its output leaves from:
+    /// written in place, it costs no append per piece (about a hundred instructions each, more
+    /// than the bytes each copied). The caller is asked rather than handed the room, so that
+    /// it is reckoned once per response.
+    public func writeHead(version: HTTPVersion = .http11, date: String?, closing: Bool,
+                          into room: (Int) -> UnsafeMutableRawBufferPointer) -> Int {
+        let needed = headRoom(date: date)
+        let out = room(needed)
+        precondition(out.count >= needed, "the head needs headRoom(date:) bytes")
         let reason = HTTPStatus.reason(status)
         var w = HeadCursor(out.baseAddress!)
         w.put(version.text)

@@ -47,11 +47,12 @@ struct Outbox<Peer: AnyObject> {
     /// Queues `response` for `peer`: the head, then the envelope and the body unless `headOnly`.
     mutating func add(_ response: borrowing HTTPResponse, version: HTTPVersion, date: String, closing: Bool, headOnly: Bool,
                       for peer: Peer) {
-        let room = response.headRoom(date: date)
-        reserve(room)
         let start = count
-        count += response.writeHead(into: UnsafeMutableRawBufferPointer(start: storage + count, count: room),
-                                    version: version, date: date, closing: closing)
+        let written = response.writeHead(version: version, date: date, closing: closing) { room in
+            reserve(room)
+            return UnsafeMutableRawBufferPointer(start: storage + start, count: room)
+        }
+        count += written
         entries.append(Entry(peer: Unmanaged.passUnretained(peer), head: start..<count,
                              envelope: headOnly ? ("", "") : response.envelope, body: headOnly ? [] : response.body))
     }

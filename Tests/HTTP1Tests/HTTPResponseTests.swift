@@ -37,15 +37,22 @@ final class HTTPResponseTests: XCTestCase {
         r.status = Int.max
         let date = "Fri, 27 Nov 2026 07:00:00 GMT"
         // A buffer longer than any head, so that a room too small shows as a count over it.
-        var out = [UInt8](repeating: 0, count: 4096)
-        let written = out.withUnsafeMutableBytes { r.writeHead(into: $0, date: date, closing: true) }
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+        defer { out.deallocate() }
+        var asked = 0
+        let written = r.writeHead(date: date, closing: true) { room in
+            asked = room
+            return out
+        }
+        XCTAssertEqual(asked, r.headRoom(date: date))
         XCTAssertLessThanOrEqual(written, r.headRoom(date: date))
         XCTAssertTrue(String(decoding: out[..<written], as: UTF8.self).hasSuffix("Connection: close\r\n\r\n"))
     }
 
     private func head(_ r: HTTPResponse, version: HTTPVersion = .http11, date: String?, closing: Bool) -> String {
-        var out = [UInt8](repeating: 0, count: r.headRoom(date: date))
-        let n = out.withUnsafeMutableBytes { r.writeHead(into: $0, version: version, date: date, closing: closing) }
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: r.headRoom(date: date), alignment: 1)
+        defer { out.deallocate() }
+        let n = r.writeHead(version: version, date: date, closing: closing) { _ in out }
         return String(decoding: out[..<n], as: UTF8.self)
     }
 }

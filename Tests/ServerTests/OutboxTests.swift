@@ -23,8 +23,9 @@ final class OutboxTests: XCTestCase {
 
     /// The bytes `response` is on the wire, written on its own.
     private func wire(_ response: HTTPResponse, closing: Bool = false, headOnly: Bool = false) -> String {
-        var out = [UInt8](repeating: 0, count: response.headRoom(date: date))
-        let n = out.withUnsafeMutableBytes { response.writeHead(into: $0, date: date, closing: closing) }
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: response.headRoom(date: date), alignment: 1)
+        defer { out.deallocate() }
+        let n = response.writeHead(date: date, closing: closing) { _ in out }
         let body = headOnly ? "" : response.envelope.before.description + String(decoding: response.body, as: UTF8.self)
             + response.envelope.after.description
         return String(decoding: out[..<n], as: UTF8.self) + body
