@@ -11,25 +11,44 @@ MODEL = botocore.session.get_session().get_service_model("connect")
 CONTACT_SHAPE = MODEL.operation_model("DescribeContact").output_shape.members["Contact"]
 
 
-def fixture_contacts(folder):
-    """Every contact in a fixture folder, as (file, contact dict, instance id or None)."""
-    out = []
-    for path in sorted(glob.glob(os.path.join(folder, "**", "*.json*"), recursive=True)):
-        with open(path) as f:
-            if path.endswith(".jsonl"):
-                docs = [json.loads(line) for line in f if line.strip()]
-            else:
-                doc = json.load(f)
-                if isinstance(doc, dict) and list(doc) == ["Contacts"]:
-                    docs = doc["Contacts"]
-                elif isinstance(doc, list):
-                    docs = doc
-                else:
-                    docs = [doc]
-        for d in docs:
-            contact = d["Contact"] if "Contact" in d else d
-            out.append((path, contact, d.get("InstanceId")))
-    return out
+CLI_MEMBER_TREE = r"""
+import json
+from awscli.clidriver import create_clidriver
+def tree(shape, depth=0):
+    if depth > 12:
+        return None
+    if shape.type_name == "structure":
+        return {k: tree(v, depth + 1) for k, v in shape.members.items()}
+    if shape.type_name == "list":
+        return [tree(shape.member, depth + 1)]
+    if shape.type_name == "map":
+        return {"{}": tree(shape.value, depth + 1)}
+    return None
+model = create_clidriver().session.get_service_model("connect")
+print(json.dumps(tree(model.operation_model("DescribeContact").output_shape.members["Contact"])))
+"""
+
+
+def cli_member_tree():
+    """The Contact members of the model the `aws` CLI parses with, asked of a fresh interpreter as
+    the CLI starts (awscli 1.46 carries its own copy of the model, which can lag the botocore
+    pinned beside it, and which module a process gets depends on what it imported first)."""
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", CLI_MEMBER_TREE], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def known_to(tree, value):
+    """`value` with only the members of a `cli_member_tree()`: what a client parsing with that
+    model keeps."""
+    if isinstance(tree, dict) and list(tree) == ["{}"] and isinstance(value, dict):
+        return {k: known_to(tree["{}"], v) for k, v in value.items()}
+    if isinstance(tree, dict) and isinstance(value, dict):
+        return {k: known_to(tree[k], v) for k, v in value.items() if k in tree}
+    if isinstance(tree, list) and isinstance(value, list):
+        return [known_to(tree[0], v) for v in value]
+    return value
 
 
 RELATIVE = re.compile(r"^now(?:([+-])((?:\d+[dhms])+))?$")

@@ -78,7 +78,7 @@ public struct SyntheticRecipe: Sendable, Equatable {
 public struct ContactSynthesizer: Sendable {
     /// Changes whenever the same recipe would give different bytes: stores keep recipes, and
     /// one written by another version is refused rather than served as different contacts.
-    public static let generatorVersion: Int64 = 1
+    public static let generatorVersion: Int64 = 2
 
     public let instance: InstanceInfo
     public let seed: UInt64
@@ -496,6 +496,9 @@ struct ContactWriter {
                     i.string("Arn", "\(arnPrefix)/task-template/\(rng.uuid())")
                     i.string("Name", rng.pick(["Refund review", "Callback", "Address verification"]))
                 }
+            }
+            if task || email, rng.chance(0.3) { f.member("Cases") { cases(rng: &rng) } }
+            if task {
                 if rng.chance(0.5) {
                     f.object("ContactDetails", "ContactDetails") { d in
                         d.string("Name", "Refund review")
@@ -535,6 +538,10 @@ struct ContactWriter {
                     g.string("OriginRegion", rng.pick(["us-east-1", "us-west-2"]))
                     g.string("TrafficDistributionGroupId", rng.uuid())
                 }
+            }
+            if voice || chat, rng.chance(0.3) { f.member("ContactLens") { contactLens(voice: voice, rng: &rng) } }
+            if voice, !answered, rng.chance(0.3) {
+                f.object("VoicemailInfo", "VoicemailInfo") { $0.int("NumberOfVoicemails", rng.int(1...3)) }
             }
         }
     }
@@ -614,6 +621,55 @@ struct ContactWriter {
                 }
             }
             if voice, rng.chance(0.4) { a.string("VoiceEnhancementMode", rng.pick(["VOICE_ISOLATION", "NOISE_SUPPRESSION", "NONE"])) }
+            if rng.chance(0.2) { a.string("ActiveRegion", instance.region) }
+        }
+    }
+
+    /// Cases linked to a task or an email (Amazon Connect Cases): a case id and its reference.
+    func cases(rng: inout SeededGenerator) {
+        let json = self.json
+        json.beginArray()
+        for _ in 1...rng.int(1...2) {
+            object("CaseEntry") { e in
+                e.string("CaseId", rng.uuid())
+                e.string("CaseReferenceNumber", String(rng.int(10_000_000...99_999_999)))
+            }
+        }
+        json.endArray()
+    }
+
+    /// The Contact Lens settings a flow's "Set recording and analytics behavior" block chose,
+    /// and the state of the analysis.
+    func contactLens(voice: Bool, rng: inout SeededGenerator) {
+        object("ContactLens") { l in
+            l.object("ConversationalAnalytics", "ConversationalAnalytics") { a in
+                a.object("Configuration", "ConversationalAnalyticsConfiguration") { c in
+                    let locale = rng.pick(["en-US", "es-US", "fr-CA"])
+                    c.bool("Enabled", true)
+                    c.string("LanguageLocale", locale)
+                    c.strings("LanguageLocales", [locale])
+                    c.object("ChannelConfiguration", "ContactLensChannelConfiguration") { m in
+                        m.strings("AnalyticsModes", voice && rng.chance(0.5) ? ["RealTime", "PostContact"] : ["PostContact"])
+                    }
+                    if rng.chance(0.5) {
+                        c.object("RedactionConfiguration", "ContactLensRedactionConfiguration") { r in
+                            r.string("Behavior", "Enable")
+                            r.string("Policy", rng.pick(["RedactedOnly", "RedactedAndOriginal"]))
+                            r.strings("Entities", ["NAME", "PHONE", "EMAIL"])
+                            r.string("MaskMode", rng.pick(["PII", "EntityType"]))
+                        }
+                    }
+                    if rng.chance(0.5) {
+                        c.object("SummaryConfiguration", "ContactLensSummaryConfiguration") { $0.strings("SummaryModes", ["PostContact"]) }
+                    }
+                    c.object("SentimentConfiguration", "ContactLensSentimentConfiguration") { $0.string("Behavior", "Enable") }
+                }
+                a.object("ContactAnalysisReferenceState", "ContactAnalysisReferenceState") { r in
+                    let failed = rng.chance(0.05)
+                    r.string("Status", failed ? "FAILED" : "COMPLETED")
+                    if failed { r.string("StatusReason", "The recording was too short to analyze.") }
+                }
+            }
         }
     }
 
