@@ -1,4 +1,5 @@
 import ASCII
+import ContactModel
 import HTTP1
 import JSON
 
@@ -35,6 +36,23 @@ public struct AWSError: Error, Sendable {
     static let unknownOperation = AWSError(status: 404, code: "UnknownOperationException", message: "Unknown operation")
     static let throttled = AWSError(status: 429, code: "ThrottlingException", message: "Rate exceeded")
     static let internalError = AWSError(status: 500, code: "InternalServiceException", message: "An internal error occurred.")
+
+    /// An error a fault rule injects, with the rule's message or the mock's default for it:
+    /// AWS's wording for throttling and internal errors, and for the rest a sentence that names
+    /// the resource (`notFound`) or says what kind of fault it is.
+    static func injected(_ e: ModeledError, message: String?, notFound: @autoclosure () -> String) -> AWSError {
+        let text = message ?? {
+            switch e.code {
+            case throttled.code: return throttled.message
+            case internalError.code: return internalError.message
+            case "ResourceNotFoundException": return notFound()
+            case "InvalidParameterException": return "One or more of the specified parameters are not valid."
+            case "InvalidRequestException": return "The request is not valid."
+            default: return "\(e.code) (injected by a connect-mock fault rule)"
+            }
+        }()
+        return AWSError(status: e.status, code: e.code, message: text)
+    }
 
     static func invalidParameter(_ message: String) -> AWSError {
         AWSError(status: 400, code: "InvalidParameterException", message: message)

@@ -74,7 +74,7 @@ public enum Commands {
         do {
             let store = try config.openStore(waiting: fail)
             let now = DataClock(config.clock).now()
-            let seeder = Seeder(instances: config.instances, policy: config.retention.policy, now: now)
+            let seeder = Seeder(config: config, now: now)
             let report = try seeder.seed(into: store, fixtures: fixtures, syntheticCount: synthetic ?? 0,
                                          syntheticSeed: seed ?? config.seed.syntheticSeed, instanceId: instance, replace: replace)
             out(report.summary)

@@ -20,15 +20,19 @@ public enum ClockSetting: Sendable, Equatable {
             guard let i = ISO8601.parse(try now.string()) else { throw now.error("expected an ISO 8601 instant, found \(now.describe())") }
             return .frozen(i)
         }
-        if let offset { return .offset(seconds: Int64(try offset.int(min: -(100 * 366 * 86400), max: 100 * 366 * 86400))) }
+        if let offset { return .offset(seconds: Int64(try offset.int(min: Int(-maxOffsetSeconds), max: Int(maxOffsetSeconds)))) }
         if let mode { _ = try mode.oneOf(["system"]) }
         return .system
     }
 
+    /// How far a shifted clock may run from the system clock: a century either way, so that the
+    /// data clock's now always stays within the instants a timestamp can hold.
+    static let maxOffsetSeconds: Int64 = 100 * 366 * 86400
+
     /// `CONNECT_MOCK_CLOCK`: an ISO 8601 instant, a signed number of seconds, or `system`.
     static func parse(environment text: String) -> ClockSetting? {
         if text == "system" { return .system }
-        if let n = Int64(text) { return .offset(seconds: n) }
+        if let n = Int64(text) { return abs(n) <= maxOffsetSeconds ? .offset(seconds: n) : nil }
         if let i = ISO8601.parse(text) { return .frozen(i) }
         return nil
     }

@@ -15,7 +15,8 @@ auth: {mode: verify, maxSkewSeconds: 300, explainFailures: true}
 retention: {months: 24, cutoff: "2021-11-12T00:00:00Z", purgeIntervalSeconds: 3600}
 clock: {}                     # {now: "2026-01-01T00:00:00Z"} or {offsetSeconds: -86400}
 seed: {fixtures: [seed-data], synthetic: {count: 50, seed: 42}}
-throttle: {ratePerSecond: 0, burst: 0}                # 0 = off
+throttle: {ratePerSecond: 0, burst: 0, per: accessKey}  # 0 = off; per: accessKey | account
+validation: {unknownMembers: reject}                 # reject | keep (store members the model lacks)
 faults: []                                           # rules as in PUT /_mock/faults
 admin: {enabled: true, token: null, journalSize: 1000}
 logging: {level: info, format: text}                  # text | json

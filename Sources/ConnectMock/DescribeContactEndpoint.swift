@@ -18,6 +18,7 @@ final class DescribeContactEndpoint {
     private let authMode: MockConfig.AuthMode
     private let instances: [InstanceInfo]
     private let policy: RetentionPolicy
+    private let throttleScope: MockConfig.ThrottleScope
     /// Only the credentials limited to some instances, so the usual request skips the lookup.
     private let restricted: [String: MockConfig.Credential]
 
@@ -28,6 +29,7 @@ final class DescribeContactEndpoint {
         authMode = state.config.auth.mode
         instances = state.config.instances
         policy = state.config.retention.policy
+        throttleScope = state.config.throttle.per
         var restricted: [String: MockConfig.Credential] = [:]
         for c in state.config.credentials where c.instances != nil { restricted[c.accessKeyId] = c }
         self.restricted = restricted
@@ -49,7 +51,7 @@ final class DescribeContactEndpoint {
     /// checked against it and the data clock derives its time from it. `arrived` is the
     /// monotonic clock's, which the store's freshness check reuses rather than read it again.
     func handle(_ request: HTTPRequest, requestId: UUID4, now: Instant, arrived: UInt64) -> Verdict {
-        guard request.method == "GET", let (instanceId, contactId) = DescribeContactEndpoint.route(request.path) else {
+        guard request.method == "GET", let (instanceId, contactId, badEncoding) = DescribeContactEndpoint.route(request.path) else {
             return fail(.unknownOperation, requestId: requestId, key: nil, reason: "unknown-operation")
         }
         var accessKeyId: String?
@@ -82,14 +84,14 @@ final class DescribeContactEndpoint {
             return fail(error, requestId: requestId, key: key, reason: "instance-not-allowed")
         }
 
-        if !state.throttle.take(accessKeyId ?? "anonymous") {
+        if state.throttle.enabled, !state.throttle.take(throttleKey(instanceIndex: instanceIndex, scopeRegion: scopeRegion, accessKeyId: accessKeyId)) {
             return fail(.throttled, requestId: requestId, key: accessKeyId, reason: "throttle")
         }
-        let fault = state.firingFault(instanceId: instanceId, contactId: contactId, accessKeyId: accessKeyId)
-        var verdict = if let kind = fault?.error {
-            fail(kind == .throttling ? .throttled : .internalError, requestId: requestId, key: accessKeyId, reason: "fault")
+        let fault = state.firingFault(operation: "DescribeContact", instanceId: instanceId, contactId: contactId, accessKeyId: accessKeyId)
+        var verdict = if let error = fault?.error {
+            fail(.injected(error, message: fault?.message, notFound: "Contact not found: \(contactId)"), requestId: requestId, key: accessKeyId, reason: "fault")
         } else {
-            lookUp(instanceId: instanceId, contactId: contactId, instanceRegion: instanceIndex.map { instances[$0].region }, scopeRegion: scopeRegion,
+            lookUp(instanceId: instanceId, contactId: contactId, badEncoding: badEncoding, instanceRegion: instanceIndex.map { instances[$0].region }, scopeRegion: scopeRegion,
                    requestId: requestId, accessKeyId: accessKeyId, now: now, arrived: arrived)
         }
         if let ms = fault?.latencyMs, ms > 0, case .respond(let r) = verdict.result {
@@ -98,11 +100,25 @@ final class DescribeContactEndpoint {
         return verdict
     }
 
+    /// Whose bucket a call takes from (`throttle.per`): the access key's, or the account's in
+    /// the region of the instance called, as AWS's quotas are. A call to an instance that is not
+    /// configured counts against the first instance's account in the request's scope region.
+    private func throttleKey(instanceIndex: Int?, scopeRegion: String?, accessKeyId: String?) -> String {
+        switch throttleScope {
+        case .accessKey:
+            return accessKeyId ?? "anonymous"
+        case .account:
+            let instance = instanceIndex.map { instances[$0] }
+            let account = instance?.accountId ?? instances.first?.accountId ?? ""
+            return account + "/" + (instance?.region ?? scopeRegion ?? "")
+        }
+    }
+
     /// Validation and the lookup: the last two steps, after any fault.
     /// `instanceRegion` is nil when no configured instance has this id.
-    private func lookUp(instanceId: String, contactId: String, instanceRegion: String?, scopeRegion: String?,
+    private func lookUp(instanceId: String, contactId: String, badEncoding: String?, instanceRegion: String?, scopeRegion: String?,
                         requestId: UUID4, accessKeyId: String?, now: Instant, arrived: UInt64) -> Verdict {
-        if let problem = DescribeContactEndpoint.validate(instanceId: instanceId, contactId: contactId) {
+        if let problem = badEncoding ?? IdentifierRule.problem(instanceId: instanceId, contactId: contactId) {
             return fail(.invalidParameter(problem), requestId: requestId, key: accessKeyId, reason: "invalid-parameter")
         }
         guard let instanceRegion, scopeRegion == nil || scopeRegion == instanceRegion else {
@@ -130,32 +146,19 @@ final class DescribeContactEndpoint {
         Verdict(result: .respond(error.response(requestId: requestId)), status: error.status, accessKeyId: key, errorCode: error.code, reason: reason)
     }
 
-    /// The two ids, percent-decoded, when the path is `/contacts/{InstanceId}/{ContactId}`.
-    static func route(_ path: Substring) -> (String, String)? {
+    /// The two ids, percent-decoded, when the path is `/contacts/{InstanceId}/{ContactId}`, and
+    /// the validation message when an id's escapes are not UTF-8 (the ids are then decoded with
+    /// U+FFFD, for the journal and fault matching only: the request fails at validation).
+    static func route(_ path: Substring) -> (String, String, badEncoding: String?)? {
         let b = path.utf8.span
         guard ASCIIBytes.hasPrefix(b, "/contacts/") else { return nil }
         let slash = ASCIIBytes.first(UInt8(ascii: "/"), in: b, 10..<b.count)
         guard slash > 10, slash < b.count - 1, ASCIIBytes.first(UInt8(ascii: "/"), in: b, (slash + 1)..<b.count) == b.count else {
             return nil
         }
-        return (URIEncoding.decode(b, 10..<slash), URIEncoding.decode(b, (slash + 1)..<b.count))
-    }
-
-    /// InvalidParameterException's message, or nil when both ids are acceptable.
-    static func validate(instanceId: String, contactId: String) -> String? {
-        problem(name: "instanceId", value: instanceId, max: 100) ?? problem(name: "contactId", value: contactId, max: 256)
-    }
-
-    /// Reads bytes first: a control character is a byte below 0x20 or 0x7f in UTF-8 too, and
-    /// a value no longer in bytes than the limit cannot be longer in characters.
-    private static func problem(name: String, value: String, max: Int) -> String? {
-        let b = value.utf8.span
-        if b.withUnsafeBytes({ ASCIIBytes.firstControl(in: $0, 0..<$0.count) }) < b.count {
-            return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must not contain control characters"
-        }
-        if b.count > max, value.count > max {
-            return "1 validation error detected: Value at '\(name)' failed to satisfy constraint: Member must have length less than or equal to \(max)"
-        }
-        return nil
+        let instance = URIEncoding.decodeValidating(b, 10..<slash), contact = URIEncoding.decodeValidating(b, (slash + 1)..<b.count)
+        let bad = !instance.valid ? IdentifierRule.invalidEncoding(name: "instanceId")
+            : !contact.valid ? IdentifierRule.invalidEncoding(name: "contactId") : nil
+        return (instance.text, contact.text, bad)
     }
 }

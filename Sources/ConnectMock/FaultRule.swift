@@ -1,37 +1,44 @@
+import ContactModel
 import JSON
 
-/// An injected failure or delay for DescribeContact calls that match (SPEC §5).
+/// An injected failure or delay for the AWS calls that match (SPEC §5).
 public struct FaultRule: Sendable {
-    public enum ErrorKind: String, Sendable {
-        case throttling = "ThrottlingException"
-        case internalService = "InternalServiceException"
-    }
-
+    /// The operation's botocore name; nil matches every operation.
+    public var operation: String?
     public var instanceId: String?
     public var contactId: String?
     public var accessKeyId: String?
-    public var error: ErrorKind?
+    /// One of the errors botocore's model lists for `operation` (or, without it, one every
+    /// operation can give).
+    public var error: ModeledError?
+    /// The error's message; nil gives the mock's default for that error.
+    public var message: String?
     public var latencyMs: Int?
     public var probability: Double = 1
     /// How many more times it fires; nil is unlimited.
     public var remaining: Int?
 
-    func matches(instanceId i: String, contactId c: String, accessKeyId k: String?) -> Bool {
-        (instanceId == nil || instanceId == i) && (contactId == nil || contactId == c) && (accessKeyId == nil || accessKeyId == k)
+    func matches(operation o: String, instanceId i: String, contactId c: String, accessKeyId k: String?) -> Bool {
+        (operation == nil || operation == o) && (instanceId == nil || instanceId == i) && (contactId == nil || contactId == c)
+            && (accessKeyId == nil || accessKeyId == k)
     }
 
     static func read(_ r: ValueReader) throws(ConfigError) -> FaultRule {
-        try r.onlyKeys(["match", "error", "latencyMs", "probability", "count", "remaining"])
+        try r.onlyKeys(["match", "error", "message", "latencyMs", "probability", "count", "remaining"])
         var rule = FaultRule()
         if let m = try r.child("match") {
-            try m.onlyKeys(["instanceId", "contactId", "accessKeyId"])
+            try m.onlyKeys(["operation", "instanceId", "contactId", "accessKeyId"])
+            if let o = try m.child("operation") {
+                rule.operation = try o.oneOf(ModeledOperation.served.map(\.name))
+            }
             rule.instanceId = try m.child("instanceId")?.string()
             rule.contactId = try m.child("contactId")?.string()
             rule.accessKeyId = try m.child("accessKeyId")?.string()
         }
         if let e = try r.child("error") {
-            rule.error = ErrorKind(rawValue: try e.oneOf([ErrorKind.throttling.rawValue, ErrorKind.internalService.rawValue]))
+            rule.error = try modeledError(e, operation: rule.operation)
         }
+        rule.message = try r.child("message")?.string()
         rule.latencyMs = try r.child("latencyMs")?.int(min: 0, max: 600_000)
         guard rule.error != nil || rule.latencyMs != nil else { throw r.error("expected \"error\" or \"latencyMs\" (or both)") }
         rule.probability = try r.child("probability")?.double(min: 0, max: 1) ?? 1
@@ -39,14 +46,36 @@ public struct FaultRule: Sendable {
         return rule
     }
 
+    /// The error `e` names, when the model lists it for the rule's operation.
+    private static func modeledError(_ e: ValueReader, operation: String?) throws(ConfigError) -> ModeledError {
+        // Every served operation lists the errors any operation may give, so DescribeContact's
+        // entry answers for them when no operation is named.
+        let errors: [ModeledError]
+        if let operation, let op = ModeledOperation.named(operation) {
+            errors = op.errors
+        } else {
+            let all = ModeledOperation.served.flatMap(\.errors)
+            errors = ModeledOperation.anyOperationErrors.compactMap { code in all.first { $0.code == code } }
+        }
+        let code = try e.string()
+        guard let found = errors.first(where: { $0.code == code }) else {
+            let scope = operation.map { "the errors botocore's model lists for \($0)" }
+                ?? "name match.operation to inject any error the model lists for that operation"
+            throw e.error("expected one of \(errors.map(\.code).joined(separator: ", ")) (\(scope)), found \"\(code)\"")
+        }
+        return found
+    }
+
     var json: JSONValue {
         var m: [JSONMember] = []
         var match: [JSONMember] = []
+        if let operation { match.append(JSONMember(key: "operation", value: .string(operation))) }
         if let instanceId { match.append(JSONMember(key: "instanceId", value: .string(instanceId))) }
         if let contactId { match.append(JSONMember(key: "contactId", value: .string(contactId))) }
         if let accessKeyId { match.append(JSONMember(key: "accessKeyId", value: .string(accessKeyId))) }
         m.append(JSONMember(key: "match", value: .object(match)))
-        if let error { m.append(JSONMember(key: "error", value: .string(error.rawValue))) }
+        if let error { m.append(JSONMember(key: "error", value: .string(error.code))) }
+        if let message { m.append(JSONMember(key: "message", value: .string(message))) }
         if let latencyMs { m.append(JSONMember(key: "latencyMs", value: .int(latencyMs))) }
         m.append(JSONMember(key: "probability", value: .number(String(probability))))
         m.append(JSONMember(key: "remaining", value: remaining.map { .int($0) } ?? .null))

@@ -153,7 +153,8 @@ final class MockAPI {
     }
 
     private func decoder(defaultInstance: String? = nil) -> FixtureDecoder {
-        FixtureDecoder(instances: state.config.instances, defaultInstanceId: defaultInstance, now: state.clock.now())
+        FixtureDecoder(instances: state.config.instances, defaultInstanceId: defaultInstance, now: state.clock.now(),
+                       unknownMembers: state.config.validation.unknownMembers)
     }
 
     private func putContact(_ r: HTTPRequest, instanceId: String, contactId: String) throws -> HTTPResponse {

@@ -48,9 +48,20 @@ public struct MockConfig: Sendable {
         public var syntheticSeed: UInt64 = 42
     }
 
+    /// Whose calls share a token bucket: each access key's, or (as AWS's quotas are) each
+    /// account's in each region, across every key and operation.
+    public enum ThrottleScope: String, Sendable, CaseIterable {
+        case accessKey, account
+    }
+
     public struct ThrottleSection: Sendable {
         public var ratePerSecond: Double = 0
         public var burst = 0
+        public var per = ThrottleScope.accessKey
+    }
+
+    public struct ValidationSection: Sendable {
+        public var unknownMembers = UnknownMemberPolicy.reject
     }
 
     public struct AdminSection: Sendable {
@@ -73,6 +84,7 @@ public struct MockConfig: Sendable {
     public var clock = ClockSetting.system
     public var seed = SeedSection()
     public var throttle = ThrottleSection()
+    public var validation = ValidationSection()
     public var faults: [FaultRule] = []
     public var admin = AdminSection()
     public var logging = LoggingSection()
@@ -93,7 +105,7 @@ public struct MockConfig: Sendable {
         c.source = file
         if case .null = root.value { return c }
         try root.onlyKeys(["server", "database", "instances", "credentials", "auth", "retention", "clock", "seed",
-                           "throttle", "faults", "admin", "logging"])
+                           "throttle", "validation", "faults", "admin", "logging"])
         if let s = try root.child("server") {
             try s.onlyKeys(["host", "port", "workers", "idleTimeoutSeconds", "maxHeaderBytes", "maxBodyBytes", "maxTargetBytes", "maxHeaderCount", "pinWorkers"])
             c.server.host = try s.string("host", default: c.server.host)
@@ -164,9 +176,16 @@ public struct MockConfig: Sendable {
             }
         }
         if let t = try root.child("throttle") {
-            try t.onlyKeys(["ratePerSecond", "burst"])
+            try t.onlyKeys(["ratePerSecond", "burst", "per"])
             c.throttle.ratePerSecond = try t.child("ratePerSecond")?.double(min: 0, max: 1e9) ?? 0
             c.throttle.burst = try t.int("burst", default: 0, min: 0, max: 1_000_000_000)
+            if let p = try t.child("per") { c.throttle.per = ThrottleScope(rawValue: try p.oneOf(ThrottleScope.allCases.map(\.rawValue)))! }
+        }
+        if let v = try root.child("validation") {
+            try v.onlyKeys(["unknownMembers"])
+            if let u = try v.child("unknownMembers") {
+                c.validation.unknownMembers = UnknownMemberPolicy(rawValue: try u.oneOf(UnknownMemberPolicy.allCases.map(\.rawValue)))!
+            }
         }
         if let f = try root.child("faults") { c.faults = try f.items().map { r throws(ConfigError) in try FaultRule.read(r) } }
         if let a = try root.child("admin") {
@@ -214,7 +233,7 @@ public struct MockConfig: Sendable {
         if let c = env["CONNECT_MOCK_CLOCK"], !c.isEmpty {
             guard let setting = ClockSetting.parse(environment: c) else {
                 throw ConfigError(file: "environment", line: 0, path: "CONNECT_MOCK_CLOCK",
-                                  message: "expected an ISO 8601 instant, a signed number of seconds or \"system\", found \"\(c)\"")
+                                  message: "expected an ISO 8601 instant, a signed number of seconds (a century at most) or \"system\", found \"\(c)\"")
             }
             clock = setting
         }
@@ -247,7 +266,9 @@ public struct MockConfig: Sendable {
             "clock": clock.json,
             "seed": .fields(["fixtures": .array(seed.fixtures.map(JSONValue.string)),
                              "synthetic": .fields(["count": .int(seed.syntheticCount), "seed": .number(String(seed.syntheticSeed))])]),
-            "throttle": .fields(["ratePerSecond": .number(String(throttle.ratePerSecond)), "burst": .int(throttle.burst)]),
+            "throttle": .fields(["ratePerSecond": .number(String(throttle.ratePerSecond)), "burst": .int(throttle.burst),
+                                 "per": .string(throttle.per.rawValue)]),
+            "validation": .fields(["unknownMembers": .string(validation.unknownMembers.rawValue)]),
             "faults": .array(faults.map(\.json)),
             "admin": .fields(["enabled": .bool(admin.enabled), "token": admin.token == nil ? .null : .string("***"), "journalSize": .int(admin.journalSize)]),
             "logging": .fields(["level": .string(logging.level), "format": .string(logging.format)]),

@@ -55,13 +55,13 @@ final class MockState: @unchecked Sendable {
     }
 
     /// The first matching rule that fires this time (probability), its count taken.
-    func firingFault(instanceId: String, contactId: String, accessKeyId: String?) -> FaultRule? {
+    func firingFault(operation: String, instanceId: String, contactId: String, accessKeyId: String?) -> FaultRule? {
         guard hasFaults.load(ordering: .acquiring) else { return nil }
         faultLock.lock()
         defer { faultLock.unlock() }
         for k in faults.indices {
             let rule = faults[k]
-            guard rule.matches(instanceId: instanceId, contactId: contactId, accessKeyId: accessKeyId) else { continue }
+            guard rule.matches(operation: operation, instanceId: instanceId, contactId: contactId, accessKeyId: accessKeyId) else { continue }
             if let r = rule.remaining, r <= 0 { continue }
             if rule.probability < 1, Double.random(in: 0..<1, using: &rng) >= rule.probability { continue }
             if let r = rule.remaining { faults[k].remaining = r - 1 }
@@ -72,7 +72,7 @@ final class MockState: @unchecked Sendable {
 
     /// Seeds `store` from the config's `seed:` at the data clock, emptying it first when `replace`.
     func seedFromConfig(into store: ContactStore, replace: Bool) throws -> SeedReport {
-        let seeder = Seeder(instances: config.instances, policy: config.retention.policy, now: clock.now())
+        let seeder = Seeder(config: config, now: clock.now())
         return try seeder.seed(into: store, fixtures: config.seed.fixtures, syntheticCount: config.seed.syntheticCount,
                                syntheticSeed: config.seed.syntheticSeed, instanceId: nil, replace: replace)
     }

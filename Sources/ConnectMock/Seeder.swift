@@ -40,11 +40,18 @@ public struct Seeder {
     public var instances: [InstanceInfo]
     public var policy: RetentionPolicy
     public var now: Instant
+    public var unknownMembers: UnknownMemberPolicy
 
-    public init(instances: [InstanceInfo], policy: RetentionPolicy, now: Instant) {
+    public init(instances: [InstanceInfo], policy: RetentionPolicy, now: Instant, unknownMembers: UnknownMemberPolicy = .reject) {
         self.instances = instances
         self.policy = policy
         self.now = now
+        self.unknownMembers = unknownMembers
+    }
+
+    /// The seeder a config describes, at `now` of its data clock.
+    public init(config: MockConfig, now: Instant) {
+        self.init(instances: config.instances, policy: config.retention.policy, now: now, unknownMembers: config.validation.unknownMembers)
     }
 
     /// The `.json` and `.jsonl` files under each path (a file, or a folder searched
@@ -80,7 +87,7 @@ public struct Seeder {
         var report = SeedReport()
         var problems: [String] = []
         var more = false
-        let decoder = FixtureDecoder(instances: instances, defaultInstanceId: instanceId, now: now)
+        let decoder = FixtureDecoder(instances: instances, defaultInstanceId: instanceId, now: now, unknownMembers: unknownMembers)
         let policy = self.policy
         let now = self.now
         func write(_ record: ContactRecord, synthesisRun: Int64? = nil) throws {

@@ -2,7 +2,7 @@
 // (connect 2017-08-08, shape Contact of DescribeContactResponse). Do not edit by hand.
 
 extension ShapeTable {
-    static let botocoreVersion = "1.44.18"
+    public static let botocoreVersion = "1.44.18"
 
     static let generated: [String: ShapeKind] = [
         "ARN": .string(min: nil, max: nil, pattern: nil, enumValues: nil),

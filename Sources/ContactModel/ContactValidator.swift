@@ -21,6 +21,15 @@ public struct ContactValidationError: Error, Sendable {
     public var issues: [ValidationIssue]
 }
 
+/// What validation does with a member botocore's model does not know (`validation.unknownMembers`).
+public enum UnknownMemberPolicy: String, Sendable, CaseIterable {
+    /// An error, with the closest real name suggested: a made-up member is usually a typo.
+    case reject
+    /// Stored and served as given, after the known members: a user whose SDK is newer than the
+    /// mock's model is never blocked.
+    case keep
+}
+
 /// Checks a contact against botocore's Contact shape and produces its normalized form.
 ///
 /// Strict on purpose: an unknown member is usually a typo that would otherwise vanish silently,
@@ -30,9 +39,11 @@ public struct ContactValidationError: Error, Sendable {
 public struct ContactValidator: Sendable {
     /// The data clock, for relative timestamps (`now-3d`).
     public var now: Instant
+    public var unknownMembers: UnknownMemberPolicy
 
-    public init(now: Instant) {
+    public init(now: Instant, unknownMembers: UnknownMemberPolicy = .reject) {
         self.now = now
+        self.unknownMembers = unknownMembers
     }
 
     /// The normalized contact, or every issue found (the contact is then not usable).
@@ -61,6 +72,8 @@ public struct ContactValidator: Sendable {
             guard case .object(let given) = value else { return fail("expected an object (\(name)), found \(value.typeName)") }
             var seen: Set<String> = []
             var normalized: [String: JSONValue] = [:]
+            /// Members the model does not know, kept as given after the known ones (`keep`).
+            var unknown: [JSONMember] = []
             var ok = true
             for m in given {
                 let mPath = path + "." + m.key
@@ -70,8 +83,18 @@ public struct ContactValidator: Sendable {
                     continue
                 }
                 guard let shapeName = members.first(where: { $0.0 == m.key })?.1 else {
+                    if unknownMembers == .keep {
+                        if case .null = m.value {
+                            issues.append(ValidationIssue(path: mPath, line: m.line, message: "expected a value for the member unknown to the model, found null (leave the member out instead)"))
+                            ok = false
+                        } else {
+                            unknown.append(JSONMember(key: m.key, value: m.value))
+                        }
+                        continue
+                    }
                     var msg = "expected a member of \(name), found unknown member \"\(m.key)\""
                     if let hint = ContactValidator.closest(m.key, among: members.map(\.0)) { msg += " (did you mean \"\(hint)\"?)" }
+                    msg += "; botocore \(ShapeTable.botocoreVersion)'s model has no such member (validation.unknownMembers: keep stores members newer than it)"
                     issues.append(ValidationIssue(path: mPath, line: m.line, message: msg))
                     ok = false
                     continue
@@ -91,7 +114,7 @@ public struct ContactValidator: Sendable {
                 ok = false
             }
             guard ok else { return nil }
-            return .object(members.compactMap { key, _ in normalized[key].map { JSONMember(key: key, value: $0) } })
+            return .object(members.compactMap { key, _ in normalized[key].map { JSONMember(key: key, value: $0) } } + unknown)
 
         case .list(let member, let min, let max):
             guard case .array(let items) = value else { return fail("expected an array (\(name)), found \(value.typeName)") }
@@ -173,8 +196,8 @@ public struct ContactValidator: Sendable {
             case .string(let text): instant = TimestampValue.parse(string: text, now: now)
             default: return fail("expected a timestamp (epoch seconds, ISO 8601 or now±N[dhms]), found \(value.typeName)")
             }
-            guard let instant else {
-                return fail("expected a timestamp (epoch seconds, ISO 8601 or now±N[dhms]), found \(JSONWriter.string(value))")
+            guard let instant, Instant.storable.contains(instant) else {
+                return fail("expected a timestamp from \(ISO8601.format(Instant.storable.lowerBound)) to \(ISO8601.format(Instant.storable.upperBound)) (epoch seconds, ISO 8601 or now±N[dhms]), found \(JSONWriter.string(value))")
             }
             return .number(TimestampValue.json(instant))
         }

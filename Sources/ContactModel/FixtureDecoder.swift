@@ -81,10 +81,10 @@ public struct FixtureDecoder: Sendable {
     public var defaultInstanceId: String?
     public var validator: ContactValidator
 
-    public init(instances: [InstanceInfo], defaultInstanceId: String? = nil, now: Instant) {
+    public init(instances: [InstanceInfo], defaultInstanceId: String? = nil, now: Instant, unknownMembers: UnknownMemberPolicy = .reject) {
         self.instances = instances
         self.defaultInstanceId = defaultInstanceId
-        self.validator = ContactValidator(now: now)
+        self.validator = ContactValidator(now: now, unknownMembers: unknownMembers)
     }
 
     /// Decodes one file's bytes; `jsonLines` for `.jsonl`. Each record goes to `sink` as soon as
@@ -239,6 +239,11 @@ public struct FixtureDecoder: Sendable {
             let identity: [UInt8] = JSONWriter.bytes(JSONValue.object(contactMembers)) + Array(instanceId.utf8)
             contactId = StableIdentifier.uuid(from: identity)
         }
+        if let problem = IdentifierRule.problem(instanceId: instanceId, contactId: contactId) {
+            issue(contactPath + (idMember != nil ? ".Id" : ".Arn"), idMember?.line ?? arnLine,
+                  "expected an id that DescribeContact accepts (\(problem)), found \(JSONWriter.string(.string(contactId)))")
+            return
+        }
         if idMember == nil { contactMembers.append(JSONMember(key: "Id", value: .string(contactId), line: line)) }
         if arnParts == nil { contactMembers.append(JSONMember(key: "Arn", value: .string(instance.contactArn(contactId)), line: line)) }
 
@@ -249,7 +254,12 @@ public struct FixtureDecoder: Sendable {
             for f in error.issues { issue(f.path, f.line, f.message) }
             return
         }
-        guard case .number(let t)? = normalized["InitiationTimestamp"], let initiation = TimestampValue.parse(epochSeconds: t) else { return }
+        // The validator requires InitiationTimestamp and writes it as storable epoch seconds,
+        // so this holds; were it ever not to, the contact is refused aloud, never dropped.
+        guard case .number(let t)? = normalized["InitiationTimestamp"], let initiation = TimestampValue.parse(epochSeconds: t) else {
+            issue(contactPath + ".InitiationTimestamp", line, "expected a timestamp the mock can store, found \(JSONWriter.string(normalized["InitiationTimestamp"] ?? .null))")
+            return
+        }
         try sink(ContactRecord(instanceId: instanceId, contactId: contactId, initiation: initiation, document: JSONWriter.bytes(normalized)))
     }
 }
@@ -264,12 +274,18 @@ public struct ContactArn: Sendable, Equatable {
     public init?(_ arn: String) {
         let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "arn", parts[1].hasPrefix("aws"), parts[2] == "connect" else { return nil }
-        let resource = parts[5].split(separator: "/", omittingEmptySubsequences: false)
-        guard resource.count == 4, resource[0] == "instance", resource[2] == "contact", !resource[1].isEmpty, !resource[3].isEmpty else { return nil }
+        // Everything after `instance/ID/contact/` is the contact id, slashes and colons included:
+        // the model gives ContactId no pattern, so an id DescribeContact served seeds back.
+        let resource = parts[5]
+        guard resource.hasPrefix("instance/") else { return nil }
+        let afterInstance = resource.dropFirst("instance/".count)
+        guard let slash = afterInstance.firstIndex(of: "/"), slash > afterInstance.startIndex else { return nil }
+        let rest = afterInstance[afterInstance.index(after: slash)...]
+        guard rest.hasPrefix("contact/"), rest.count > "contact/".count else { return nil }
         region = String(parts[3])
         accountId = String(parts[4])
-        instanceId = String(resource[1])
-        contactId = String(resource[3])
+        instanceId = String(afterInstance[..<slash])
+        contactId = String(rest.dropFirst("contact/".count))
     }
 }
 

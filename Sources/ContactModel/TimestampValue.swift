@@ -16,6 +16,8 @@ public enum TimestampValue {
         return Instant(millisecondsSinceEpoch: Int64((d * 1000).rounded()))
     }
 
+    /// `now`, `now-3d`, `now+2h30m`: every product and sum is checked, so no input can trap;
+    /// a total that does not fit is nil like any other unreadable text.
     static func parseRelative(_ rest: Substring, now: Instant) -> Instant? {
         if rest.isEmpty { return now }
         guard let sign = rest.first, sign == "+" || sign == "-" else { return nil }
@@ -31,19 +33,24 @@ public enum TimestampValue {
                 continue
             }
             guard digits > 0 else { return nil }
+            let unit: Int64
             switch c {
-            case "d": total += number * 86400
-            case "h": total += number * 3600
-            case "m": total += number * 60
-            case "s": total += number
+            case "d": unit = 86400
+            case "h": unit = 3600
+            case "m": unit = 60
+            case "s": unit = 1
             default: return nil
             }
+            let (seconds, o1) = number.multipliedReportingOverflow(by: unit)
+            let (sum, o2) = total.addingReportingOverflow(seconds)
+            guard !o1, !o2 else { return nil }
+            total = sum
             number = 0
             digits = 0
             units += 1
         }
         guard digits == 0, units > 0 else { return nil }
-        return now.adding(seconds: sign == "-" ? -total : total)
+        return now.checkedAdding(seconds: sign == "-" ? -total : total)
     }
 
     /// Epoch seconds as a JSON number with millisecond precision: `1700000000` or

@@ -64,7 +64,15 @@ public enum URIEncoding {
     }
 
     public static func decode(_ b: Span<UInt8>, _ r: Range<Int>) -> String {
-        guard ASCIIBytes.first(UInt8(ascii: "%"), in: b, r) < r.upperBound else { return ASCIIBytes.string(b, r) }
+        decodeValidating(b, r).text
+    }
+
+    /// The decoded text, and whether its bytes were valid UTF-8 (where they were not, `text`
+    /// holds U+FFFD in their place).
+    public static func decodeValidating(_ b: Span<UInt8>, _ r: Range<Int>) -> (text: String, valid: Bool) {
+        // Bytes as received: the HTTP parser admits only visible ASCII in a target, so without
+        // an escape there is nothing to validate.
+        guard ASCIIBytes.first(UInt8(ascii: "%"), in: b, r) < r.upperBound else { return (ASCIIBytes.string(b, r), true) }
         var out: [UInt8] = []
         out.reserveCapacity(r.count)
         var i = r.lowerBound
@@ -78,7 +86,8 @@ public enum URIEncoding {
                 i += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        if let text = String(validating: out, as: UTF8.self) { return (text, true) }
+        return (String(decoding: out, as: UTF8.self), false)
     }
 
     static func hexValue(_ c: UInt8) -> UInt8? {

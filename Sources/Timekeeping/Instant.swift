@@ -33,6 +33,18 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000)
     }
 
+    /// `adding(seconds:)` for an amount that comes from input: nil where the sum would not
+    /// fit, rather than a trap that ends the process.
+    public func checkedAdding(seconds: Int64) -> Instant? {
+        let (ms, o1) = seconds.multipliedReportingOverflow(by: 1000)
+        let (sum, o2) = millisecondsSinceEpoch.addingReportingOverflow(ms)
+        return o1 || o2 ? nil : Instant(millisecondsSinceEpoch: sum)
+    }
+
+    /// The instants a stored timestamp may hold: years 1970 to 9999, which ISO 8601 writes in
+    /// four digits and every SDK turns into a date.
+    public static let storable = Instant(millisecondsSinceEpoch: 0)...Instant(millisecondsSinceEpoch: 253_402_300_799_999)
+
     public func adding(milliseconds: Int64) -> Instant {
         Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
     }

@@ -24,11 +24,19 @@ final class ConfigTests: XCTestCase {
             (base.replacingOccurrences(of: "port: 8080", with: "port: eighty"), "config.yaml:3: server.port: expected an integer from 0 to 65535", "port"),
             (base.replacingOccurrences(of: "workers: 1", with: "wrokers: 1"), "config.yaml:3: server.wrokers: unknown key", "typo"),
             (base.replacingOccurrences(of: "workers: 1", with: "workers: 2, pinWorkers: often"), "config.yaml:3: server.pinWorkers: expected true or false", "bool"),
-            (base + "extra: 1\n", "config.yaml:19: extra: unknown key", "top-level"),
+            (base + "extra: 1\n", "config.yaml:20: extra: unknown key", "top-level"),
             (base.replacingOccurrences(of: "mode: verify", with: "mode: sometimes"), "config.yaml:11: auth.mode: expected one of verify, off", "enum"),
             (base.replacingOccurrences(of: "cutoff: \"2021-11-12T00:00:00Z\"", with: "cutoff: soon"), "config.yaml:12: retention.cutoff: expected an ISO 8601 instant", "instant"),
             (base.replacingOccurrences(of: "clock: {}", with: "clock: {now: 5, offsetSeconds: 3}"), "config.yaml:13: clock: expected one of now, offsetSeconds or mode", "clock"),
-            (base.replacingOccurrences(of: "faults: []", with: "faults: [{latencyMs: -1}]"), "config.yaml:16: faults[0].latencyMs: expected an integer from 0", "fault"),
+            (base.replacingOccurrences(of: "faults: []", with: "faults: [{latencyMs: -1}]"), "config.yaml:17: faults[0].latencyMs: expected an integer from 0", "fault"),
+            (base.replacingOccurrences(of: "per: accessKey", with: "per: caller"), "config.yaml:15: throttle.per: expected one of accessKey, account", "throttle scope"),
+            (base.replacingOccurrences(of: "unknownMembers: reject", with: "unknownMembers: ignore"), "config.yaml:16: validation.unknownMembers: expected one of reject, keep", "unknown members"),
+            (base.replacingOccurrences(of: "faults: []", with: "faults: [{error: ResourceNotFoundException}]"),
+             "config.yaml:17: faults[0].error: expected one of ThrottlingException, InternalServiceException (name match.operation", "error without operation"),
+            (base.replacingOccurrences(of: "faults: []", with: "faults: [{match: {operation: DescribeContact}, error: AccessDeniedException}]"),
+             "config.yaml:17: faults[0].error: expected one of InvalidRequestException, InvalidParameterException, ResourceNotFoundException, InternalServiceException, ThrottlingException (the errors botocore's model lists for DescribeContact)", "unmodeled error"),
+            (base.replacingOccurrences(of: "faults: []", with: "faults: [{match: {operation: DescribeContacts}, error: ThrottlingException}]"),
+             "config.yaml:17: faults[0].match.operation: expected one of DescribeContact", "unknown operation"),
         ]
         for (text, prefix, name) in cases {
             XCTAssertThrowsError(try MockConfig.parse(text, file: "config.yaml"), name) { error in
@@ -48,6 +56,24 @@ final class ConfigTests: XCTestCase {
         try c.applyEnvironment(["CONNECT_MOCK_CLOCK": "2022-01-01T00:00:00Z"])
         XCTAssertEqual(c.clock, .frozen(ISO8601.parse("2022-01-01T00:00:00Z")!))
         XCTAssertThrowsError(try c.applyEnvironment(["CONNECT_MOCK_PORT": "x"]))
+        // An offset past a century would take the data clock's now out of Int64 milliseconds.
+        XCTAssertThrowsError(try c.applyEnvironment(["CONNECT_MOCK_CLOCK": "9223372036854775807"]))
+    }
+
+    /// Any error the model lists for the named operation, with its status and message member.
+    func testFaultRulesInjectTheOperationsModeledErrors() throws {
+        let text = DefaultConfig.yaml.replacingOccurrences(of: "faults: []", with: """
+        faults: [{match: {operation: DescribeContact, contactId: c1}, error: ResourceNotFoundException, message: gone},
+                 {error: ThrottlingException}]
+        """)
+        let c = try MockConfig.parse(text, file: "config.yaml")
+        XCTAssertEqual(c.faults[0].operation, "DescribeContact")
+        XCTAssertEqual(c.faults[0].error?.status, 404)
+        XCTAssertEqual(c.faults[0].message, "gone")
+        XCTAssertTrue(c.faults[0].matches(operation: "DescribeContact", instanceId: "i", contactId: "c1", accessKeyId: nil))
+        XCTAssertFalse(c.faults[0].matches(operation: "DescribeUser", instanceId: "i", contactId: "c1", accessKeyId: nil))
+        XCTAssertEqual(c.faults[1].error?.status, 429)
+        XCTAssertTrue(c.faults[1].matches(operation: "DescribeUser", instanceId: "i", contactId: "c1", accessKeyId: nil))
     }
 
     func testRedactedDescriptionHidesSecrets() {

@@ -18,3 +18,28 @@ final class TimestampValueTests: XCTestCase {
         }
     }
 }
+
+/// Relative times from input: every product and sum is checked (issue 30: 107 repetitions of
+/// `999999999d` ended the process), and whatever does not fit is unreadable, never a trap.
+final class RelativeTimestampTests: XCTestCase {
+    func testRelativeTimesAreReadOrRefusedWithoutOverflow() {
+        let now = Instant(millisecondsSinceEpoch: 1_780_315_200_000)
+        let cases: [(String, Int64?)] = [
+            ("now", 0), ("now-3d", -3 * 86400), ("now+2h30m", 9000), ("now+15s", 15), ("now-1d1d", -2 * 86400),
+            ("now+999999999d", 999_999_999 * 86400),
+            ("now+" + String(repeating: "999999999d", count: 107), nil),
+            ("now-" + String(repeating: "999999999d", count: 107), nil),
+            ("now+" + String(repeating: "999999999d", count: 100_000), nil),
+            ("now+9999999999d", nil), ("now+", nil), ("now+d", nil), ("now+5", nil), ("now+5w", nil), ("now5d", nil),
+        ]
+        for (text, seconds) in cases {
+            XCTAssertEqual(TimestampValue.parse(string: text, now: now), seconds.map { now.adding(seconds: $0) }, text.prefix(40) + "")
+        }
+    }
+
+    func testCheckedAddingRefusesWhatDoesNotFit() {
+        XCTAssertNil(Instant(millisecondsSinceEpoch: 0).checkedAdding(seconds: Int64.max / 999))
+        XCTAssertNil(Instant(millisecondsSinceEpoch: Int64.max - 10).checkedAdding(seconds: 1))
+        XCTAssertEqual(Instant(millisecondsSinceEpoch: 0).checkedAdding(seconds: -5), Instant(millisecondsSinceEpoch: -5000))
+    }
+}
