@@ -51,6 +51,27 @@ def known_to(tree, value):
     return value
 
 
+def fixture_contacts(folder):
+    """Every contact in a fixture folder, as (file, contact dict, instance id or None)."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(folder, "**", "*.json*"), recursive=True)):
+        with open(path) as f:
+            if path.endswith(".jsonl"):
+                docs = [json.loads(line) for line in f if line.strip()]
+            else:
+                doc = json.load(f)
+                if isinstance(doc, dict) and list(doc) == ["Contacts"]:
+                    docs = doc["Contacts"]
+                elif isinstance(doc, list):
+                    docs = doc
+                else:
+                    docs = [doc]
+        for d in docs:
+            contact = d["Contact"] if "Contact" in d else d
+            out.append((path, contact, d.get("InstanceId")))
+    return out
+
+
 RELATIVE = re.compile(r"^now(?:([+-])((?:\d+[dhms])+))?$")
 
 

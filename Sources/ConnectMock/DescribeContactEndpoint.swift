@@ -100,9 +100,10 @@ final class DescribeContactEndpoint {
         return verdict
     }
 
-    /// Whose bucket a call takes from (`throttle.per`): the access key's, or the account's in
-    /// the region of the instance called, as AWS's quotas are. A call to an instance that is not
-    /// configured counts against the first instance's account in the request's scope region.
+    /// Whose bucket a call takes from (`throttle.per`): the access key's, or, as AWS's quotas
+    /// are, the operation's in the account and region of the instance called (AWS sets each API's
+    /// quota separately, per account and Region). A call to an instance that is not configured
+    /// counts against the first instance's account in the request's scope region.
     private func throttleKey(instanceIndex: Int?, scopeRegion: String?, accessKeyId: String?) -> String {
         switch throttleScope {
         case .accessKey:
@@ -110,7 +111,7 @@ final class DescribeContactEndpoint {
         case .account:
             let instance = instanceIndex.map { instances[$0] }
             let account = instance?.accountId ?? instances.first?.accountId ?? ""
-            return account + "/" + (instance?.region ?? scopeRegion ?? "")
+            return account + "/" + (instance?.region ?? scopeRegion ?? "") + "/DescribeContact"
         }
     }
 
