@@ -5,6 +5,7 @@ import threading
 import urllib.parse
 
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 from conftest import FROZEN, INSTANCE, KEY, client_error, start_server
@@ -91,8 +92,13 @@ def test_journal_records_verdicts(server):
     assert [(e["status"], e["errorCode"], e["accessKeyId"]) for e in entries] == [
         (200, None, KEY), (403, "InvalidSignatureException", KEY)]
     assert entries[1]["reason"] == "signature-mismatch"
-    assert set(entries[0]) == {"time", "method", "path", "accessKeyId", "status", "errorCode", "reason", "requestId", "durationMicros"}
-    assert server.mock("GET", "/_mock/requests?limit=1").json()["requests"] == entries[1:]
+    assert set(entries[0]) == {"time", "operation", "method", "path", "accessKeyId", "status", "errorCode", "reason", "requestId", "durationMicros"}
+    assert [e["operation"] for e in entries] == ["DescribeContact", "DescribeContact"]
+    requests.get(server.url + "/no/such/operation", timeout=10)
+    unknown = server.mock("GET", "/_mock/requests").json()["requests"][-1]
+    assert unknown["errorCode"] == "UnknownOperationException" and "operation" not in unknown
+    entries = entries + [unknown]
+    assert server.mock("GET", "/_mock/requests?limit=1").json()["requests"] == entries[2:]
 
 
 def test_faults_and_standard_retries(server):

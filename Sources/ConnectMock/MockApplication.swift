@@ -183,7 +183,7 @@ final class Worker: @unchecked Sendable {
 /// Routes each request: `/_mock/...` to the mock API, everything else to the AWS endpoint.
 final class MockHandler: HTTPHandler {
     private let state: MockState
-    private let endpoint: DescribeContactEndpoint
+    private let pipeline: AWSPipeline
     private let api: MockAPI
     private var requestIDs = RequestIDGenerator()
     private var wallClock = WallClockEstimate()
@@ -194,7 +194,7 @@ final class MockHandler: HTTPHandler {
         self.state = state
         metrics = state.metrics.makeShard()
         journal = state.journal.makeShard()
-        endpoint = DescribeContactEndpoint(state: state, store: store)
+        pipeline = AWSPipeline(state: state, operations: [.describeContact(state: state, store: store)])
         api = MockAPI(state: state, store: store)
     }
 
@@ -208,12 +208,12 @@ final class MockHandler: HTTPHandler {
         }
         let requestId = requestIDs.next()
         let wall = wallClock.now(monotonic: started)
-        let verdict = endpoint.handle(request, requestId: requestId, now: wall, arrived: started)
+        let verdict = pipeline.handle(request, requestId: requestId, now: wall, arrived: started)
         let status = verdict.status
         let elapsed = MonotonicClock.nanoseconds() - started
-        metrics.observe(route: verdict.errorCode == "UnknownOperationException" ? "unknown" : "DescribeContact", status: status,
-                              seconds: Double(elapsed) / 1e9)
-        journal.record(.init(time: wall, method: request.method, path: request.query.isEmpty ? request.target : String(request.path),
+        metrics.observe(route: verdict.operation ?? "unknown", status: status, seconds: Double(elapsed) / 1e9)
+        journal.record(.init(time: wall, operation: verdict.operation, method: request.method,
+                             path: request.query.isEmpty ? request.target : String(request.path),
                              accessKeyId: verdict.accessKeyId, status: status, errorCode: verdict.errorCode,
                              reason: verdict.reason, requestId: requestId, durationMicros: Int64(elapsed / 1000),
                              recordedAt: started + elapsed))

@@ -13,6 +13,8 @@ import Timekeeping
 final class RequestJournal: @unchecked Sendable {
     struct Entry: Sendable {
         var time: Instant
+        /// The botocore name of the operation called; nil for an unknown operation.
+        var operation: String?
         var method: String
         var path: String
         var accessKeyId: String?
@@ -97,9 +99,11 @@ final class RequestJournal: @unchecked Sendable {
         return kept < merged.count ? Array(merged.suffix(kept)) : merged
     }
 
+    /// One entry as `GET /_mock/requests` lists it; `operation` is absent for an unknown one.
     static func json(_ e: Entry) -> JSONValue {
-        .fields([
-            "time": .string(ISO8601.format(e.time)),
+        var members = [JSONMember(key: "time", value: .string(ISO8601.format(e.time)))]
+        if let operation = e.operation { members.append(JSONMember(key: "operation", value: .string(operation))) }
+        guard case .object(let rest) = JSONValue.fields([
             "method": .string(e.method),
             "path": .string(e.path),
             "accessKeyId": e.accessKeyId.map(JSONValue.string) ?? .null,
@@ -108,7 +112,8 @@ final class RequestJournal: @unchecked Sendable {
             "reason": e.reason.map(JSONValue.string) ?? .null,
             "requestId": .string(e.requestId.string),
             "durationMicros": .int64(e.durationMicros),
-        ])
+        ]) else { preconditionFailure() }
+        return .object(members + rest)
     }
 }
 

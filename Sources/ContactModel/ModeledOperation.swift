@@ -6,12 +6,33 @@ public struct ModeledError: Sendable, Equatable {
     public var messageKey: String
 }
 
-/// An operation of botocore's model that the mock serves: its route and modeled errors
-/// (generated into `served` by `make model`).
+/// A member of an operation's input: where it travels (a URI label, the query string, a header
+/// or the JSON body) and the model's constraints on it.
+public struct ModeledMember: Sendable, Equatable {
+    public enum Location: String, Sendable {
+        case uri, querystring, header, body
+    }
+
+    public var name: String
+    public var location: Location
+    public var locationName: String
+    public var required: Bool
+    public var min: Int?
+    public var max: Int?
+
+    /// The name AWS's validation messages use: `Value at 'contactId' failed to satisfy ...`.
+    public var messageName: String {
+        name.prefix(1).lowercased() + name.dropFirst()
+    }
+}
+
+/// An operation of botocore's model that the mock serves: its route, input members and
+/// modeled errors (generated into `served` by `make model`).
 public struct ModeledOperation: Sendable {
     public var name: String
     public var method: String
     public var uri: String
+    public var input: [ModeledMember]
     public var errors: [ModeledError]
 
     public static func named(_ name: String) -> ModeledOperation? {

@@ -4,6 +4,8 @@
 extension ModeledOperation {
     public static let served: [ModeledOperation] = [
         ModeledOperation(name: "DescribeContact", method: "GET", uri: "/contacts/{InstanceId}/{ContactId}",
+                         input: [ModeledMember(name: "InstanceId", location: .uri, locationName: "InstanceId", required: true, min: 1, max: 100),
+                                 ModeledMember(name: "ContactId", location: .uri, locationName: "ContactId", required: true, min: 1, max: 256)],
                          errors: [ModeledError(code: "InvalidRequestException", status: 400, messageKey: "Message"),
                                   ModeledError(code: "InvalidParameterException", status: 400, messageKey: "Message"),
                                   ModeledError(code: "ResourceNotFoundException", status: 404, messageKey: "Message"),

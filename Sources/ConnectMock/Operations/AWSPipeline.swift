@@ -1,0 +1,147 @@
+import ASCII
+import ContactModel
+import ContactStore
+import HTTP1
+import Server
+import SigV4
+import Timekeeping
+
+/// Runs every AWS operation through AWS's order of checks: route, authenticate, authorize
+/// (`connect:<Operation>`), throttle and faults, validate against the model, resolve the
+/// instance, then the operation's handler. One per worker.
+final class AWSPipeline {
+    private let state: MockState
+    private let verifier: SigV4Verifier
+    private let operations: [AWSOperation]
+    /// The parts of the config each request reads, copied out once: copying the whole
+    /// `MockConfig` per request would retain and release every string and array in it.
+    private let authMode: MockConfig.AuthMode
+    private let instances: [InstanceInfo]
+    private let throttleScope: MockConfig.ThrottleScope
+    /// Only the credentials limited to some instances, so the usual request skips the lookup.
+    private let restricted: [String: MockConfig.Credential]
+
+    init(state: MockState, operations: [AWSOperation]) {
+        self.state = state
+        self.operations = operations
+        verifier = state.makeVerifier()
+        authMode = state.config.auth.mode
+        instances = state.config.instances
+        throttleScope = state.config.throttle.per
+        var restricted: [String: MockConfig.Credential] = [:]
+        for c in state.config.credentials where c.instances != nil { restricted[c.accessKeyId] = c }
+        self.restricted = restricted
+    }
+
+    /// Not copyable, so that the compiler moves it and its strings from where it is made to
+    /// the journal and the connection: each copy the optimizer left in retained and released
+    /// every string in it.
+    struct Verdict: ~Copyable {
+        var result: HandlerResult
+        /// The response's status, kept beside it so the journal need not copy the response out.
+        var status: Int
+        /// The botocore name of the operation called; nil for an unknown operation.
+        var operation: String?
+        var accessKeyId: String?
+        var errorCode: String?
+        var reason: String?
+    }
+
+    /// `now` is the system clock's reading for this request: the signature's window is
+    /// checked against it and the data clock derives its time from it. `arrived` is the
+    /// monotonic clock's, which the store's freshness check reuses rather than read it again.
+    func handle(_ request: HTTPRequest, requestId: UUID4, now: Instant, arrived: UInt64) -> Verdict {
+        let path = request.path.utf8.span
+        var found: (Int, PathLabels)?
+        for (k, op) in operations.enumerated() where request.method == op.model.method {
+            if let labels = op.template.match(path) {
+                found = (k, labels)
+                break
+            }
+        }
+        guard let (index, ranges) = found else {
+            return fail(.unknownOperation, operation: nil, requestId: requestId, key: nil)
+        }
+        let op = operations[index]
+        let labels = LabelValues(ranges, in: path)
+
+        var accessKeyId: String?
+        var scopeRegion: String?
+        switch authMode {
+        case .verify:
+            switch verifier.verify(method: request.method, path: request.path, query: request.query, fields: request.headers,
+                                   body: request.body, now: now) {
+            case .rejected(let failure, let key):
+                return fail(.unauthenticated(failure), operation: op.name, requestId: requestId, key: key)
+            case .authenticated(let input):
+                accessKeyId = input.accessKeyId
+                scopeRegion = input.region
+            }
+        case .off:
+            if case .success(let input) = SignatureInputParser.parse(headers: request.headers, query: QueryParameter.parse(request.query)) {
+                accessKeyId = input.accessKeyId
+                scopeRegion = input.region
+            }
+        }
+
+        let instanceId = labels[op.instanceLabel]
+        let instanceIndex = instances.firstIndex(where: { $0.id == instanceId })
+        if !restricted.isEmpty, let key = accessKeyId, let credential = restricted[key], let allowed = credential.instances, !allowed.contains(instanceId) {
+            let instance = instanceIndex.map { instances[$0] }
+            let region = instance?.region ?? scopeRegion ?? "us-east-1"
+            let account = instance?.accountId ?? instances.first?.accountId ?? "123456789012"
+            return fail(.accessDenied(operation: op.name, user: credential.name, account: account,
+                                      resource: op.resourceArn(region: region, account: account, labels: labels)),
+                        operation: op.name, requestId: requestId, key: key)
+        }
+
+        if state.throttle.enabled,
+           !state.throttle.take(throttleKey(op, instanceIndex: instanceIndex, scopeRegion: scopeRegion, accessKeyId: accessKeyId)) {
+            return fail(.throttled, operation: op.name, requestId: requestId, key: accessKeyId)
+        }
+        let resourceId = op.resourceLabel.map { labels[$0] } ?? ""
+        let fault = state.firingFault(operation: op.name, instanceId: instanceId, contactId: resourceId, accessKeyId: accessKeyId)
+        var verdict: Verdict
+        if let error = fault?.error {
+            verdict = fail(.injected(error, message: fault?.message, notFound: "\(op.resourceKind.capitalized) not found: \(resourceId)"),
+                           operation: op.name, requestId: requestId, key: accessKeyId)
+        } else if let invalid = op.validate(labels) {
+            verdict = fail(invalid, operation: op.name, requestId: requestId, key: accessKeyId)
+        } else if let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region {
+            let call = OperationCall(request: request, labels: labels, instance: instances[k], requestId: requestId, now: now, arrived: arrived)
+            switch op.handler(call) {
+            case .success(let response):
+                verdict = Verdict(result: .respond(response), status: response.status, operation: op.name, accessKeyId: accessKeyId)
+            case .failure(let failure):
+                verdict = fail(failure, operation: op.name, requestId: requestId, key: accessKeyId)
+            }
+        } else {
+            verdict = fail(.instanceNotFound(instanceId), operation: op.name, requestId: requestId, key: accessKeyId)
+        }
+        if let ms = fault?.latencyMs, ms > 0, case .respond(let r) = verdict.result {
+            verdict.result = .respondAfter(milliseconds: UInt64(ms), r)
+        }
+        return verdict
+    }
+
+    /// Whose bucket a call takes from (`throttle.per`): the access key's, or, as AWS's quotas
+    /// are, the operation's in the account and region of the instance called (AWS sets each API's
+    /// quota separately, per account and Region). A call to an instance that is not configured
+    /// counts against the first instance's account in the request's scope region.
+    private func throttleKey(_ op: AWSOperation, instanceIndex: Int?, scopeRegion: String?, accessKeyId: String?) -> String {
+        switch throttleScope {
+        case .accessKey:
+            return accessKeyId ?? "anonymous"
+        case .account:
+            let instance = instanceIndex.map { instances[$0] }
+            let account = instance?.accountId ?? instances.first?.accountId ?? ""
+            return account + "/" + (instance?.region ?? scopeRegion ?? "") + "/" + op.name
+        }
+    }
+
+    private func fail(_ failure: AWSFailure, operation: String?, requestId: UUID4, key: String?) -> Verdict {
+        let error = failure.rendered
+        return Verdict(result: .respond(error.response(requestId: requestId)), status: error.status, operation: operation,
+                       accessKeyId: key, errorCode: error.code, reason: failure.reason)
+    }
+}

@@ -1,0 +1,29 @@
+import ContactModel
+import ContactStore
+import HTTP1
+import Logging
+import Timekeeping
+
+extension AWSOperation {
+    /// `GET /contacts/{InstanceId}/{ContactId}`: the stored document, as stored, when the
+    /// contact is visible at the data clock (SPEC §3, §4).
+    static func describeContact(state: MockState, store: ContactStore) -> AWSOperation {
+        let policy = state.config.retention.policy
+        return AWSOperation("DescribeContact", resourceLabel: "ContactId", resourceKind: "contact") { call in
+            let contactId = call.labels[1]
+            let stored: ContactStore.StoredContact?
+            do {
+                stored = try store.lookup(instanceId: call.instance.id, contactId: contactId, now: call.arrived)
+            } catch {
+                state.logger.error("store lookup failed: \(error)")
+                return .failure(.storeFailed)
+            }
+            guard let stored else { return .failure(.contactNotFound(contactId, reason: "unknown")) }
+            if let hidden = policy.hiddenReason(initiation: stored.initiation, now: state.clock.now(atSystemTime: call.now)) {
+                return .failure(.contactNotFound(contactId, reason: hidden.rawValue))
+            }
+            return .success(HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId),
+                                         body: stored.document, envelope: (#"{"Contact":"#, "}")))
+        }
+    }
+}
