@@ -14,15 +14,31 @@ public struct HTTPParserLimits: Sendable {
     }
 }
 
+/// Which limit a refused request went over, for callers that act on the kind of refusal
+/// rather than read its text.
+public enum HTTPLimit: Sendable, Equatable {
+    /// `maxHeaderBytes`, for the head (431).
+    case head
+    /// `maxTargetLength` (414).
+    case target
+    /// `maxBodyBytes` (413).
+    case body
+    /// `maxHeaderCount` (431).
+    case fieldCount
+}
+
 /// Why a request was refused, with the status to answer; the connection closes after it,
 /// since the framing of whatever follows cannot be trusted.
 public struct HTTPParseError: Error, Equatable, Sendable {
     public var status: Int
     public var reason: String
+    /// The limit the request went over; nil when it was malformed or unsupported instead.
+    public var limit: HTTPLimit?
 
-    public init(_ status: Int, _ reason: String) {
+    public init(_ status: Int, _ reason: String, limit: HTTPLimit? = nil) {
         self.status = status
         self.reason = reason
+        self.limit = limit
     }
 }
 
@@ -122,7 +138,7 @@ public struct HTTPRequestParser: Sendable {
                     state = .trailers
                 } else {
                     guard pending!.body.count + size <= limits.maxBodyBytes else {
-                        throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes")
+                        throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes", limit: .body)
                     }
                     state = .chunkData(remaining: size)
                 }
@@ -213,10 +229,10 @@ public struct HTTPRequestParser: Sendable {
             let next = buffer.withUnsafeBytes { ASCIIBytes.firstLineBreak(in: $0, from: from) }
             let limit = lines.isEmpty ? limits.maxTargetLength + 32 : limits.maxHeaderBytes
             if min(next, buffer.count) - start > limits.maxHeaderBytes {
-                throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes")
+                throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes", limit: .head)
             }
             if lines.isEmpty, min(next, buffer.count) - start > limit {
-                throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
+                throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes", limit: .target)
             }
             scan = next
             guard scan < buffer.count else { return false }
@@ -241,7 +257,7 @@ public struct HTTPRequestParser: Sendable {
             if lines.isEmpty { requestLine = try parseRequestLine(line) }
             lines.append(line)
             if lines.count > limits.maxHeaderCount + 1 {
-                throw HTTPParseError(431, "more than \(limits.maxHeaderCount) header fields")
+                throw HTTPParseError(431, "more than \(limits.maxHeaderCount) header fields", limit: .fieldCount)
             }
         }
         return false
@@ -272,7 +288,7 @@ public struct HTTPRequestParser: Sendable {
         let target = buffer[(sp1 + 1)..<sp2]
         guard !target.isEmpty else { throw HTTPParseError(400, "empty request target") }
         guard target.count <= limits.maxTargetLength else {
-            throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
+            throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes", limit: .target)
         }
         guard buffer.withUnsafeBytes({ ASCIIBytes.firstInvisible(in: $0, (sp1 + 1)..<sp2) }) == sp2 else {
             throw HTTPParseError(400, "request target has a character that must be percent-encoded")
@@ -382,7 +398,7 @@ public struct HTTPRequestParser: Sendable {
                   let length = Int(firstValue)
             else { throw HTTPParseError(400, "Content-Length is not a non-negative integer") }
             guard length <= limits.maxBodyBytes else {
-                throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes")
+                throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes", limit: .body)
             }
             state = .fixedBody(remaining: length)
         } else {
