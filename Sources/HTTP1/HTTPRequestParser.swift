@@ -78,6 +78,9 @@ public struct HTTPRequestParser: Sendable {
     private var pending: HTTPRequest?
     private var requestLine: (method: String, target: String, version: HTTPVersion)?
     private var continuePending = false
+    /// What the buffer keeps when it is emptied; one grown past this for a large body is
+    /// given back then, so an idle connection holds little. Twice the loop's 64 KiB read.
+    static var keptCapacity: Int { 128 << 10 }
 
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
         self.limits = limits
@@ -90,12 +93,36 @@ public struct HTTPRequestParser: Sendable {
     }
 
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        if start == buffer.count, start > 0 {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0; scan = 0; lineStart = 0
+        if start > 0 {
+            if start == buffer.count {
+                if buffer.capacity > Self.keptCapacity { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
+                start = 0; scan = 0; lineStart = 0
+            } else if buffer.count + bytes.count > buffer.capacity {
+                compact()
+            }
         }
         buffer.append(contentsOf: bytes)
     }
+
+    /// Drops the consumed bytes before `start`, moving the unconsumed tail (a partial request)
+    /// to the front. Without it a stream whose reads never end on a request boundary kept
+    /// every byte it ever sent. Called only when the next bytes would not fit otherwise, so
+    /// the usual read (the buffer emptied by the requests in it) moves nothing; the buffer
+    /// then holds at most one partial request and one read.
+    private mutating func compact() {
+        let shift = start
+        buffer.removeSubrange(0..<shift)
+        start = 0
+        // Head positions are in use only while a head is scanned; finish() resets them.
+        if case .head = state {
+            scan -= shift
+            lineStart -= shift
+            for i in lines.indices { lines[i] = (lines[i].lowerBound - shift)..<(lines[i].upperBound - shift) }
+        }
+    }
+
+    /// The read buffer's capacity in bytes, for tests of how much a connection holds.
+    var bufferCapacity: Int { buffer.capacity }
 
     public mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { append($0) }

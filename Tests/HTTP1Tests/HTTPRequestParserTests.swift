@@ -1,4 +1,4 @@
-import HTTP1
+@testable import HTTP1
 import XCTest
 
 final class HTTPRequestParserTests: XCTestCase {
@@ -168,4 +168,124 @@ final class HTTPRequestParserTests: XCTestCase {
         XCTAssertThrowsError(try p.next())
         XCTAssertThrowsError(try p.next())
     }
+}
+
+/// Issue 30, hardening round two: what one connection's parser may hold, and the exact limits.
+final class HTTPParserLimitTests: XCTestCase {
+    private func drain(_ p: inout HTTPRequestParser) throws(HTTPParseError) -> [HTTPRequest] {
+        var out: [HTTPRequest] = []
+        while true {
+            switch try p.next() {
+            case .request(let r): out.append(r)
+            case .continueExpected: continue
+            case .needMoreData: return out
+            }
+        }
+    }
+
+    /// A head of exactly `bytes` bytes, request line through the empty line.
+    private func head(bytes: Int, target: String = "/") -> String {
+        let bare = "GET \(target) HTTP/1.1\r\nHost: h\r\nX-Pad: \r\n\r\n"
+        precondition(bytes >= bare.utf8.count)
+        return "GET \(target) HTTP/1.1\r\nHost: h\r\nX-Pad: \(String(repeating: "p", count: bytes - bare.utf8.count))\r\n\r\n"
+    }
+
+    private func status(_ text: String, limits: HTTPParserLimits, pieces: Int = 1) -> Int {
+        var p = HTTPRequestParser(limits: limits)
+        let bytes = Array(text.utf8)
+        let size = max(1, (bytes.count + pieces - 1) / pieces)
+        do {
+            var n = 0
+            for k in stride(from: 0, to: bytes.count, by: size) {
+                p.append(Array(bytes[k..<min(k + size, bytes.count)]))
+                n += try drain(&p).count
+            }
+            return n == 1 ? 200 : 0
+        } catch {
+            return error.status
+        }
+    }
+
+    /// A stream of pipelined requests read in pieces that never end on a request boundary:
+    /// the buffer keeps the partial request, not every byte ever read (it kept 1 GB after 1 GB).
+    func testAPipelinedStreamThatNeverEndsOnABoundaryKeepsTheBufferBounded() throws {
+        let request = Array("GET /_mock/health HTTP/1.1\r\nHost: x\r\nX-Pad: \(String(repeating: "p", count: 1500))\r\n\r\n".utf8)
+        let stream = Array(repeating: request, count: 64).flatMap { $0 }
+        var p = HTTPRequestParser()
+        var answered = 0
+        var offset = 0
+        var sent = 0
+        // A prime: the k-th read ends on a boundary only when the request length divides k,
+        // and the request is longer than the 1,024 reads made.
+        let piece = 65_521
+        while sent < 64 << 20 {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(piece)
+            while chunk.count < piece {
+                let take = min(piece - chunk.count, stream.count - offset)
+                chunk += stream[offset..<(offset + take)]
+                offset = (offset + take) % stream.count
+            }
+            p.append(chunk)
+            sent += chunk.count
+            answered += try drain(&p).count
+            XCTAssertTrue(p.isMidRequest, "a read ended on a request boundary; the test means it never to")
+            guard p.bufferCapacity <= 4 * piece else {
+                return XCTFail("the buffer holds \(p.bufferCapacity) bytes after \(sent) bytes were read")
+            }
+        }
+        XCTAssertEqual(answered, sent / request.count)
+    }
+
+    /// Compaction moves a head that is half scanned: the lines it already found stay right.
+    func testCompactionInTheMiddleOfAHeadKeepsItsFields() throws {
+        var p = HTTPRequestParser()
+        p.append(Array("GET /1 HTTP/1.1\r\nHost: one\r\n\r\nGET /2 HTTP/1.1\r\nHost: two\r\nX-A: a".utf8))
+        var got = try drain(&p)
+        XCTAssertEqual(got.count, 1)
+        // More than the buffer has room for: the first request's bytes are dropped to fit.
+        let pad = p.bufferCapacity
+        p.append(Array(repeating: UInt8(ascii: "a"), count: pad))
+        got += try drain(&p)
+        p.append(Array("\r\nX-B: b\r\n\r\n".utf8))
+        got += try drain(&p)
+        XCTAssertEqual(got.map(\.path), ["/1", "/2"])
+        XCTAssertEqual(got[1].headers["host"], "two")
+        XCTAssertEqual(got[1].headers["x-a"], String(repeating: "a", count: pad + 1))
+        XCTAssertEqual(got[1].headers["x-b"], "b")
+        XCTAssertEqual(got[0].headers["host"], "one")
+    }
+
+    /// Bodies, chunks and trailers split at every byte across a buffer that compacts: the same
+    /// requests as read whole.
+    func testCompactingStreamGivesTheSameRequests() throws {
+        let text = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nxyz" +
+            "GET /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nq\r\n0\r\nT: 1\r\n\r\n\r\n" +
+            "GET /c HTTP/1.1\r\nHost: h\r\n\r\n"
+        let bytes = Array(String(repeating: text, count: 40).utf8)
+        for piece in [1, 2, 3, 7, 64, 333] {
+            var p = HTTPRequestParser()
+            var got: [HTTPRequest] = []
+            for k in stride(from: 0, to: bytes.count, by: piece) {
+                p.append(Array(bytes[k..<min(k + piece, bytes.count)]))
+                got += try drain(&p)
+            }
+            XCTAssertEqual(got.map(\.target), Array(repeating: ["/a", "/b", "/c"], count: 40).flatMap { $0 }, "pieces of \(piece)")
+            XCTAssertEqual(got.map { String(decoding: $0.body, as: UTF8.self) }.joined(), String(repeating: "xyzq", count: 40))
+            XCTAssertEqual(got.map { $0.headers["host"] }, Array(repeating: "h", count: 120))
+        }
+    }
+
+    /// A buffer grown by a large body is given back once the body is consumed.
+    func testABufferGrownByALargeBodyIsGivenBack() throws {
+        var p = HTTPRequestParser()
+        p.append(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n".utf8))
+        p.append(Array(repeating: 0x61, count: 1_000_000))
+        XCTAssertEqual(try drain(&p).count, 1)
+        XCTAssertGreaterThan(p.bufferCapacity, 1_000_000)
+        p.append(Array("GET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+        XCTAssertEqual(try drain(&p).count, 1)
+        XCTAssertLessThan(p.bufferCapacity, 4096)
+    }
+
 }
