@@ -1,6 +1,8 @@
 import ASCII
 /// Limits a parser enforces while reading; each maps to the status RFC 9110 names for it.
 public struct HTTPParserLimits: Sendable {
+    /// The whole head, request line through the empty line that ends it, CRLFs included; also
+    /// the whole trailer section after a chunked body (its field lines and its empty line).
     public var maxHeaderBytes: Int
     public var maxBodyBytes: Int
     public var maxTargetLength: Int
@@ -25,6 +27,8 @@ public enum HTTPLimit: Sendable, Equatable {
     case body
     /// `maxHeaderCount` (431).
     case fieldCount
+    /// `maxHeaderBytes`, for the trailer section of a chunked body (431).
+    case trailers
 }
 
 /// Why a request was refused, with the status to answer; the connection closes after it,
@@ -62,7 +66,8 @@ public struct HTTPRequestParser: Sendable {
         case chunkSize
         case chunkData(remaining: Int)
         case chunkDataEnd
-        case trailers
+        /// `seen`: bytes of the trailer section read so far, counted against `maxHeaderBytes`.
+        case trailers(seen: Int)
         case failed(HTTPParseError)
     }
 
@@ -155,14 +160,18 @@ public struct HTTPRequestParser: Sendable {
                 }
                 return .request(finish())
             case .chunkSize:
-                guard let lineEnd = try findCRLF(from: start, limit: 1024) else {
+                let lineEnd: Int
+                switch try findCRLF(from: start, limit: 1024) {
+                case .found(let end): lineEnd = end
+                case .incomplete:
                     if continuePending { continuePending = false; return .continueExpected }
                     return .needMoreData
+                case .tooLong: throw HTTPParseError(400, "chunk line longer than 1024 bytes")
                 }
                 let size = try parseChunkSize(buffer[start..<lineEnd])
                 start = lineEnd + 2
                 if size == 0 {
-                    state = .trailers
+                    state = .trailers(seen: 0)
                 } else {
                     guard pending!.body.count + size <= limits.maxBodyBytes else {
                         throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes", limit: .body)
@@ -182,11 +191,21 @@ public struct HTTPRequestParser: Sendable {
                 }
                 start += 2
                 state = .chunkSize
-            case .trailers:
-                guard let lineEnd = try findCRLF(from: start, limit: limits.maxHeaderBytes) else { return .needMoreData }
-                let isEmpty = lineEnd == start
-                start = lineEnd + 2
-                if isEmpty { return .request(finish()) }
+            case .trailers(let seen):
+                // The section's lines are skipped, not kept; it is bounded like a head, since
+                // without a bound a peer could send trailer lines for as long as it liked.
+                switch try findCRLF(from: start, limit: limits.maxHeaderBytes - seen - 2) {
+                case .incomplete:
+                    return .needMoreData
+                case .tooLong:
+                    throw HTTPParseError(431, "trailer section larger than \(limits.maxHeaderBytes) bytes", limit: .trailers)
+                case .found(let lineEnd):
+                    let isEmpty = lineEnd == start
+                    let total = seen + lineEnd + 2 - start
+                    start = lineEnd + 2
+                    if isEmpty { return .request(finish()) }
+                    state = .trailers(seen: total)
+                }
             }
         }
     }
@@ -201,21 +220,30 @@ public struct HTTPRequestParser: Sendable {
         return r
     }
 
-    /// Finds the CRLF ending the line at `from`; throws on a bare CR or LF or an over-long line.
-    private func findCRLF(from: Int, limit: Int) throws(HTTPParseError) -> Int? {
+    private enum LineScan {
+        /// The CR of the CRLF ending the line.
+        case found(Int)
+        case incomplete
+        /// More than `limit` bytes before the CRLF (found or not); each caller names its status.
+        case tooLong
+    }
+
+    /// Finds the CRLF ending the line at `from`, of at most `limit` bytes (a negative limit
+    /// refuses even an empty line); throws on a bare CR or LF.
+    private func findCRLF(from: Int, limit: Int) throws(HTTPParseError) -> LineScan {
         var i = from
         while i < buffer.count {
+            if i - from > limit { return .tooLong }
             let c = buffer[i]
             if c == 0x0a { throw HTTPParseError(400, "bare LF in chunked framing") }
             if c == 0x0d {
-                guard i + 1 < buffer.count else { return nil }
+                guard i + 1 < buffer.count else { return .incomplete }
                 guard buffer[i + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in chunked framing") }
-                return i
+                return .found(i)
             }
             i += 1
-            if i - from > limit { throw HTTPParseError(400, "chunk line longer than \(limit) bytes") }
         }
-        return nil
+        return i - from > limit ? .tooLong : .incomplete
     }
 
     private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {

@@ -288,4 +288,43 @@ final class HTTPParserLimitTests: XCTestCase {
         XCTAssertLessThan(p.bufferCapacity, 4096)
     }
 
+    /// An endless trailer section is refused with 431 once it passes maxHeaderBytes (it was not
+    /// limited at all: 10 GB accepted).
+    func testAnEndlessTrailerSectionGets431() throws {
+        var p = HTTPRequestParser(limits: HTTPParserLimits(maxHeaderBytes: 2048))
+        p.append(Array("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n".utf8))
+        let line = Array("X-Trailer: \(String(repeating: "t", count: 50))\r\n".utf8)
+        var sent = 0
+        do {
+            while sent < 10 << 20 {
+                p.append(line)
+                sent += line.count
+                _ = try drain(&p)
+            }
+            XCTFail("10 MB of trailers accepted")
+        } catch {
+            XCTAssertEqual(error.status, 431)
+            XCTAssertEqual(error.limit, .trailers)
+            XCTAssertLessThanOrEqual(sent, 2048 + line.count)
+        }
+    }
+
+    /// The trailer section counts like a head: its lines and its empty line, exactly.
+    func testTrailerSectionOfExactlyMaxHeaderBytesPasses() {
+        let limits = HTTPParserLimits(maxHeaderBytes: 1024)
+        let prefix = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n"
+        func trailers(_ n: Int) -> String {  // n bytes: "T: ppp\r\n\r\n"
+            "T: \(String(repeating: "p", count: n - 7))\r\n\r\n"
+        }
+        XCTAssertEqual(trailers(1024).utf8.count, 1024)
+        XCTAssertEqual(status(prefix + trailers(1024), limits: limits), 200)
+        XCTAssertEqual(status(prefix + trailers(1025), limits: limits), 431)
+        XCTAssertEqual(status(prefix + trailers(1024), limits: limits, pieces: 97), 200)
+        XCTAssertEqual(status(prefix + trailers(1025), limits: limits, pieces: 97), 431)
+        // Several lines add up.
+        let many = String(repeating: "T: \(String(repeating: "p", count: 93))\r\n", count: 10)  // 980 bytes
+        XCTAssertEqual(status(prefix + many + "T: \(String(repeating: "p", count: 37))\r\n\r\n", limits: limits), 200)
+        XCTAssertEqual(status(prefix + many + "T: \(String(repeating: "p", count: 38))\r\n\r\n", limits: limits), 431)
+    }
+
 }
