@@ -21,7 +21,7 @@ public struct HTTPParserLimits: Sendable {
 public enum HTTPLimit: Sendable, Equatable {
     /// `maxHeaderBytes`, for the head (431).
     case head
-    /// `maxTargetLength` (414).
+    /// `maxTargetLength`, or a request line too long to fit the head at all (414).
     case target
     /// `maxBodyBytes` (413).
     case body
@@ -282,24 +282,23 @@ public struct HTTPRequestParser: Sendable {
             // Jump to the next CR or LF; everything between is checked when the line is parsed.
             let from = scan
             let next = buffer.withUnsafeBytes { ASCIIBytes.firstLineBreak(in: $0, from: from) }
-            let limit = lines.isEmpty ? limits.maxTargetLength + 32 : limits.maxHeaderBytes
-            if min(next, buffer.count) - start > limits.maxHeaderBytes {
+            // Where the head ends if this line is its last, CRLF included: a head of exactly
+            // maxHeaderBytes passes. (Measured from the LF rather than the CR, it let one more in.)
+            let headSoFar = (next < buffer.count ? next + 2 : buffer.count) - start
+            if lines.isEmpty {
+                if min(next, buffer.count) - lineStart > limits.maxTargetLength + 32 || headSoFar > limits.maxHeaderBytes {
+                    throw requestLineTooLong(lineStart..<min(next, buffer.count))
+                }
+            } else if headSoFar > limits.maxHeaderBytes {
                 throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes", limit: .head)
             }
-            if lines.isEmpty, min(next, buffer.count) - start > limit {
-                throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes", limit: .target)
-            }
             scan = next
-            guard scan < buffer.count else { return false }
-            if buffer[scan] == 0x0d {
-                guard scan + 1 < buffer.count else { return false }
-                guard buffer[scan + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in the request head") }
-                scan += 1
-                continue
-            }
-            guard scan > lineStart, buffer[scan - 1] == 0x0d else { throw HTTPParseError(400, "bare LF in the request head") }
-            let line = lineStart..<(scan - 1)
-            scan += 1
+            guard next < buffer.count else { return false }
+            guard buffer[next] == 0x0d else { throw HTTPParseError(400, "bare LF in the request head") }
+            guard next + 1 < buffer.count else { return false }
+            guard buffer[next + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in the request head") }
+            let line = lineStart..<next
+            scan = next + 2
             lineStart = scan
             if line.isEmpty {
                 if lines.isEmpty {
@@ -316,6 +315,17 @@ public struct HTTPRequestParser: Sendable {
             }
         }
         return false
+    }
+
+    /// A request line too long for the target limit or for the head: 414 once its target has
+    /// begun, whichever limit it crossed (a target too long to fit the head is still a target
+    /// too long); 400 while it is all method.
+    private func requestLineTooLong(_ line: Range<Int>) -> HTTPParseError {
+        guard ASCIIBytes.first(0x20, in: buffer.span, line) < line.upperBound else {
+            return HTTPParseError(400, "malformed method")
+        }
+        let limit = min(limits.maxTargetLength, limits.maxHeaderBytes)
+        return HTTPParseError(414, "request target longer than \(limit) bytes", limit: .target)
     }
 
     /// RFC 9110's token characters, which field names and methods are made of.

@@ -327,4 +327,36 @@ final class HTTPParserLimitTests: XCTestCase {
         XCTAssertEqual(status(prefix + many + "T: \(String(repeating: "p", count: 38))\r\n\r\n", limits: limits), 431)
     }
 
+    /// maxHeaderBytes is the whole head, CRLFs included: exactly that many pass, one more is
+    /// 431, however the bytes arrive. (One more passed: the length was taken at the LF.)
+    func testHeadOfExactlyMaxHeaderBytesPassesAndOneMoreIs431() {
+        let limits = HTTPParserLimits(maxHeaderBytes: 2048)
+        XCTAssertEqual(head(bytes: 2048).utf8.count, 2048)
+        for pieces in [1, 2, 5, 2049] {
+            XCTAssertEqual(status(head(bytes: 2048), limits: limits, pieces: pieces), 200, "\(pieces) pieces")
+            XCTAssertEqual(status(head(bytes: 2049), limits: limits, pieces: pieces), 431, "\(pieces) pieces")
+            XCTAssertEqual(status(head(bytes: 2050), limits: limits, pieces: pieces), 431, "\(pieces) pieces")
+        }
+        // Leading empty lines are not part of the head.
+        XCTAssertEqual(status("\r\n\r\n" + head(bytes: 2048), limits: limits), 200)
+    }
+
+    /// A target longer than maxHeaderBytes is 414 URI Too Long, not 431.
+    func testATargetLongerThanTheHeadLimitIs414() {
+        let limits = HTTPParserLimits(maxHeaderBytes: 2048, maxTargetLength: 8192)
+        let target = "/" + String(repeating: "a", count: 3000)
+        XCTAssertEqual(status(head(bytes: 3100, target: target), limits: limits), 414)
+        XCTAssertEqual(status(head(bytes: 3100, target: target), limits: limits, pieces: 50), 414)
+        // The defaults: target limit below the head limit, target longer than both.
+        let long = "/" + String(repeating: "a", count: 20_000)
+        XCTAssertEqual(status(head(bytes: 20_100, target: long), limits: HTTPParserLimits()), 414)
+        var p = HTTPRequestParser()
+        p.append(Array("GET \(long) HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+        XCTAssertThrowsError(try p.next()) { XCTAssertEqual(($0 as? HTTPParseError)?.limit, .target) }
+        // A request line that is all method is malformed rather than a long target.
+        XCTAssertEqual(status(String(repeating: "G", count: 20_000), limits: HTTPParserLimits()), 400)
+        // A target that fits, in a head that does not: 431.
+        XCTAssertEqual(status(head(bytes: 2049, target: "/" + String(repeating: "a", count: 1000)), limits: limits), 431)
+    }
+
 }
