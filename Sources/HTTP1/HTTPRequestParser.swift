@@ -7,12 +7,17 @@ public struct HTTPParserLimits: Sendable {
     public var maxBodyBytes: Int
     public var maxTargetLength: Int
     public var maxHeaderCount: Int
+    /// Empty lines ignored before a request line (RFC 9112 §2.2 asks a server to ignore at
+    /// least one); more are refused, so a peer cannot keep a connection busy sending only them.
+    public var maxEmptyLinesBeforeRequest: Int
 
-    public init(maxHeaderBytes: Int = 16384, maxBodyBytes: Int = 1_048_576, maxTargetLength: Int = 8192, maxHeaderCount: Int = 100) {
+    public init(maxHeaderBytes: Int = 16384, maxBodyBytes: Int = 1_048_576, maxTargetLength: Int = 8192, maxHeaderCount: Int = 100,
+                maxEmptyLinesBeforeRequest: Int = 8) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.maxTargetLength = maxTargetLength
         self.maxHeaderCount = maxHeaderCount
+        self.maxEmptyLinesBeforeRequest = maxEmptyLinesBeforeRequest
     }
 }
 
@@ -29,6 +34,11 @@ public enum HTTPLimit: Sendable, Equatable {
     case fieldCount
     /// `maxHeaderBytes`, for the trailer section of a chunked body (431).
     case trailers
+    /// `maxEmptyLinesBeforeRequest` (400).
+    case emptyLines
+    /// The server's time for a request to arrive (408); the parser keeps no clock, so only the
+    /// server raises it.
+    case requestTime
 }
 
 /// Why a request was refused, with the status to answer; the connection closes after it,
@@ -83,6 +93,8 @@ public struct HTTPRequestParser: Sendable {
     private var pending: HTTPRequest?
     private var requestLine: (method: String, target: String, version: HTTPVersion)?
     private var continuePending = false
+    /// Empty lines skipped since the last request.
+    private var emptyLines = 0
     /// What the buffer keeps when it is emptied; one grown past this for a large body is
     /// given back then, so an idle connection holds little. Twice the loop's 64 KiB read.
     static var keptCapacity: Int { 128 << 10 }
@@ -213,6 +225,7 @@ public struct HTTPRequestParser: Sendable {
     private mutating func finish() -> HTTPRequest {
         let r = pending.take()!
         continuePending = false
+        emptyLines = 0
         state = .head
         lines.removeAll(keepingCapacity: true)
         scan = start
@@ -302,6 +315,11 @@ public struct HTTPRequestParser: Sendable {
             lineStart = scan
             if line.isEmpty {
                 if lines.isEmpty {
+                    emptyLines += 1
+                    guard emptyLines <= limits.maxEmptyLinesBeforeRequest else {
+                        throw HTTPParseError(400, "more than \(limits.maxEmptyLinesBeforeRequest) empty lines before a request line",
+                                             limit: .emptyLines)
+                    }
                     start = scan
                     continue
                 }

@@ -15,8 +15,8 @@ final class Connection {
     private let tcp: UnsafeMutablePointer<uv_tcp_t>
     private let parser: LoopOwned<HTTPRequestParser>
     private let idleTimer: LoopTimer
-    /// Loop time (ms) after which an idle connection closes, or a started request gets 408.
-    private var idleDeadline: UInt64 = 0
+    /// When an idle connection closes, or a started request gets 408.
+    private var idle = IdleDeadline(now: 0, timeout: 0)
     private var idleTimerPending = true
     private var delayTimer: LoopTimer?
     /// A delayed response is pending: later pipelined requests wait behind it.
@@ -25,9 +25,6 @@ final class Connection {
     private var closing = false
     private var reading = false
     private var pendingWrites = 0
-    /// The timer is counting down a request that has started to arrive: more bytes of it do not
-    /// push the deadline out, so a head sent a byte at a time is still closed in time.
-    private var timingRequest = false
 
     var stream: UnsafeMutablePointer<uv_stream_t> { CLibUV_stream(tcp) }
 
@@ -47,31 +44,32 @@ final class Connection {
     func start() {
         uv_tcp_nodelay(tcp, 1)
         resumeReading()
-        idleDeadline = server.loop.now + server.options.idleTimeoutMilliseconds
+        idle = IdleDeadline(now: server.loop.now, timeout: server.options.idleTimeoutMilliseconds)
         idleTimer.start(afterMilliseconds: server.options.idleTimeoutMilliseconds) { [unowned self] in
             self.idleTimerFired()
         }
     }
 
-    /// Moves the idle deadline; the timer is not touched, since restarting it on every request
-    /// cost two heap operations in libuv. When it fires early it waits for the rest.
-    private func armIdleTimer() {
-        idleDeadline = server.loop.now + server.options.idleTimeoutMilliseconds
+    /// Makes sure the timer will fire by the (moved) idle deadline. A running timer is not
+    /// touched, since restarting it on every request cost two heap operations in libuv; when
+    /// it fires early it waits for the rest.
+    private func keepIdleTimerRunning() {
         if !idleTimerPending {
             idleTimerPending = true
-            idleTimer.rearm(afterMilliseconds: server.options.idleTimeoutMilliseconds)
+            idleTimer.rearm(afterMilliseconds: idle.at - min(idle.at, server.loop.now))
         }
     }
 
     private func idleTimerFired() {
         let now = server.loop.now
-        if now < idleDeadline {
-            idleTimer.rearm(afterMilliseconds: idleDeadline - now)
+        if now < idle.at {
+            idleTimer.rearm(afterMilliseconds: idle.at - now)
             return
         }
         idleTimerPending = false
         if parser.value.isMidRequest, !awaitingResponse {
-            respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms"))
+            respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms",
+                                               limit: .requestTime))
         } else if !awaitingResponse {
             close()
         }
@@ -112,33 +110,34 @@ final class Connection {
         }
         guard n > 0, let base else { return }
         parser.value.append(UnsafeRawBufferPointer(start: base, count: n))
-        processRequests()
-        if !parser.value.isMidRequest {
-            timingRequest = false
-            armIdleTimer()
-        } else if !timingRequest {
-            timingRequest = true
-            armIdleTimer()
+        let completed = processRequests()
+        if idle.afterRead(now: server.loop.now, timeout: server.options.idleTimeoutMilliseconds, completed: completed,
+                          midRequest: parser.value.isMidRequest) {
+            keepIdleTimerRunning()
         }
     }
 
-    /// Answers every complete request in the buffer, in order, until one must wait.
-    private func processRequests() {
+    /// Answers every complete request in the buffer, in order, until one must wait; true when
+    /// at least one request was completed.
+    @discardableResult
+    private func processRequests() -> Bool {
+        var completed = false
         while !awaitingResponse, !closing, !closeAfterWrites {
             let event: HTTPParseEvent
             do {
                 event = try parser.value.next()
             } catch {
                 respondToParseError(error)
-                return
+                return completed
             }
             switch consume event {
             case .needMoreData:
                 if server.shuttingDown, !parser.value.isMidRequest { finishAfterWrites() }
-                return
+                return completed
             case .continueExpected:
                 send(HTTPResponse(status: 100), version: .http11, keepAlive: true, headOnly: true)
             case .request(let request):
+                completed = true
                 let keepAlive = request.keepAlive && !server.shuttingDown
                 let headOnly = request.method == "HEAD"
                 switch server.handler.handle(request) {
@@ -151,11 +150,16 @@ final class Connection {
                     timer.start(afterMilliseconds: ms) { [unowned self] in
                         self.awaitingResponse = false
                         self.send(response, version: request.version, keepAlive: keepAlive && !self.server.shuttingDown, headOnly: headOnly)
+                        // The idle time counts from the answer: the timer may have run out
+                        // while it was delayed, and nothing else would start it again.
+                        self.idle = IdleDeadline(now: self.server.loop.now, timeout: self.server.options.idleTimeoutMilliseconds)
+                        self.keepIdleTimerRunning()
                         self.processRequests()
                     }
                 }
             }
         }
+        return completed
     }
 
     private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {

@@ -359,4 +359,34 @@ final class HTTPParserLimitTests: XCTestCase {
         XCTAssertEqual(status(head(bytes: 2049, target: "/" + String(repeating: "a", count: 1000)), limits: limits), 431)
     }
 
+    /// Empty lines before a request line are skipped, a few of them (RFC 9112 §2.2); more are
+    /// refused, so a peer cannot make them its traffic.
+    func testEmptyLinesBeforeARequestAreBounded() throws {
+        let limits = HTTPParserLimits(maxEmptyLinesBeforeRequest: 8)
+        let request = "GET / HTTP/1.1\r\nHost: h\r\n\r\n"
+        XCTAssertEqual(status(String(repeating: "\r\n", count: 8) + request, limits: limits), 200)
+        XCTAssertEqual(status(String(repeating: "\r\n", count: 8) + request, limits: limits, pieces: 40), 200)
+        XCTAssertEqual(status(String(repeating: "\r\n", count: 9) + request, limits: limits), 400)
+        // The count starts again after each request.
+        var p = HTTPRequestParser(limits: limits)
+        for _ in 0..<5 {
+            p.append(Array((String(repeating: "\r\n", count: 8) + request).utf8))
+            XCTAssertEqual(try drain(&p).count, 1)
+        }
+        // Sent forever, one at a time, they are refused.
+        var q = HTTPRequestParser(limits: limits)
+        var sent = 0
+        do {
+            while sent < 1000 {
+                q.append(Array("\r\n".utf8))
+                sent += 1
+                _ = try drain(&q)
+                XCTAssertFalse(q.isMidRequest)
+            }
+            XCTFail("1000 empty lines accepted")
+        } catch {
+            XCTAssertEqual(error.limit, .emptyLines)
+            XCTAssertEqual(sent, 9)
+        }
+    }
 }
