@@ -8,6 +8,23 @@ import HTTP1
 /// The tcp handle retains this object from `start()` until its close callback; the idle timer
 /// is a separate object closed alongside.
 final class Connection {
+    /// Where a connection is in its life; it decides what a read, a finished write and the
+    /// timer do. It only moves forward, open to closed.
+    enum Phase: Equatable {
+        /// Reading requests and answering them.
+        case open
+        /// No more requests are read; the connection closes once its queued responses are
+        /// written, lingering first when `linger` is set.
+        case finishing(linger: Bool)
+        /// The last response is written and the write side shut down (the peer reads it, then
+        /// end of stream); whatever the peer still sends, such as the rest of a refused body or
+        /// head, is read and dropped until it closes its side or the loop time `until`. Closing
+        /// with those bytes unread made the kernel answer them with a reset, which reached a
+        /// client still sending (Python's http.client) before it had read the 413 or 431.
+        case lingering(until: UInt64)
+        case closed
+    }
+
     /// Not counted: the server holds every connection until its close callback has run, so it
     /// outlives them, and a checked `unowned` reference cost two atomic operations at each of
     /// the request path's several reads of it.
@@ -19,10 +36,9 @@ final class Connection {
     private var idle = IdleDeadline(now: 0, timeout: 0)
     private var idleTimerPending = true
     private var delayTimer: LoopTimer?
-    /// A delayed response is pending: later pipelined requests wait behind it.
+    /// A delayed response is pending: later pipelined requests wait behind it, unread.
     private var awaitingResponse = false
-    private var closeAfterWrites = false
-    private var closing = false
+    private(set) var phase = Phase.open
     private var reading = false
     private var pendingWrites = 0
 
@@ -62,21 +78,39 @@ final class Connection {
 
     private func idleTimerFired() {
         let now = server.loop.now
-        if now < idle.at {
-            idleTimer.rearm(afterMilliseconds: idle.at - now)
+        switch phase {
+        case .closed:
             return
-        }
-        idleTimerPending = false
-        if parser.value.isMidRequest, !awaitingResponse {
-            respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms",
-                                               limit: .requestTime))
-        } else if !awaitingResponse {
+        case .lingering(let until):
+            if now < until {
+                idleTimer.rearm(afterMilliseconds: until - now)
+                return
+            }
             close()
+        case .open, .finishing:
+            if now < idle.at {
+                idleTimer.rearm(afterMilliseconds: idle.at - now)
+                return
+            }
+            idleTimerPending = false
+            // A delayed response is still to go out; the next read or write moves things on.
+            if awaitingResponse { return }
+            if phase == .open, parser.value.isMidRequest {
+                respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms",
+                                                   limit: .requestTime))
+            } else {
+                // Idle, or final responses the peer has not read within the idle time.
+                close()
+            }
         }
     }
 
     private func resumeReading() {
-        guard !reading, !closing else { return }
+        guard !reading else { return }
+        switch phase {
+        case .open, .lingering: break
+        case .finishing, .closed: return
+        }
         reading = true
         // Both callbacks borrow their object rather than take a reference: the loop is alive
         // while it runs, and the handle holds its connection until the close callback, which
@@ -99,18 +133,26 @@ final class Connection {
 
     private func didRead(_ n: Int, _ base: UnsafeMutablePointer<CChar>?) {
         if n < 0 {
-            // EOF or reset: finish what is in flight, then close.
-            if awaitingResponse || pendingWrites > 0 {
+            // EOF or reset: finish what is in flight, then close. There is nothing left to
+            // linger for once the peer has closed its side.
+            if case .lingering = phase {
+                close()
+            } else if awaitingResponse || pendingWrites > 0 {
                 pauseReading()
-                closeAfterWrites = true
+                phase = .finishing(linger: false)
             } else {
                 close()
             }
             return
         }
         guard n > 0, let base else { return }
+        // Lingering: the bytes of a refused request, dropped unread.
+        if case .lingering = phase { return }
         parser.value.append(UnsafeRawBufferPointer(start: base, count: n))
         let completed = processRequests()
+        // While a delayed response waits, what the peer pipelines behind it is not parsed, so
+        // it is left in the socket rather than gathered here without bound.
+        if awaitingResponse { pauseReading() }
         if idle.afterRead(now: server.loop.now, timeout: server.options.idleTimeoutMilliseconds, completed: completed,
                           midRequest: parser.value.isMidRequest) {
             keepIdleTimerRunning()
@@ -122,7 +164,7 @@ final class Connection {
     @discardableResult
     private func processRequests() -> Bool {
         var completed = false
-        while !awaitingResponse, !closing, !closeAfterWrites {
+        while !awaitingResponse, case .open = phase {
             let event: HTTPParseEvent
             do {
                 event = try parser.value.next()
@@ -132,7 +174,7 @@ final class Connection {
             }
             switch consume event {
             case .needMoreData:
-                if server.shuttingDown, !parser.value.isMidRequest { finishAfterWrites() }
+                if server.shuttingDown, !parser.value.isMidRequest { finishAfterWrites(linger: false) }
                 return completed
             case .continueExpected:
                 send(HTTPResponse(status: 100), version: .http11, keepAlive: true, headOnly: true)
@@ -162,22 +204,64 @@ final class Connection {
         return completed
     }
 
-    private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
-        guard !closing else { return }
+    private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool, linger: Bool = false) {
+        switch phase {
+        case .open, .finishing: break
+        case .lingering, .closed: return
+        }
         if version == .http10, keepAlive { response.headers.append(("Connection", "keep-alive")) }
         pendingWrites += 1
         server.outbox.value.add(response, version: version, date: server.dateHeader(), closing: !keepAlive, headOnly: headOnly, for: self)
-        if !keepAlive { finishAfterWrites() }
+        if !keepAlive { finishAfterWrites(linger: linger) }
     }
 
+    /// Answers a refused request and closes, lingering: the peer may still be sending the
+    /// request it is refused for.
     private func respondToParseError(_ error: HTTPParseError) {
-        send(server.handler.errorResponse(for: error), version: .http11, keepAlive: false, headOnly: false)
+        send(server.handler.errorResponse(for: error), version: .http11, keepAlive: false, headOnly: false, linger: true)
     }
 
-    private func finishAfterWrites() {
-        closeAfterWrites = true
+    private func finishAfterWrites(linger: Bool) {
+        switch phase {
+        case .open: phase = .finishing(linger: linger)
+        case .finishing(let earlier): phase = .finishing(linger: earlier || linger)
+        case .lingering, .closed: return
+        }
         pauseReading()
-        if pendingWrites == 0 { close() }
+        writesMayHaveDrained()
+    }
+
+    /// Once nothing is queued or pending: reads resume on an open connection; a finishing one
+    /// closes or lingers.
+    private func writesMayHaveDrained() {
+        guard pendingWrites == 0, !awaitingResponse else { return }
+        switch phase {
+        case .open:
+            resumeReading()
+        case .finishing(let linger):
+            // A shutdown does not wait on lingering peers: it closes at once.
+            if linger, !server.shuttingDown { startLingering() } else { close() }
+        case .lingering, .closed:
+            break
+        }
+    }
+
+    /// Shuts the write side down (after the queued bytes) and reads, dropping what comes, until
+    /// the peer closes or the linger time (capped by the idle timeout) is up.
+    private func startLingering() {
+        let ms = min(server.options.lingerMilliseconds, server.options.idleTimeoutMilliseconds)
+        phase = .lingering(until: server.loop.now + ms)
+        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+        // The request is freed by its callback, which libuv also calls (cancelled) when the
+        // handle closes first.
+        guard uv_shutdown(request, stream, { req, _ in req!.deallocate() }) == 0 else {
+            request.deallocate()
+            close()
+            return
+        }
+        idleTimerPending = true
+        idleTimer.rearm(afterMilliseconds: ms)
+        resumeReading()
     }
 
     /// Sends a response the outbox held for this connection (counted in `pendingWrites` since
@@ -187,7 +271,7 @@ final class Connection {
     /// holds.)
     func transmit(_ parts: InlineArray<4, UnsafeRawBufferPointer>) {
         defer { writeCompleted(status: 0) }
-        guard !closing else { return }
+        if phase == .closed { return }
         var total = 0
         let written = withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 4) { bufs -> Int32 in
             var n = 0
@@ -223,27 +307,29 @@ final class Connection {
             close()
             return
         }
-        if pendingWrites == 0 {
-            if closeAfterWrites { close(); return }
-            if !awaitingResponse { resumeReading() }
-        }
+        writesMayHaveDrained()
     }
 
-    /// Closes now when nothing is in flight; otherwise after the current response.
+    /// Closes now when nothing is in flight; otherwise after the current response. A lingering
+    /// connection closes at once.
     func closeIfIdle() {
+        if case .lingering = phase {
+            close()
+            return
+        }
         // A request being received or a delayed response still completes; its response goes
         // out with `Connection: close` because the server is shutting down.
         if awaitingResponse || parser.value.isMidRequest { return }
         if pendingWrites > 0 {
-            closeAfterWrites = true
+            if phase == .open { phase = .finishing(linger: false) }
             return
         }
         close()
     }
 
     func close() {
-        guard !closing else { return }
-        closing = true
+        if phase == .closed { return }
+        phase = .closed
         reading = false
         idleTimer.close()
         delayTimer?.close()
