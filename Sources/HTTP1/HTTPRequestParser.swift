@@ -1,17 +1,44 @@
 import ASCII
 /// Limits a parser enforces while reading; each maps to the status RFC 9110 names for it.
 public struct HTTPParserLimits: Sendable {
+    /// The whole head, request line through the empty line that ends it, CRLFs included; also
+    /// the whole trailer section after a chunked body (its field lines and its empty line).
     public var maxHeaderBytes: Int
     public var maxBodyBytes: Int
     public var maxTargetLength: Int
     public var maxHeaderCount: Int
+    /// Empty lines ignored before a request line (RFC 9112 §2.2 asks a server to ignore at
+    /// least one); more are refused, so a peer cannot keep a connection busy sending only them.
+    public var maxEmptyLinesBeforeRequest: Int
 
-    public init(maxHeaderBytes: Int = 16384, maxBodyBytes: Int = 1_048_576, maxTargetLength: Int = 8192, maxHeaderCount: Int = 100) {
+    public init(maxHeaderBytes: Int = 16384, maxBodyBytes: Int = 1_048_576, maxTargetLength: Int = 8192, maxHeaderCount: Int = 100,
+                maxEmptyLinesBeforeRequest: Int = 8) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.maxTargetLength = maxTargetLength
         self.maxHeaderCount = maxHeaderCount
+        self.maxEmptyLinesBeforeRequest = maxEmptyLinesBeforeRequest
     }
+}
+
+/// Which limit a refused request went over, for callers that act on the kind of refusal
+/// rather than read its text.
+public enum HTTPLimit: Sendable, Equatable {
+    /// `maxHeaderBytes`, for the head (431).
+    case head
+    /// `maxTargetLength`, or a request line too long to fit the head at all (414).
+    case target
+    /// `maxBodyBytes` (413).
+    case body
+    /// `maxHeaderCount` (431).
+    case fieldCount
+    /// `maxHeaderBytes`, for the trailer section of a chunked body (431).
+    case trailers
+    /// `maxEmptyLinesBeforeRequest` (400).
+    case emptyLines
+    /// The server's time for a request to arrive (408); the parser keeps no clock, so only the
+    /// server raises it.
+    case requestTime
 }
 
 /// Why a request was refused, with the status to answer; the connection closes after it,
@@ -19,10 +46,13 @@ public struct HTTPParserLimits: Sendable {
 public struct HTTPParseError: Error, Equatable, Sendable {
     public var status: Int
     public var reason: String
+    /// The limit the request went over; nil when it was malformed or unsupported instead.
+    public var limit: HTTPLimit?
 
-    public init(_ status: Int, _ reason: String) {
+    public init(_ status: Int, _ reason: String, limit: HTTPLimit? = nil) {
         self.status = status
         self.reason = reason
+        self.limit = limit
     }
 }
 
@@ -46,7 +76,8 @@ public struct HTTPRequestParser: Sendable {
         case chunkSize
         case chunkData(remaining: Int)
         case chunkDataEnd
-        case trailers
+        /// `seen`: bytes of the trailer section read so far, counted against `maxHeaderBytes`.
+        case trailers(seen: Int)
         case failed(HTTPParseError)
     }
 
@@ -62,6 +93,11 @@ public struct HTTPRequestParser: Sendable {
     private var pending: HTTPRequest?
     private var requestLine: (method: String, target: String, version: HTTPVersion)?
     private var continuePending = false
+    /// Empty lines skipped since the last request.
+    private var emptyLines = 0
+    /// What the buffer keeps when it is emptied; one grown past this for a large body is
+    /// given back then, so an idle connection holds little. Twice the loop's 64 KiB read.
+    static var keptCapacity: Int { 128 << 10 }
 
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
         self.limits = limits
@@ -74,12 +110,36 @@ public struct HTTPRequestParser: Sendable {
     }
 
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        if start == buffer.count, start > 0 {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0; scan = 0; lineStart = 0
+        if start > 0 {
+            if start == buffer.count {
+                if buffer.capacity > Self.keptCapacity { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
+                start = 0; scan = 0; lineStart = 0
+            } else if buffer.count + bytes.count > buffer.capacity {
+                compact()
+            }
         }
         buffer.append(contentsOf: bytes)
     }
+
+    /// Drops the consumed bytes before `start`, moving the unconsumed tail (a partial request)
+    /// to the front. Without it a stream whose reads never end on a request boundary kept
+    /// every byte it ever sent. Called only when the next bytes would not fit otherwise, so
+    /// the usual read (the buffer emptied by the requests in it) moves nothing; the buffer
+    /// then holds at most one partial request and one read.
+    private mutating func compact() {
+        let shift = start
+        buffer.removeSubrange(0..<shift)
+        start = 0
+        // Head positions are in use only while a head is scanned; finish() resets them.
+        if case .head = state {
+            scan -= shift
+            lineStart -= shift
+            for i in lines.indices { lines[i] = (lines[i].lowerBound - shift)..<(lines[i].upperBound - shift) }
+        }
+    }
+
+    /// The read buffer's capacity in bytes, for tests of how much a connection holds.
+    var bufferCapacity: Int { buffer.capacity }
 
     public mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { append($0) }
@@ -112,17 +172,21 @@ public struct HTTPRequestParser: Sendable {
                 }
                 return .request(finish())
             case .chunkSize:
-                guard let lineEnd = try findCRLF(from: start, limit: 1024) else {
+                let lineEnd: Int
+                switch try findCRLF(from: start, limit: 1024) {
+                case .found(let end): lineEnd = end
+                case .incomplete:
                     if continuePending { continuePending = false; return .continueExpected }
                     return .needMoreData
+                case .tooLong: throw HTTPParseError(400, "chunk line longer than 1024 bytes")
                 }
                 let size = try parseChunkSize(buffer[start..<lineEnd])
                 start = lineEnd + 2
                 if size == 0 {
-                    state = .trailers
+                    state = .trailers(seen: 0)
                 } else {
                     guard pending!.body.count + size <= limits.maxBodyBytes else {
-                        throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes")
+                        throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes", limit: .body)
                     }
                     state = .chunkData(remaining: size)
                 }
@@ -139,11 +203,21 @@ public struct HTTPRequestParser: Sendable {
                 }
                 start += 2
                 state = .chunkSize
-            case .trailers:
-                guard let lineEnd = try findCRLF(from: start, limit: limits.maxHeaderBytes) else { return .needMoreData }
-                let isEmpty = lineEnd == start
-                start = lineEnd + 2
-                if isEmpty { return .request(finish()) }
+            case .trailers(let seen):
+                // The section's lines are skipped, not kept; it is bounded like a head, since
+                // without a bound a peer could send trailer lines for as long as it liked.
+                switch try findCRLF(from: start, limit: limits.maxHeaderBytes - seen - 2) {
+                case .incomplete:
+                    return .needMoreData
+                case .tooLong:
+                    throw HTTPParseError(431, "trailer section larger than \(limits.maxHeaderBytes) bytes", limit: .trailers)
+                case .found(let lineEnd):
+                    let isEmpty = lineEnd == start
+                    let total = seen + lineEnd + 2 - start
+                    start = lineEnd + 2
+                    if isEmpty { return .request(finish()) }
+                    state = .trailers(seen: total)
+                }
             }
         }
     }
@@ -151,6 +225,7 @@ public struct HTTPRequestParser: Sendable {
     private mutating func finish() -> HTTPRequest {
         let r = pending.take()!
         continuePending = false
+        emptyLines = 0
         state = .head
         lines.removeAll(keepingCapacity: true)
         scan = start
@@ -158,21 +233,30 @@ public struct HTTPRequestParser: Sendable {
         return r
     }
 
-    /// Finds the CRLF ending the line at `from`; throws on a bare CR or LF or an over-long line.
-    private func findCRLF(from: Int, limit: Int) throws(HTTPParseError) -> Int? {
+    private enum LineScan {
+        /// The CR of the CRLF ending the line.
+        case found(Int)
+        case incomplete
+        /// More than `limit` bytes before the CRLF (found or not); each caller names its status.
+        case tooLong
+    }
+
+    /// Finds the CRLF ending the line at `from`, of at most `limit` bytes (a negative limit
+    /// refuses even an empty line); throws on a bare CR or LF.
+    private func findCRLF(from: Int, limit: Int) throws(HTTPParseError) -> LineScan {
         var i = from
         while i < buffer.count {
+            if i - from > limit { return .tooLong }
             let c = buffer[i]
             if c == 0x0a { throw HTTPParseError(400, "bare LF in chunked framing") }
             if c == 0x0d {
-                guard i + 1 < buffer.count else { return nil }
+                guard i + 1 < buffer.count else { return .incomplete }
                 guard buffer[i + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in chunked framing") }
-                return i
+                return .found(i)
             }
             i += 1
-            if i - from > limit { throw HTTPParseError(400, "chunk line longer than \(limit) bytes") }
         }
-        return nil
+        return i - from > limit ? .tooLong : .incomplete
     }
 
     private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
@@ -211,27 +295,31 @@ public struct HTTPRequestParser: Sendable {
             // Jump to the next CR or LF; everything between is checked when the line is parsed.
             let from = scan
             let next = buffer.withUnsafeBytes { ASCIIBytes.firstLineBreak(in: $0, from: from) }
-            let limit = lines.isEmpty ? limits.maxTargetLength + 32 : limits.maxHeaderBytes
-            if min(next, buffer.count) - start > limits.maxHeaderBytes {
-                throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes")
-            }
-            if lines.isEmpty, min(next, buffer.count) - start > limit {
-                throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
+            // Where the head ends if this line is its last, CRLF included: a head of exactly
+            // maxHeaderBytes passes. (Measured from the LF rather than the CR, it let one more in.)
+            let headSoFar = (next < buffer.count ? next + 2 : buffer.count) - start
+            if lines.isEmpty {
+                if min(next, buffer.count) - lineStart > limits.maxTargetLength + 32 || headSoFar > limits.maxHeaderBytes {
+                    throw requestLineTooLong(lineStart..<min(next, buffer.count))
+                }
+            } else if headSoFar > limits.maxHeaderBytes {
+                throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes", limit: .head)
             }
             scan = next
-            guard scan < buffer.count else { return false }
-            if buffer[scan] == 0x0d {
-                guard scan + 1 < buffer.count else { return false }
-                guard buffer[scan + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in the request head") }
-                scan += 1
-                continue
-            }
-            guard scan > lineStart, buffer[scan - 1] == 0x0d else { throw HTTPParseError(400, "bare LF in the request head") }
-            let line = lineStart..<(scan - 1)
-            scan += 1
+            guard next < buffer.count else { return false }
+            guard buffer[next] == 0x0d else { throw HTTPParseError(400, "bare LF in the request head") }
+            guard next + 1 < buffer.count else { return false }
+            guard buffer[next + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in the request head") }
+            let line = lineStart..<next
+            scan = next + 2
             lineStart = scan
             if line.isEmpty {
                 if lines.isEmpty {
+                    emptyLines += 1
+                    guard emptyLines <= limits.maxEmptyLinesBeforeRequest else {
+                        throw HTTPParseError(400, "more than \(limits.maxEmptyLinesBeforeRequest) empty lines before a request line",
+                                             limit: .emptyLines)
+                    }
                     start = scan
                     continue
                 }
@@ -241,10 +329,21 @@ public struct HTTPRequestParser: Sendable {
             if lines.isEmpty { requestLine = try parseRequestLine(line) }
             lines.append(line)
             if lines.count > limits.maxHeaderCount + 1 {
-                throw HTTPParseError(431, "more than \(limits.maxHeaderCount) header fields")
+                throw HTTPParseError(431, "more than \(limits.maxHeaderCount) header fields", limit: .fieldCount)
             }
         }
         return false
+    }
+
+    /// A request line too long for the target limit or for the head: 414 once its target has
+    /// begun, whichever limit it crossed (a target too long to fit the head is still a target
+    /// too long); 400 while it is all method.
+    private func requestLineTooLong(_ line: Range<Int>) -> HTTPParseError {
+        guard ASCIIBytes.first(0x20, in: buffer.span, line) < line.upperBound else {
+            return HTTPParseError(400, "malformed method")
+        }
+        let limit = min(limits.maxTargetLength, limits.maxHeaderBytes)
+        return HTTPParseError(414, "request target longer than \(limit) bytes", limit: .target)
     }
 
     /// RFC 9110's token characters, which field names and methods are made of.
@@ -272,7 +371,7 @@ public struct HTTPRequestParser: Sendable {
         let target = buffer[(sp1 + 1)..<sp2]
         guard !target.isEmpty else { throw HTTPParseError(400, "empty request target") }
         guard target.count <= limits.maxTargetLength else {
-            throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes")
+            throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes", limit: .target)
         }
         guard buffer.withUnsafeBytes({ ASCIIBytes.firstInvisible(in: $0, (sp1 + 1)..<sp2) }) == sp2 else {
             throw HTTPParseError(400, "request target has a character that must be percent-encoded")
@@ -382,7 +481,7 @@ public struct HTTPRequestParser: Sendable {
                   let length = Int(firstValue)
             else { throw HTTPParseError(400, "Content-Length is not a non-negative integer") }
             guard length <= limits.maxBodyBytes else {
-                throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes")
+                throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes", limit: .body)
             }
             state = .fixedBody(remaining: length)
         } else {

@@ -8,6 +8,23 @@ import HTTP1
 /// The tcp handle retains this object from `start()` until its close callback; the idle timer
 /// is a separate object closed alongside.
 final class Connection {
+    /// Where a connection is in its life; it decides what a read, a finished write and the
+    /// timer do. It only moves forward, open to closed.
+    enum Phase: Equatable {
+        /// Reading requests and answering them.
+        case open
+        /// No more requests are read; the connection closes once its queued responses are
+        /// written, lingering first when `linger` is set.
+        case finishing(linger: Bool)
+        /// The last response is written and the write side shut down (the peer reads it, then
+        /// end of stream); whatever the peer still sends, such as the rest of a refused body or
+        /// head, is read and dropped until it closes its side or the loop time `until`. Closing
+        /// with those bytes unread made the kernel answer them with a reset, which reached a
+        /// client still sending (Python's http.client) before it had read the 413 or 431.
+        case lingering(until: UInt64)
+        case closed
+    }
+
     /// Not counted: the server holds every connection until its close callback has run, so it
     /// outlives them, and a checked `unowned` reference cost two atomic operations at each of
     /// the request path's several reads of it.
@@ -15,19 +32,15 @@ final class Connection {
     private let tcp: UnsafeMutablePointer<uv_tcp_t>
     private let parser: LoopOwned<HTTPRequestParser>
     private let idleTimer: LoopTimer
-    /// Loop time (ms) after which an idle connection closes, or a started request gets 408.
-    private var idleDeadline: UInt64 = 0
+    /// When an idle connection closes, or a started request gets 408.
+    private var idle = IdleDeadline(now: 0, timeout: 0)
     private var idleTimerPending = true
     private var delayTimer: LoopTimer?
-    /// A delayed response is pending: later pipelined requests wait behind it.
+    /// A delayed response is pending: later pipelined requests wait behind it, unread.
     private var awaitingResponse = false
-    private var closeAfterWrites = false
-    private var closing = false
+    private(set) var phase = Phase.open
     private var reading = false
     private var pendingWrites = 0
-    /// The timer is counting down a request that has started to arrive: more bytes of it do not
-    /// push the deadline out, so a head sent a byte at a time is still closed in time.
-    private var timingRequest = false
 
     var stream: UnsafeMutablePointer<uv_stream_t> { CLibUV_stream(tcp) }
 
@@ -47,38 +60,57 @@ final class Connection {
     func start() {
         uv_tcp_nodelay(tcp, 1)
         resumeReading()
-        idleDeadline = server.loop.now + server.options.idleTimeoutMilliseconds
+        idle = IdleDeadline(now: server.loop.now, timeout: server.options.idleTimeoutMilliseconds)
         idleTimer.start(afterMilliseconds: server.options.idleTimeoutMilliseconds) { [unowned self] in
             self.idleTimerFired()
         }
     }
 
-    /// Moves the idle deadline; the timer is not touched, since restarting it on every request
-    /// cost two heap operations in libuv. When it fires early it waits for the rest.
-    private func armIdleTimer() {
-        idleDeadline = server.loop.now + server.options.idleTimeoutMilliseconds
+    /// Makes sure the timer will fire by the (moved) idle deadline. A running timer is not
+    /// touched, since restarting it on every request cost two heap operations in libuv; when
+    /// it fires early it waits for the rest.
+    private func keepIdleTimerRunning() {
         if !idleTimerPending {
             idleTimerPending = true
-            idleTimer.rearm(afterMilliseconds: server.options.idleTimeoutMilliseconds)
+            idleTimer.rearm(afterMilliseconds: idle.at - min(idle.at, server.loop.now))
         }
     }
 
     private func idleTimerFired() {
         let now = server.loop.now
-        if now < idleDeadline {
-            idleTimer.rearm(afterMilliseconds: idleDeadline - now)
+        switch phase {
+        case .closed:
             return
-        }
-        idleTimerPending = false
-        if parser.value.isMidRequest, !awaitingResponse {
-            respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms"))
-        } else if !awaitingResponse {
+        case .lingering(let until):
+            if now < until {
+                idleTimer.rearm(afterMilliseconds: until - now)
+                return
+            }
             close()
+        case .open, .finishing:
+            if now < idle.at {
+                idleTimer.rearm(afterMilliseconds: idle.at - now)
+                return
+            }
+            idleTimerPending = false
+            // A delayed response is still to go out; the next read or write moves things on.
+            if awaitingResponse { return }
+            if phase == .open, parser.value.isMidRequest {
+                respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms",
+                                                   limit: .requestTime))
+            } else {
+                // Idle, or final responses the peer has not read within the idle time.
+                close()
+            }
         }
     }
 
     private func resumeReading() {
-        guard !reading, !closing else { return }
+        guard !reading else { return }
+        switch phase {
+        case .open, .lingering: break
+        case .finishing, .closed: return
+        }
         reading = true
         // Both callbacks borrow their object rather than take a reference: the loop is alive
         // while it runs, and the handle holds its connection until the close callback, which
@@ -101,44 +133,53 @@ final class Connection {
 
     private func didRead(_ n: Int, _ base: UnsafeMutablePointer<CChar>?) {
         if n < 0 {
-            // EOF or reset: finish what is in flight, then close.
-            if awaitingResponse || pendingWrites > 0 {
+            // EOF or reset: finish what is in flight, then close. There is nothing left to
+            // linger for once the peer has closed its side.
+            if case .lingering = phase {
+                close()
+            } else if awaitingResponse || pendingWrites > 0 {
                 pauseReading()
-                closeAfterWrites = true
+                phase = .finishing(linger: false)
             } else {
                 close()
             }
             return
         }
         guard n > 0, let base else { return }
+        // Lingering: the bytes of a refused request, dropped unread.
+        if case .lingering = phase { return }
         parser.value.append(UnsafeRawBufferPointer(start: base, count: n))
-        processRequests()
-        if !parser.value.isMidRequest {
-            timingRequest = false
-            armIdleTimer()
-        } else if !timingRequest {
-            timingRequest = true
-            armIdleTimer()
+        let completed = processRequests()
+        // While a delayed response waits, what the peer pipelines behind it is not parsed, so
+        // it is left in the socket rather than gathered here without bound.
+        if awaitingResponse { pauseReading() }
+        if idle.afterRead(now: server.loop.now, timeout: server.options.idleTimeoutMilliseconds, completed: completed,
+                          midRequest: parser.value.isMidRequest) {
+            keepIdleTimerRunning()
         }
     }
 
-    /// Answers every complete request in the buffer, in order, until one must wait.
-    private func processRequests() {
-        while !awaitingResponse, !closing, !closeAfterWrites {
+    /// Answers every complete request in the buffer, in order, until one must wait; true when
+    /// at least one request was completed.
+    @discardableResult
+    private func processRequests() -> Bool {
+        var completed = false
+        while !awaitingResponse, case .open = phase {
             let event: HTTPParseEvent
             do {
                 event = try parser.value.next()
             } catch {
                 respondToParseError(error)
-                return
+                return completed
             }
             switch consume event {
             case .needMoreData:
-                if server.shuttingDown, !parser.value.isMidRequest { finishAfterWrites() }
-                return
+                if server.shuttingDown, !parser.value.isMidRequest { finishAfterWrites(linger: false) }
+                return completed
             case .continueExpected:
                 send(HTTPResponse(status: 100), version: .http11, keepAlive: true, headOnly: true)
             case .request(let request):
+                completed = true
                 let keepAlive = request.keepAlive && !server.shuttingDown
                 let headOnly = request.method == "HEAD"
                 switch server.handler.handle(request) {
@@ -151,29 +192,76 @@ final class Connection {
                     timer.start(afterMilliseconds: ms) { [unowned self] in
                         self.awaitingResponse = false
                         self.send(response, version: request.version, keepAlive: keepAlive && !self.server.shuttingDown, headOnly: headOnly)
+                        // The idle time counts from the answer: the timer may have run out
+                        // while it was delayed, and nothing else would start it again.
+                        self.idle = IdleDeadline(now: self.server.loop.now, timeout: self.server.options.idleTimeoutMilliseconds)
+                        self.keepIdleTimerRunning()
                         self.processRequests()
                     }
                 }
             }
         }
+        return completed
     }
 
-    private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
-        guard !closing else { return }
+    private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool, linger: Bool = false) {
+        switch phase {
+        case .open, .finishing: break
+        case .lingering, .closed: return
+        }
         if version == .http10, keepAlive { response.headers.append(("Connection", "keep-alive")) }
         pendingWrites += 1
         server.outbox.value.add(response, version: version, date: server.dateHeader(), closing: !keepAlive, headOnly: headOnly, for: self)
-        if !keepAlive { finishAfterWrites() }
+        if !keepAlive { finishAfterWrites(linger: linger) }
     }
 
+    /// Answers a refused request and closes, lingering: the peer may still be sending the
+    /// request it is refused for.
     private func respondToParseError(_ error: HTTPParseError) {
-        send(server.handler.errorResponse(for: error), version: .http11, keepAlive: false, headOnly: false)
+        send(server.handler.errorResponse(for: error), version: .http11, keepAlive: false, headOnly: false, linger: true)
     }
 
-    private func finishAfterWrites() {
-        closeAfterWrites = true
+    private func finishAfterWrites(linger: Bool) {
+        switch phase {
+        case .open: phase = .finishing(linger: linger)
+        case .finishing(let earlier): phase = .finishing(linger: earlier || linger)
+        case .lingering, .closed: return
+        }
         pauseReading()
-        if pendingWrites == 0 { close() }
+        writesMayHaveDrained()
+    }
+
+    /// Once nothing is queued or pending: reads resume on an open connection; a finishing one
+    /// closes or lingers.
+    private func writesMayHaveDrained() {
+        guard pendingWrites == 0, !awaitingResponse else { return }
+        switch phase {
+        case .open:
+            resumeReading()
+        case .finishing(let linger):
+            // A shutdown does not wait on lingering peers: it closes at once.
+            if linger, !server.shuttingDown { startLingering() } else { close() }
+        case .lingering, .closed:
+            break
+        }
+    }
+
+    /// Shuts the write side down (after the queued bytes) and reads, dropping what comes, until
+    /// the peer closes or the linger time (capped by the idle timeout) is up.
+    private func startLingering() {
+        let ms = min(server.options.lingerMilliseconds, server.options.idleTimeoutMilliseconds)
+        phase = .lingering(until: server.loop.now + ms)
+        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+        // The request is freed by its callback, which libuv also calls (cancelled) when the
+        // handle closes first.
+        guard uv_shutdown(request, stream, { req, _ in req!.deallocate() }) == 0 else {
+            request.deallocate()
+            close()
+            return
+        }
+        idleTimerPending = true
+        idleTimer.rearm(afterMilliseconds: ms)
+        resumeReading()
     }
 
     /// Sends a response the outbox held for this connection (counted in `pendingWrites` since
@@ -183,7 +271,7 @@ final class Connection {
     /// holds.)
     func transmit(_ parts: InlineArray<4, UnsafeRawBufferPointer>) {
         defer { writeCompleted(status: 0) }
-        guard !closing else { return }
+        if phase == .closed { return }
         var total = 0
         let written = withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 4) { bufs -> Int32 in
             var n = 0
@@ -219,27 +307,29 @@ final class Connection {
             close()
             return
         }
-        if pendingWrites == 0 {
-            if closeAfterWrites { close(); return }
-            if !awaitingResponse { resumeReading() }
-        }
+        writesMayHaveDrained()
     }
 
-    /// Closes now when nothing is in flight; otherwise after the current response.
+    /// Closes now when nothing is in flight; otherwise after the current response. A lingering
+    /// connection closes at once.
     func closeIfIdle() {
+        if case .lingering = phase {
+            close()
+            return
+        }
         // A request being received or a delayed response still completes; its response goes
         // out with `Connection: close` because the server is shutting down.
         if awaitingResponse || parser.value.isMidRequest { return }
         if pendingWrites > 0 {
-            closeAfterWrites = true
+            if phase == .open { phase = .finishing(linger: false) }
             return
         }
         close()
     }
 
     func close() {
-        guard !closing else { return }
-        closing = true
+        if phase == .closed { return }
+        phase = .closed
         reading = false
         idleTimer.close()
         delayTimer?.close()

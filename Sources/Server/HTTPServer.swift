@@ -28,15 +28,20 @@ public struct ServerOptions: Sendable {
     public var reusePort: Bool
     /// A connection whose unsent responses exceed this stops being read until they drain.
     public var maxPendingWriteBytes: Int
+    /// How long a connection closed after refusing a request keeps reading (and dropping) what
+    /// its peer still sends, so the peer gets to read the refusal (capped by the idle timeout).
+    public var lingerMilliseconds: UInt64
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: HTTPParserLimits = HTTPParserLimits(),
-                idleTimeoutMilliseconds: UInt64 = 60_000, reusePort: Bool = false, maxPendingWriteBytes: Int = 1 << 20) {
+                idleTimeoutMilliseconds: UInt64 = 60_000, reusePort: Bool = false, maxPendingWriteBytes: Int = 1 << 20,
+                lingerMilliseconds: UInt64 = 5_000) {
         self.host = host
         self.port = port
         self.limits = limits
         self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
         self.reusePort = reusePort
         self.maxPendingWriteBytes = maxPendingWriteBytes
+        self.lingerMilliseconds = lingerMilliseconds
     }
 }
 
