@@ -119,21 +119,19 @@ public final class SigV4Verifier: Sendable {
     /// the verdict rather than copying it.
     private func failure(method: String, path: Substring, fields: HeaderFields, body: [UInt8], input: SignatureInput,
                          keys found: CredentialKeys?, query: [QueryParameter], now: Instant) -> SigV4Failure? {
-        guard let keys = found else { return .unrecognizedClient }
+        guard let keys = found else { return .unknownAccessKey }
         if let expected = keys.credential.sessionToken {
             guard let sent = input.sessionTokenRange, input.text.withUnsafeBytes({ t in
                 expected.utf8.span.withUnsafeBytes { constantTimeEqual(UnsafeRawBufferPointer(rebasing: t[sent]), $0) }
-            }) else { return .badSessionToken }
+            }) else { return .wrongSessionToken }
         } else if input.sessionTokenRange != nil {
-            return .badSessionToken
+            return .wrongSessionToken
         }
         if let f = checkScope(input) { return f }
         if let f = checkTime(input, now: now) { return f }
         var signsHost = false
         input.forEachSignedHeader { if input.equals($0, "host") { signsHost = true } }
-        guard signsHost else {
-            return SigV4Failure(.invalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", reason: "host-unsigned")
-        }
+        guard signsHost else { return .hostNotSigned }
         guard let provided = Hex.decodeSignature(input.text.span.extracting(input.signatureRange)) else {
             return mismatch(nil, input: input)
         }
@@ -184,27 +182,22 @@ public final class SigV4Verifier: Sendable {
     }
 
     private func mismatch(_ canonical: CanonicalRequest?, input: SignatureInput) -> SigV4Failure {
-        var message = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
-        if options.explainFailures, let canonical {
-            let sts = canonical.stringToSign(for: input)
-            message += "\n\nThe Canonical String for this request should have been\n'" + canonical.text
-                + "'\n\nThe String-to-Sign should have been\n'" + String(decoding: sts, as: UTF8.self) + "'\n"
-        }
-        return SigV4Failure(.invalidSignature, message, reason: "signature-mismatch")
+        guard options.explainFailures, let canonical else { return .signatureMismatch(explanation: nil) }
+        return .signatureMismatch(explanation: (canonical.text, String(decoding: canonical.stringToSign(for: input), as: UTF8.self)))
     }
 
     private func checkScope(_ input: SignatureInput) -> SigV4Failure? {
         if !input.equals(input.terminatorRange, "aws4_request") {
-            return SigV4Failure(.invalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '\(input.terminator)'. ", reason: "scope-terminator")
+            return .scopeTerminator(input.terminator)
         }
         if !input.equals(input.serviceRange, options.service) {
-            return SigV4Failure(.invalidSignature, "Credential should be scoped to correct service: '\(options.service)'. ", reason: "scope-service")
+            return .scopeService(expected: options.service)
         }
         if !RegionName.isWellFormed(input.text.span.extracting(input.regionRange)) {
-            return SigV4Failure(.invalidSignature, "Credential should be scoped to a valid region. ", reason: "scope-region")
+            return .scopeRegion
         }
         if !SigV4Verifier.isRequestDay(input.text.span.extracting(input.scopeDateRange), of: input.text.span.extracting(input.amzDateRange)) {
-            return SigV4Failure(.invalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(input.scopeDate)' != '\(input.amzDate.prefix(8))', from '\(input.amzDate)'.", reason: "scope-date")
+            return .scopeDate(scope: input.scopeDate, amzDate: input.amzDate)
         }
         return nil
     }
@@ -218,21 +211,20 @@ public final class SigV4Verifier: Sendable {
 
     private func checkTime(_ input: SignatureInput, now: Instant) -> SigV4Failure? {
         let window = options.maxSkewSeconds
-        var windowText: String { window % 60 == 0 ? "\(window / 60) min." : "\(window) sec." }
         if case .query(let expires) = input.form {
             let expiry = input.instant.adding(seconds: expires)
             if now > expiry {
-                return SigV4Failure(.invalidSignature, "Signature expired: \(input.amzDate) is now earlier than \(AMZDate.format(now.adding(seconds: -expires))) (\(AMZDate.format(now)) - \(expires) sec.)", reason: "presign-expired")
+                return .presignExpired(amzDate: input.amzDate, earliest: now.adding(seconds: -expires), now: now, expiresSeconds: expires)
             }
         }
         guard window > 0 else { return nil }
         let earliest = now.adding(seconds: -window)
         let latest = now.adding(seconds: window)
         if case .header = input.form, input.instant < earliest {
-            return SigV4Failure(.invalidSignature, "Signature expired: \(input.amzDate) is now earlier than \(AMZDate.format(earliest)) (\(AMZDate.format(now)) - \(windowText))", reason: "skew-past")
+            return .skewPast(amzDate: input.amzDate, earliest: earliest, now: now, windowSeconds: window)
         }
         if input.instant > latest {
-            return SigV4Failure(.invalidSignature, "Signature not yet current: \(input.amzDate) is still later than \(AMZDate.format(latest)) (\(AMZDate.format(now)) + \(windowText))", reason: "skew-future")
+            return .skewFuture(amzDate: input.amzDate, latest: latest, now: now, windowSeconds: window)
         }
         return nil
     }

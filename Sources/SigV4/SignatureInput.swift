@@ -92,11 +92,7 @@ public enum SignatureInputParser {
         if query.contains(where: { $0.name == "X-Amz-Algorithm" }) {
             return parseQuery(query)
         }
-        return .failure(.missingToken)
-    }
-
-    static func incomplete(_ message: String) -> SigV4Failure {
-        SigV4Failure(.incompleteSignature, message, reason: "incomplete-signature")
+        return .failure(.missingAuthenticationToken)
     }
 
     /// The header form, from field `authorization` of `headers`; read in place, since it runs
@@ -118,7 +114,7 @@ public enum SignatureInputParser {
                 if s == e { continue }
                 let eq = ASCIIBytes.first(UInt8(ascii: "="), in: b, s..<e)
                 guard eq < e else {
-                    return .failure(incomplete("'\(ASCIIBytes.string(b, s..<e))' not a valid key=value pair (missing equal-sign) in Authorization header: '\(headers.value(authorization))'."))
+                    return .failure(.incomplete(.notKeyValue(pair: ASCIIBytes.string(b, s..<e), header: headers.value(authorization))))
                 }
                 let part = (value.lowerBound + eq + 1)..<(value.lowerBound + e)
                 if ASCIIBytes.equals(b, s..<eq, "Credential") { credential = part }
@@ -144,7 +140,7 @@ public enum SignatureInputParser {
         if requestDate == nil { missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " }
         guard missing.isEmpty, hasAlgorithm, let credential, let signedHeaders, let signature, let requestDate else {
             if missing.isEmpty { missing = "Unsupported AWS 'algorithm'. " }
-            return .failure(incomplete(missing + "Authorization=" + headers.value(authorization)))
+            return .failure(.incomplete(.missingParts(missing, header: headers.value(authorization))))
         }
         return build(form: .header, credential: all.extracting(credential), signedHeaders: all.extracting(signedHeaders),
                      signature: all.extracting(signature), date: all.extracting(headers.valueRange(requestDate)),
@@ -155,20 +151,20 @@ public enum SignatureInputParser {
         func value(_ name: String) -> String? { query.first(where: { $0.name == name })?.value }
         let required = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"]
         guard required.allSatisfy({ value($0) != nil }) else {
-            return .failure(incomplete("AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'. Re-examine the query-string parameters."))
+            return .failure(.incomplete(.missingQueryParameters))
         }
         guard value("X-Amz-Algorithm") == "AWS4-HMAC-SHA256" else {
-            return .failure(incomplete("Unsupported AWS 'algorithm': '\(value("X-Amz-Algorithm")!)'."))
+            return .failure(.incomplete(.unsupportedQueryAlgorithm(value("X-Amz-Algorithm")!)))
         }
         let expiresText = value("X-Amz-Expires")!
         guard let expires = Int64(expiresText), expiresText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            return .failure(incomplete("X-Amz-Expires should be a number, not '\(expiresText)'."))
+            return .failure(.incomplete(.expiresNotANumber(expiresText)))
         }
         guard expires >= 1 else {
-            return .failure(incomplete("X-Amz-Expires must be non-negative and greater than zero, not \(expires)."))
+            return .failure(.incomplete(.expiresNotPositive(expires)))
         }
         guard expires <= 604_800 else {
-            return .failure(incomplete("X-Amz-Expires must be less than a week (in seconds) that is 604800, not \(expires)."))
+            return .failure(.incomplete(.expiresTooLong(expires)))
         }
         let token = value("X-Amz-Security-Token")
         return build(form: .query(expiresSeconds: expires), credential: value("X-Amz-Credential")!.utf8.span,
@@ -187,7 +183,7 @@ public enum SignatureInputParser {
             from = cuts[k] + 1
         }
         guard cuts[3] < c.count, ASCIIBytes.first(UInt8(ascii: "/"), in: c, from..<c.count) == c.count else {
-            return .failure(incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(ASCIIBytes.string(c, 0..<c.count))'"))
+            return .failure(.incomplete(.credentialElements(ASCIIBytes.string(c, 0..<c.count))))
         }
         let instant: Instant
         var reformatted: String?
@@ -197,7 +193,7 @@ public enum SignatureInputParser {
             instant = i
             reformatted = AMZDate.format(i)
         } else {
-            return .failure(incomplete("Date must be in ISO-8601 'basic format'. Got '\(ASCIIBytes.string(date, 0..<date.count))'. See http://en.wikipedia.org/wiki/ISO_8601"))
+            return .failure(.incomplete(.dateNotBasicFormat(ASCIIBytes.string(date, 0..<date.count))))
         }
         let dateCount = reformatted?.utf8.count ?? date.count
         // Reserved and appended to rather than made with `unsafeUninitializedCapacity`, whose
