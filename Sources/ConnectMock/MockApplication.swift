@@ -18,7 +18,7 @@ public final class MockApplication: @unchecked Sendable {
     let logger: Logger
     let state: MockState
     private var workers: [Worker] = []
-    private let firstStore: ContactStore
+    let firstStore: ContactStore
     private var signals: SignalWatcher?
     private var purgeTimer: LoopTimer?
     public private(set) var initialSeed: SeedReport?

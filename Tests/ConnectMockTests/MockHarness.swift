@@ -1,0 +1,110 @@
+@testable import ConnectMock
+import Foundation
+import HTTP1
+import Logging
+import Server
+import XCTest
+
+/// An answer as a client sees it, whichever way it travelled.
+struct Reply {
+    var status: Int
+    /// Header names lower-cased.
+    var headers: [String: String]
+    var body: [UInt8]
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var json: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] }
+}
+
+/// One way to put a raw request to the mock.
+protocol Exchange {
+    var name: String { get }
+    func send(_ raw: String) throws -> Reply
+}
+
+/// Runs one test body against the same application twice: in-process, where the raw request is
+/// parsed by the HTTP parser and handed to the application's handler with no socket, and live,
+/// where the application listens on port 0 and the request goes over a real socket. What a body
+/// asserts therefore holds of the handler alone and of the server around it.
+enum MockHarness {
+    static func run(yaml: String, file: StaticString = #filePath, line: UInt = #line, _ body: (Exchange) throws -> Void) throws {
+        let config = try MockConfig.parse(yaml, file: "harness")
+        let inProcess = try InProcessExchange(config: config)
+        try body(inProcess)
+        let app = try MockApplication(config: config, logger: Logger(label: "harness"))
+        let port = try app.start()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            app.run()
+            done.signal()
+        }.start()
+        defer {
+            app.stop()
+            XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "the loop did not stop", file: file, line: line)
+        }
+        try body(LiveExchange(port: port))
+    }
+
+    /// A request's text: the request line, `Host`, the given fields, `Connection: close`, body.
+    static func request(_ method: String, _ target: String, headers: [(String, String)] = [], body: String = "") -> String {
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
+        for (k, v) in headers { text += "\(k): \(v)\r\n" }
+        if !body.isEmpty { text += "Content-Length: \(body.utf8.count)\r\n" }
+        return text + "Connection: close\r\n\r\n" + body
+    }
+}
+
+/// The handler called directly: the parser's request in, the handler's response out.
+struct InProcessExchange: Exchange {
+    let name = "in-process"
+    let handler: MockHandler
+    let limits: HTTPParserLimits
+
+    init(config: MockConfig) throws {
+        let app = try MockApplication(config: config, logger: Logger(label: "harness"))
+        handler = MockHandler(state: app.state, store: app.firstStore)
+        limits = HTTPParserLimits(maxHeaderBytes: config.server.maxHeaderBytes, maxBodyBytes: config.server.maxBodyBytes,
+                                  maxTargetLength: config.server.maxTargetBytes, maxHeaderCount: config.server.maxHeaderCount)
+    }
+
+    func send(_ raw: String) throws -> Reply {
+        var parser = HTTPRequestParser(limits: limits)
+        Array(raw.utf8).withUnsafeBytes { parser.append($0) }
+        let response: HTTPResponse
+        do {
+            guard case .request(let request) = try parser.next() else { throw POSIXError(.EINVAL) }
+            switch handler.handle(request) {
+            case .respond(let r), .respondAfter(_, let r): response = r
+            }
+        } catch let error as HTTPParseError {
+            response = handler.errorResponse(for: error)
+        }
+        var headers: [String: String] = [:]
+        if let type = response.contentType { headers["content-type"] = type.description }
+        if let id = response.idHeader { headers[id.name.description.lowercased()] = id.value.string }
+        for (k, v) in response.headers { headers[k.lowercased()] = v }
+        let body = Array(response.envelope.before.description.utf8) + response.body + Array(response.envelope.after.description.utf8)
+        headers["content-length"] = String(body.count)
+        return Reply(status: response.status, headers: headers, body: body)
+    }
+}
+
+/// The application on port 0, over a real socket.
+struct LiveExchange: Exchange {
+    let name = "live"
+    let port: Int
+
+    func send(_ raw: String) throws -> Reply {
+        let c = try RawClient(port: port)
+        try c.send(raw)
+        let text = Array(c.readAll().utf8)
+        guard let end = text.firstRange(of: Array("\r\n\r\n".utf8)) else { throw POSIXError(.EPROTO) }
+        let head = String(decoding: text[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let status = Int(head[0].split(separator: " ")[1]) ?? -1
+        return Reply(status: status, headers: headers, body: Array(text[end.upperBound...]))
+    }
+}
