@@ -1,4 +1,5 @@
 @testable import ConnectMock
+import ContactModel
 import JSON
 import Timekeeping
 import Foundation
@@ -74,6 +75,16 @@ final class ConfigTests: XCTestCase {
         XCTAssertFalse(c.faults[0].matches(operation: "DescribeUser", instanceId: "i", contactId: "c1", accessKeyId: nil))
         XCTAssertEqual(c.faults[1].error?.status, 429)
         XCTAssertTrue(c.faults[1].matches(operation: "DescribeUser", instanceId: "i", contactId: "c1", accessKeyId: nil))
+    }
+
+    /// The defaults are written once, as the sections' property values; the shipped file says
+    /// the same (it also names the demo instance and key, which the code leaves empty).
+    func testTheShippedFileSaysWhatTheCodeDefaultsAre() {
+        var shipped = MockConfig.defaults()
+        shipped.instances = []
+        shipped.credentials = []
+        XCTAssertEqual(JSONWriter.string(shipped.redactedDescription()), JSONWriter.string(MockConfig().redactedDescription()))
+        XCTAssertEqual(MockConfig.defaults().retention.policy, RetentionPolicy())
     }
 
     func testRedactedDescriptionHidesSecrets() {
