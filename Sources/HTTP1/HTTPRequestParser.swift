@@ -1,4 +1,7 @@
+// Over 400 lines on purpose: one incremental parser whose head scan, request line, fields and
+// body framing all move the same buffer positions; split apart, each piece would need them all.
 import ASCII
+
 /// Limits a parser enforces while reading; each maps to the status RFC 9110 names for it.
 public struct HTTPParserLimits: Sendable {
     /// The whole head, request line through the empty line that ends it, CRLFs included; also
@@ -18,41 +21,6 @@ public struct HTTPParserLimits: Sendable {
         self.maxTargetLength = maxTargetLength
         self.maxHeaderCount = maxHeaderCount
         self.maxEmptyLinesBeforeRequest = maxEmptyLinesBeforeRequest
-    }
-}
-
-/// Which limit a refused request went over, for callers that act on the kind of refusal
-/// rather than read its text.
-public enum HTTPLimit: Sendable, Equatable {
-    /// `maxHeaderBytes`, for the head (431).
-    case head
-    /// `maxTargetLength`, or a request line too long to fit the head at all (414).
-    case target
-    /// `maxBodyBytes` (413).
-    case body
-    /// `maxHeaderCount` (431).
-    case fieldCount
-    /// `maxHeaderBytes`, for the trailer section of a chunked body (431).
-    case trailers
-    /// `maxEmptyLinesBeforeRequest` (400).
-    case emptyLines
-    /// The server's time for a request to arrive (408); the parser keeps no clock, so only the
-    /// server raises it.
-    case requestTime
-}
-
-/// Why a request was refused, with the status to answer; the connection closes after it,
-/// since the framing of whatever follows cannot be trusted.
-public struct HTTPParseError: Error, Equatable, Sendable {
-    public var status: Int
-    public var reason: String
-    /// The limit the request went over; nil when it was malformed or unsupported instead.
-    public var limit: HTTPLimit?
-
-    public init(_ status: Int, _ reason: String, limit: HTTPLimit? = nil) {
-        self.status = status
-        self.reason = reason
-        self.limit = limit
     }
 }
 
@@ -178,7 +146,7 @@ public struct HTTPRequestParser: Sendable {
                 case .incomplete:
                     if continuePending { continuePending = false; return .continueExpected }
                     return .needMoreData
-                case .tooLong: throw HTTPParseError(400, "chunk line longer than 1024 bytes")
+                case .tooLong: throw HTTPParseError(.chunkLineTooLong)
                 }
                 let size = try parseChunkSize(buffer[start..<lineEnd])
                 start = lineEnd + 2
@@ -186,7 +154,7 @@ public struct HTTPRequestParser: Sendable {
                     state = .trailers(seen: 0)
                 } else {
                     guard pending!.body.count + size <= limits.maxBodyBytes else {
-                        throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes", limit: .body)
+                        throw HTTPParseError(.bodyTooLarge(max: limits.maxBodyBytes))
                     }
                     state = .chunkData(remaining: size)
                 }
@@ -199,7 +167,7 @@ public struct HTTPRequestParser: Sendable {
             case .chunkDataEnd:
                 guard buffer.count - start >= 2 else { return .needMoreData }
                 guard buffer[start] == 0x0d, buffer[start + 1] == 0x0a else {
-                    throw HTTPParseError(400, "chunk data not followed by CRLF")
+                    throw HTTPParseError(.chunkDataWithoutCRLF)
                 }
                 start += 2
                 state = .chunkSize
@@ -210,7 +178,7 @@ public struct HTTPRequestParser: Sendable {
                 case .incomplete:
                     return .needMoreData
                 case .tooLong:
-                    throw HTTPParseError(431, "trailer section larger than \(limits.maxHeaderBytes) bytes", limit: .trailers)
+                    throw HTTPParseError(.trailersTooLarge(max: limits.maxHeaderBytes))
                 case .found(let lineEnd):
                     let isEmpty = lineEnd == start
                     let total = seen + lineEnd + 2 - start
@@ -248,10 +216,10 @@ public struct HTTPRequestParser: Sendable {
         while i < buffer.count {
             if i - from > limit { return .tooLong }
             let c = buffer[i]
-            if c == 0x0a { throw HTTPParseError(400, "bare LF in chunked framing") }
+            if c == 0x0a { throw HTTPParseError(.bareLFInChunkedFraming) }
             if c == 0x0d {
                 guard i + 1 < buffer.count else { return .incomplete }
-                guard buffer[i + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in chunked framing") }
+                guard buffer[i + 1] == 0x0a else { throw HTTPParseError(.bareCRInChunkedFraming) }
                 return .found(i)
             }
             i += 1
@@ -274,16 +242,16 @@ public struct HTTPRequestParser: Sendable {
             }
             if d < 0 { break }
             digits += 1
-            guard digits <= 15 else { throw HTTPParseError(400, "chunk size too large") }
+            guard digits <= 15 else { throw HTTPParseError(.chunkSizeTooLarge) }
             size = size * 16 + d
             i += 1
         }
-        guard digits > 0 else { throw HTTPParseError(400, "chunk size is not a hexadecimal number") }
+        guard digits > 0 else { throw HTTPParseError(.chunkSizeNotHex) }
         if i < line.endIndex {
             var j = i
             while j < line.endIndex, line[j] == 0x20 || line[j] == 0x09 { j += 1 }
             guard j < line.endIndex, line[j] == UInt8(ascii: ";") else {
-                throw HTTPParseError(400, "unexpected characters after the chunk size")
+                throw HTTPParseError(.junkAfterChunkSize)
             }
         }
         return size
@@ -303,13 +271,13 @@ public struct HTTPRequestParser: Sendable {
                     throw requestLineTooLong(lineStart..<min(next, buffer.count))
                 }
             } else if headSoFar > limits.maxHeaderBytes {
-                throw HTTPParseError(431, "request head larger than \(limits.maxHeaderBytes) bytes", limit: .head)
+                throw HTTPParseError(.headTooLarge(max: limits.maxHeaderBytes))
             }
             scan = next
             guard next < buffer.count else { return false }
-            guard buffer[next] == 0x0d else { throw HTTPParseError(400, "bare LF in the request head") }
+            guard buffer[next] == 0x0d else { throw HTTPParseError(.bareLFInHead) }
             guard next + 1 < buffer.count else { return false }
-            guard buffer[next + 1] == 0x0a else { throw HTTPParseError(400, "bare CR in the request head") }
+            guard buffer[next + 1] == 0x0a else { throw HTTPParseError(.bareCRInHead) }
             let line = lineStart..<next
             scan = next + 2
             lineStart = scan
@@ -317,8 +285,7 @@ public struct HTTPRequestParser: Sendable {
                 if lines.isEmpty {
                     emptyLines += 1
                     guard emptyLines <= limits.maxEmptyLinesBeforeRequest else {
-                        throw HTTPParseError(400, "more than \(limits.maxEmptyLinesBeforeRequest) empty lines before a request line",
-                                             limit: .emptyLines)
+                        throw HTTPParseError(.tooManyEmptyLines(max: limits.maxEmptyLinesBeforeRequest))
                     }
                     start = scan
                     continue
@@ -329,7 +296,7 @@ public struct HTTPRequestParser: Sendable {
             if lines.isEmpty { requestLine = try parseRequestLine(line) }
             lines.append(line)
             if lines.count > limits.maxHeaderCount + 1 {
-                throw HTTPParseError(431, "more than \(limits.maxHeaderCount) header fields", limit: .fieldCount)
+                throw HTTPParseError(.tooManyFields(max: limits.maxHeaderCount))
             }
         }
         return false
@@ -340,10 +307,10 @@ public struct HTTPRequestParser: Sendable {
     /// too long); 400 while it is all method.
     private func requestLineTooLong(_ line: Range<Int>) -> HTTPParseError {
         guard ASCIIBytes.first(0x20, in: buffer.span, line) < line.upperBound else {
-            return HTTPParseError(400, "malformed method")
+            return HTTPParseError(.malformedMethod)
         }
         let limit = min(limits.maxTargetLength, limits.maxHeaderBytes)
-        return HTTPParseError(414, "request target longer than \(limit) bytes", limit: .target)
+        return HTTPParseError(.targetTooLong(max: limit))
     }
 
     /// RFC 9110's token characters, which field names and methods are made of.
@@ -361,30 +328,30 @@ public struct HTTPRequestParser: Sendable {
     private func parseRequestLine(_ line: Range<Int>) throws(HTTPParseError) -> (String, String, HTTPVersion) {
         let b = buffer.span
         let sp1 = ASCIIBytes.first(0x20, in: b, line)
-        guard sp1 < line.upperBound else { throw HTTPParseError(400, "malformed request line") }
+        guard sp1 < line.upperBound else { throw HTTPParseError(.malformedRequestLine) }
         let method = buffer[line.lowerBound..<sp1]
-        guard sp1 > line.lowerBound else { throw HTTPParseError(400, "malformed method") }
+        guard sp1 > line.lowerBound else { throw HTTPParseError(.malformedMethod) }
         let tchar = Self.tchar
-        for i in line.lowerBound..<sp1 where !tchar.contains(b[i]) { throw HTTPParseError(400, "malformed method") }
+        for i in line.lowerBound..<sp1 where !tchar.contains(b[i]) { throw HTTPParseError(.malformedMethod) }
         let sp2 = ASCIIBytes.first(0x20, in: b, (sp1 + 1)..<line.upperBound)
-        guard sp2 < line.upperBound else { throw HTTPParseError(400, "malformed request line") }
+        guard sp2 < line.upperBound else { throw HTTPParseError(.malformedRequestLine) }
         let target = buffer[(sp1 + 1)..<sp2]
-        guard !target.isEmpty else { throw HTTPParseError(400, "empty request target") }
+        guard !target.isEmpty else { throw HTTPParseError(.emptyTarget) }
         guard target.count <= limits.maxTargetLength else {
-            throw HTTPParseError(414, "request target longer than \(limits.maxTargetLength) bytes", limit: .target)
+            throw HTTPParseError(.targetTooLong(max: limits.maxTargetLength))
         }
         guard buffer.withUnsafeBytes({ ASCIIBytes.firstInvisible(in: $0, (sp1 + 1)..<sp2) }) == sp2 else {
-            throw HTTPParseError(400, "request target has a character that must be percent-encoded")
+            throw HTTPParseError(.targetNeedsPercentEncoding)
         }
         let v = sp2 + 1
         guard line.upperBound - v == 8, ASCIIBytes.equals(b, v..<(v + 5), "HTTP/"), b[v + 6] == UInt8(ascii: "."),
               (0x30...0x39).contains(b[v + 5]), (0x30...0x39).contains(b[v + 7])
-        else { throw HTTPParseError(400, "malformed HTTP version") }
+        else { throw HTTPParseError(.malformedVersion) }
         let version: HTTPVersion
         switch (b[v + 5], b[v + 7]) {
         case (0x31, 0x31): version = .http11
         case (0x31, 0x30): version = .http10
-        default: throw HTTPParseError(505, "HTTP version \(Character(Unicode.Scalar(b[v + 5]))).\(Character(Unicode.Scalar(b[v + 7]))) is not supported")
+        default: throw HTTPParseError(.unsupportedVersion("\(Character(Unicode.Scalar(b[v + 5]))).\(Character(Unicode.Scalar(b[v + 7])))"))
         }
         var targetString = String(decoding: target, as: UTF8.self)
         if target.first != UInt8(ascii: "/") {
@@ -400,7 +367,7 @@ public struct HTTPRequestParser: Sendable {
             } else if targetString == "*" && method.elementsEqual("OPTIONS".utf8) {
                 targetString = "*"
             } else {
-                throw HTTPParseError(400, "request target must be an absolute path or an absolute URI")
+                throw HTTPParseError(.targetNotAbsolute)
             }
         }
         return (String(decoding: method, as: UTF8.self), targetString, version)
@@ -413,7 +380,7 @@ public struct HTTPRequestParser: Sendable {
         start = scan
         var request = HTTPRequest(method: method, target: target, version: version, headers: headers)
         if version == .http11, framing.hostCount != 1 {
-            throw HTTPParseError(400, framing.hostCount == 0 ? "missing Host header" : "more than one Host header")
+            throw HTTPParseError(framing.hostCount == 0 ? .missingHost : .multipleHosts)
         }
         try setBodyState(framing, version: version)
         if version == .http11, let expect = framing.expect, expect.lowercased() == "100-continue" {
@@ -434,15 +401,15 @@ public struct HTTPRequestParser: Sendable {
             for line in fieldLines {
                 let first = b[line.lowerBound]
                 guard first != 0x20, first != 0x09 else {
-                    throw HTTPParseError(400, "obsolete line folding in a header field")
+                    throw HTTPParseError(.obsoleteLineFolding)
                 }
                 let colon = ASCIIBytes.first(UInt8(ascii: ":"), in: UnsafeRawBufferPointer(b), line)
-                guard colon < line.upperBound else { throw HTTPParseError(400, "header field without a colon") }
+                guard colon < line.upperBound else { throw HTTPParseError(.fieldWithoutColon) }
                 let name = line.lowerBound..<colon
-                guard !name.isEmpty else { throw HTTPParseError(400, "empty header field name") }
+                guard !name.isEmpty else { throw HTTPParseError(.emptyFieldName) }
                 for i in name where !tchar.contains(b[i]) {
-                    if b[colon - 1] == 0x20 || b[colon - 1] == 0x09 { throw HTTPParseError(400, "whitespace between a header field name and the colon") }
-                    throw HTTPParseError(400, "invalid character in a header field name")
+                    if b[colon - 1] == 0x20 || b[colon - 1] == 0x09 { throw HTTPParseError(.whitespaceBeforeColon) }
+                    throw HTTPParseError(.invalidFieldName)
                 }
                 var vs = colon + 1
                 var ve = line.upperBound
@@ -451,7 +418,7 @@ public struct HTTPRequestParser: Sendable {
                 var control = ASCIIBytes.firstControl(in: UnsafeRawBufferPointer(b), vs..<ve)
                 while control < ve {
                     guard b[control] == 0x09 else {
-                        throw HTTPParseError(400, "invalid character in the value of \(String(decoding: b[name], as: UTF8.self))")
+                        throw HTTPParseError(.invalidFieldValue(field: String(decoding: b[name], as: UTF8.self)))
                     }
                     control = ASCIIBytes.firstControl(in: UnsafeRawBufferPointer(b), (control + 1)..<ve)
                 }
@@ -466,22 +433,22 @@ public struct HTTPRequestParser: Sendable {
         let te = framing.transferEncoding
         let cl = framing.contentLength
         if !te.isEmpty {
-            guard cl.isEmpty else { throw HTTPParseError(400, "both Transfer-Encoding and Content-Length") }
-            guard version == .http11 else { throw HTTPParseError(400, "Transfer-Encoding in an HTTP/1.0 request") }
+            guard cl.isEmpty else { throw HTTPParseError(.transferEncodingWithContentLength) }
+            guard version == .http11 else { throw HTTPParseError(.transferEncodingInHTTP10) }
             let codings = te.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingSpaces().lowercased() }
-            guard codings.last == "chunked" else { throw HTTPParseError(400, "chunked is not the final transfer coding") }
-            guard codings.count == 1 else { throw HTTPParseError(501, "transfer coding \(codings[0]) is not implemented") }
+            guard codings.last == "chunked" else { throw HTTPParseError(.chunkedNotFinal) }
+            guard codings.count == 1 else { throw HTTPParseError(.unsupportedTransferCoding(String(codings[0]))) }
             state = .chunkSize
         } else if !cl.isEmpty {
             let values = cl.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingSpaces() }
             guard let firstValue = values.first, values.allSatisfy({ $0 == firstValue }) else {
-                throw HTTPParseError(400, "conflicting Content-Length values")
+                throw HTTPParseError(.conflictingContentLength)
             }
             guard !firstValue.isEmpty, firstValue.count <= 18, firstValue.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                   let length = Int(firstValue)
-            else { throw HTTPParseError(400, "Content-Length is not a non-negative integer") }
+            else { throw HTTPParseError(.invalidContentLength) }
             guard length <= limits.maxBodyBytes else {
-                throw HTTPParseError(413, "request body larger than \(limits.maxBodyBytes) bytes", limit: .body)
+                throw HTTPParseError(.bodyTooLarge(max: limits.maxBodyBytes))
             }
             state = .fixedBody(remaining: length)
         } else {

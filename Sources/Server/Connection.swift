@@ -96,8 +96,7 @@ final class Connection {
             // A delayed response is still to go out; the next read or write moves things on.
             if awaitingResponse { return }
             if phase == .open, parser.value.isMidRequest {
-                respondToParseError(HTTPParseError(408, "request not completed within \(server.options.idleTimeoutMilliseconds) ms",
-                                                   limit: .requestTime))
+                respondToParseError(HTTPParseError(.requestTimeout(milliseconds: server.options.idleTimeoutMilliseconds)))
             } else {
                 // Idle, or final responses the peer has not read within the idle time.
                 close()
