@@ -6,7 +6,10 @@ import Timekeeping
 /// One AWS operation as data: botocore's entry for it (name, route, input members, errors), the
 /// route compiled, and the handler that runs once the pipeline's shared steps have passed. A new
 /// operation is one of these and a name in the generator's list, not a new endpoint.
-struct AWSOperation {
+///
+/// A class, built once per worker: every request reaches its operation through one reference
+/// rather than copying the arrays and strings inside it.
+final class AWSOperation {
     let model: ModeledOperation
     let template: URITemplate
     /// Which label holds the instance id, and which id a fault rule's `contactId` matches
@@ -17,6 +20,15 @@ struct AWSOperation {
     let resourceKind: String
     /// The operation's own work on a validated call.
     let handler: (OperationCall) -> Result<HTTPResponse, AWSFailure>
+    /// The model's constraints on the URI labels, resolved to label positions once.
+    private let labelChecks: [LabelCheck]
+
+    private struct LabelCheck {
+        var label: Int
+        var min: Int?
+        var max: Int?
+        var member: String
+    }
 
     init(_ name: String, instanceLabel: String = "InstanceId", resourceLabel: String?, resourceKind: String,
          handler: @escaping (OperationCall) -> Result<HTTPResponse, AWSFailure>) {
@@ -32,6 +44,9 @@ struct AWSOperation {
         self.resourceLabel = resourceLabel.map(position)
         self.resourceKind = resourceKind
         self.handler = handler
+        labelChecks = model.input.filter { $0.location == .uri }.map { m in
+            LabelCheck(label: position(m.locationName), min: m.min, max: m.max, member: m.messageName)
+        }
     }
 
     var name: String { model.name }
@@ -39,11 +54,11 @@ struct AWSOperation {
     /// The model's constraints on the labels, checked in path order: the first broken one, named
     /// as AWS names it (`contactId`).
     func validate(_ labels: LabelValues) -> AWSFailure? {
-        for member in model.input where member.location == .uri {
-            guard let k = template.labels.firstIndex(of: member.locationName) else { continue }
-            if labels.notUTF8 == k { return .invalidParameter(member: member.messageName, .notUTF8) }
-            if let v = IdentifierRule.violation(of: labels[k], min: member.min, max: member.max) {
-                return .invalidParameter(member: member.messageName, v)
+        for k in labelChecks.indices {
+            let label = labelChecks[k].label
+            if labels.notUTF8 == label { return .invalidParameter(member: labelChecks[k].member, .notUTF8) }
+            if let v = IdentifierRule.violation(of: labels[label], min: labelChecks[k].min, max: labelChecks[k].max) {
+                return .invalidParameter(member: labelChecks[k].member, v)
             }
         }
         return nil
@@ -58,11 +73,10 @@ struct AWSOperation {
 }
 
 /// What a handler gets: a call that has passed authentication, authorization, throttling,
-/// faults and validation, with its instance resolved.
+/// faults and validation, with its instance resolved. Only what handlers read, so that making
+/// one per request copies little.
 struct OperationCall {
-    let request: HTTPRequest
     let labels: LabelValues
-    let instance: InstanceInfo
     let requestId: UUID4
     /// The system clock's reading for this request (the data clock derives from it).
     let now: Instant

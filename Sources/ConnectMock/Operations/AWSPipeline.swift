@@ -52,17 +52,16 @@ final class AWSPipeline {
     /// monotonic clock's, which the store's freshness check reuses rather than read it again.
     func handle(_ request: HTTPRequest, requestId: UUID4, now: Instant, arrived: UInt64) -> Verdict {
         let path = request.path.utf8.span
-        var found: (Int, PathLabels)?
-        for (k, op) in operations.enumerated() where request.method == op.model.method {
+        var found: (AWSOperation, PathLabels)?
+        for op in operations where request.method == op.model.method {
             if let labels = op.template.match(path) {
-                found = (k, labels)
+                found = (op, labels)
                 break
             }
         }
-        guard let (index, ranges) = found else {
+        guard let (op, ranges) = found else {
             return fail(.unknownOperation, operation: nil, requestId: requestId, key: nil)
         }
-        let op = operations[index]
         let labels = LabelValues(ranges, in: path)
 
         var accessKeyId: String?
@@ -108,7 +107,7 @@ final class AWSPipeline {
         } else if let invalid = op.validate(labels) {
             verdict = fail(invalid, operation: op.name, requestId: requestId, key: accessKeyId)
         } else if let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region {
-            let call = OperationCall(request: request, labels: labels, instance: instances[k], requestId: requestId, now: now, arrived: arrived)
+            let call = OperationCall(labels: labels, requestId: requestId, now: now, arrived: arrived)
             switch op.handler(call) {
             case .success(let response):
                 verdict = Verdict(result: .respond(response), status: response.status, operation: op.name, accessKeyId: accessKeyId)

@@ -13,7 +13,7 @@ extension AWSOperation {
             let contactId = call.labels[1]
             let stored: ContactStore.StoredContact?
             do {
-                stored = try store.lookup(instanceId: call.instance.id, contactId: contactId, now: call.arrived)
+                stored = try store.lookup(instanceId: call.labels[0], contactId: contactId, now: call.arrived)
             } catch {
                 state.logger.error("store lookup failed: \(error)")
                 return .failure(.storeFailed)

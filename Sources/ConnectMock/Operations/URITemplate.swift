@@ -1,5 +1,6 @@
 import ASCII
 import ContactModel
+import Foundation
 import SigV4
 
 /// A route of botocore's model, `/contacts/{InstanceId}/{ContactId}`, matched against a request
@@ -44,8 +45,9 @@ struct URITemplate: Sendable {
             let end = ASCIIBytes.first(UInt8(ascii: "/"), in: path, start..<path.count)
             switch segment {
             case .literal(let bytes):
-                guard end - start == bytes.count else { return nil }
-                for k in 0..<bytes.count where path[start + k] != bytes[k] { return nil }
+                guard end - start == bytes.count, path.withUnsafeBytes({ p in
+                    bytes.withUnsafeBytes { memcmp(p.baseAddress! + start, $0.baseAddress!, bytes.count) == 0 }
+                }) else { return nil }
             case .label:
                 guard end > start else { return nil }
                 labels.append(start..<end)
