@@ -4,20 +4,20 @@ import Timekeeping
 /// The customer's device, and what an outbound campaign's call adds: the campaign, answering
 /// machine detection, the customer's greeting and the dialer's strategy.
 extension ContactWriter {
-    func customerAndCampaign(_ f: inout ObjectWriter, _ c: ChainContext, _ traits: Traits, rng: inout SeededGenerator) {
+    func customerAndCampaign(_ f: inout ObjectWriter<ContactShapes.Contact>, _ c: ChainContext, _ traits: Traits, rng: inout SeededGenerator) {
         let t = c.timeline
         if traits.voice || traits.chat, rng.chance(0.3) {
-            f.object("Customer", "Customer") { cu in
-                cu.member("DeviceInfo") { deviceInfo(rng: &rng) }
-                cu.member("Capabilities") { capabilities() }
+            f.object(.customer) { cu in
+                cu.member(.deviceInfo) { deviceInfo(rng: &rng) }
+                cu.member(.capabilities) { capabilities() }
             }
         }
         if traits.campaign {
-            f.object("Campaign", "Campaign") { $0.string("CampaignId", rng.uuid()) }
-            f.string("AnsweringMachineDetectionStatus", rng.pick(ContactWriter.answeringMachineStatuses))
-            f.object("CustomerVoiceActivity", "CustomerVoiceActivity") { v in
-                v.timestamp("GreetingStartTimestamp", t.connectedToSystem.adding(milliseconds: 800))
-                v.timestamp("GreetingEndTimestamp", t.connectedToSystem.adding(milliseconds: 2800))
+            f.object(.campaign) { $0.string(.campaignId, rng.uuid()) }
+            f.string(.answeringMachineDetectionStatus, rng.pick(ContactWriter.answeringMachineStatuses))
+            f.object(.customerVoiceActivity) { v in
+                v.timestamp(.greetingStartTimestamp, t.connectedToSystem.adding(milliseconds: 800))
+                v.timestamp(.greetingEndTimestamp, t.connectedToSystem.adding(milliseconds: 2800))
             }
         }
     }
@@ -28,13 +28,13 @@ extension ContactWriter {
     ]
 
     func outboundStrategy(rng: inout SeededGenerator) {
-        object("OutboundStrategy") { o in
-            o.string("Type", "AGENT_FIRST")
-            o.object("Config", "OutboundStrategyConfig") { c in
-                c.object("AgentFirst", "AgentFirst") { a in
-                    a.object("Preview", "Preview") { p in
-                        p.object("PostAcceptTimeoutConfig", "PostAcceptTimeoutConfig") { $0.int("DurationInSeconds", rng.int(10...120)) }
-                        p.strings("AllowedUserActions", rng.chance(0.5) ? ["CALL", "DISCARD"] : ["CALL"])
+        object(ContactShapes.OutboundStrategy.self) { o in
+            o.string(.type, "AGENT_FIRST")
+            o.object(.config) { c in
+                c.object(.agentFirst) { a in
+                    a.object(.preview) { p in
+                        p.object(.postAcceptTimeoutConfig) { $0.int(.durationInSeconds, rng.int(10...120)) }
+                        p.strings(.allowedUserActions, rng.chance(0.5) ? ["CALL", "DISCARD"] : ["CALL"])
                     }
                 }
             }

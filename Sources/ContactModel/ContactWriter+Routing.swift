@@ -4,21 +4,21 @@ import Timekeeping
 /// How the contact was queued and routed: queue adjustments, tags, and routing criteria whose
 /// steps expire in order, each with an expression of agent attributes.
 extension ContactWriter {
-    func queueing(_ f: inout ObjectWriter, _ c: ChainContext, _ traits: Traits, rng: inout SeededGenerator) {
+    func queueing(_ f: inout ObjectWriter<ContactShapes.Contact>, _ c: ChainContext, _ traits: Traits, rng: inout SeededGenerator) {
         let t = c.timeline
-        if rng.chance(0.2) { f.int("QueueTimeAdjustmentSeconds", rng.int(-300...600)) }
-        if rng.chance(0.3) { f.int("QueuePriority", rng.int(1...10)) }
+        if rng.chance(0.2) { f.int(.queueTimeAdjustmentSeconds, rng.int(-300...600)) }
+        if rng.chance(0.3) { f.int(.queuePriority, rng.int(1...10)) }
         if rng.chance(0.2) {
-            f.member("Tags") {
+            f.member(.tags) {
                 map { m in
                     m.string("Department", rng.pick(["Billing", "Sales", "Support"]))
                     if rng.chance(0.5) { m.string("cost-center", String(rng.int(1000...9999))) }
                 }
             }
         }
-        f.timestamp("ConnectedToSystemTimestamp", t.connectedToSystem)
+        f.timestamp(.connectedToSystemTimestamp, t.connectedToSystem)
         if traits.voice || traits.chat || traits.email, rng.chance(0.6) {
-            f.member("RoutingCriteria") { routingCriteria(from: t.enqueue, to: c.answered ? t.connectedToAgent : t.disconnect, rng: &rng) }
+            f.member(.routingCriteria) { routingCriteria(from: t.enqueue, to: c.answered ? t.connectedToAgent : t.disconnect, rng: &rng) }
         }
     }
 
@@ -29,8 +29,8 @@ extension ContactWriter {
         let current = rng.int(0...(count - 1))
         let span = max(Int64(count), (end.millisecondsSinceEpoch - activation.millisecondsSinceEpoch))
         var expiresAt = activation
-        object("RoutingCriteria") { r in
-            r.array("Steps") {
+        object(ContactShapes.RoutingCriteria.self) { r in
+            r.array(.steps) {
                 for k in 0..<count {
                     let status: String
                     if k < current {
@@ -42,31 +42,31 @@ extension ContactWriter {
                         status = "INACTIVE"
                     }
                     let duration = rng.int(10...120)
-                    object("Step") { s in
+                    object(ContactShapes.Step.self) { s in
                         if k < count - 1 || k < current {
-                            s.object("Expiry", "Expiry") { e in
-                                if k < count - 1 { e.int("DurationInSeconds", duration) }
-                                if k < current { e.timestamp("ExpiryTimestamp", expiresAt) }
+                            s.object(.expiry) { e in
+                                if k < count - 1 { e.int(.durationInSeconds, duration) }
+                                if k < current { e.timestamp(.expiryTimestamp, expiresAt) }
                             }
                         }
-                        s.member("Expression") { expression(depth: rng.int(1...3), rng: &rng) }
-                        s.string("Status", status)
+                        s.member(.expression) { expression(depth: rng.int(1...3), rng: &rng) }
+                        s.string(.status, status)
                     }
                 }
             }
-            r.timestamp("ActivationTimestamp", activation)
-            r.int("Index", rng.int(0...3))
+            r.timestamp(.activationTimestamp, activation)
+            r.int(.index, rng.int(0...3))
         }
     }
 
     /// An expression exactly `depth` levels deep: a condition is level 1, each And/Or adds one.
     func expression(depth: Int, rng: inout SeededGenerator) {
-        object("Expression") { e in
+        object(ContactShapes.Expression.self) { e in
             if depth <= 1 {
-                e.member(rng.int(0...3) == 0 ? "NotAttributeCondition" : "AttributeCondition") { condition(rng: &rng) }
+                e.member(rng.int(0...3) == 0 ? .notAttributeCondition : .attributeCondition) { condition(rng: &rng) }
                 return
             }
-            e.array(rng.chance(0.5) ? "AndExpression" : "OrExpression") {
+            e.array(rng.chance(0.5) ? .andExpression : .orExpression) {
                 for k in 0..<rng.int(2...3) { expression(depth: k == 0 ? depth - 1 : rng.int(1...(depth - 1)), rng: &rng) }
             }
         }
@@ -79,29 +79,29 @@ extension ContactWriter {
 
     func condition(rng: inout SeededGenerator) {
         let (name, values) = rng.pick(ContactWriter.attributes)
-        object("AttributeCondition") { a in
+        object(ContactShapes.AttributeCondition.self) { a in
             switch rng.int(0...3) {
             case 0:
                 let lo = rng.int(1...4)
-                a.string("Name", name)
-                a.string("Value", rng.pick(values))
-                a.object("Range", "Range") { r in
-                    r.number("MinProficiencyLevel", "\(lo).0")
-                    r.number("MaxProficiencyLevel", "\(rng.int(lo...5)).0")
+                a.string(.name, name)
+                a.string(.value, rng.pick(values))
+                a.object(.range) { r in
+                    r.number(.minProficiencyLevel, "\(lo).0")
+                    r.number(.maxProficiencyLevel, "\(rng.int(lo...5)).0")
                 }
-                a.string("ComparisonOperator", "Range")
+                a.string(.comparisonOperator, "Range")
             case 1:
-                a.object("MatchCriteria", "MatchCriteria") { m in
-                    m.object("AgentsCriteria", "AgentsCriteria") { c in
-                        c.array("AgentIds") { for _ in 0..<rng.int(1...3) { json.string(rng.uuid()) } }
+                a.object(.matchCriteria) { m in
+                    m.object(.agentsCriteria) { c in
+                        c.array(.agentIds) { for _ in 0..<rng.int(1...3) { json.string(rng.uuid()) } }
                     }
                 }
-                a.string("ComparisonOperator", "Match")
+                a.string(.comparisonOperator, "Match")
             default:
-                a.string("Name", name)
-                a.string("Value", rng.pick(values))
-                a.number("ProficiencyLevel", "\(rng.int(1...5)).0")
-                a.string("ComparisonOperator", "NumberGreaterOrEqualTo")
+                a.string(.name, name)
+                a.string(.value, rng.pick(values))
+                a.number(.proficiencyLevel, "\(rng.int(1...5)).0")
+                a.string(.comparisonOperator, "NumberGreaterOrEqualTo")
             }
         }
     }

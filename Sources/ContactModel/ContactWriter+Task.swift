@@ -3,19 +3,19 @@ import Timekeeping
 
 /// A task's template and details, and the cases a task or an email is linked to.
 extension ContactWriter {
-    func taskDetails(_ f: inout ObjectWriter, _ traits: Traits, rng: inout SeededGenerator) {
+    func taskDetails(_ f: inout ObjectWriter<ContactShapes.Contact>, _ traits: Traits, rng: inout SeededGenerator) {
         if traits.task {
-            f.object("TaskTemplateInfo", "TaskTemplateInfoV2") { i in
-                i.string("Arn", "\(arnPrefix)/task-template/\(rng.uuid())")
-                i.string("Name", rng.pick(["Refund review", "Callback", "Address verification"]))
+            f.object(.taskTemplateInfo) { i in
+                i.string(.arn, "\(arnPrefix)/task-template/\(rng.uuid())")
+                i.string(.name, rng.pick(["Refund review", "Callback", "Address verification"]))
             }
         }
-        if traits.task || traits.email, rng.chance(0.3) { f.member("Cases") { cases(rng: &rng) } }
+        if traits.task || traits.email, rng.chance(0.3) { f.member(.cases) { cases(rng: &rng) } }
         if traits.task {
             if rng.chance(0.5) {
-                f.object("ContactDetails", "ContactDetails") { d in
-                    d.string("Name", "Refund review")
-                    d.string("Description", "Check the refund for order \(rng.int(1000...9999)).")
+                f.object(.contactDetails) { d in
+                    d.string(.name, "Refund review")
+                    d.string(.description, "Check the refund for order \(rng.int(1000...9999)).")
                 }
             }
         }
@@ -26,9 +26,9 @@ extension ContactWriter {
         let json = self.json
         json.beginArray()
         for _ in 1...rng.int(1...2) {
-            object("CaseEntry") { e in
-                e.string("CaseId", rng.uuid())
-                e.string("CaseReferenceNumber", String(rng.int(10_000_000...99_999_999)))
+            object(ContactShapes.CaseEntry.self) { e in
+                e.string(.caseId, rng.uuid())
+                e.string(.caseReferenceNumber, String(rng.int(10_000_000...99_999_999)))
             }
         }
         json.endArray()

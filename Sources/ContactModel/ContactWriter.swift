@@ -57,7 +57,7 @@ struct ContactWriter {
 
     func contact(_ c: ChainContext, rng: inout SeededGenerator) {
         let traits = Traits(c, rng: &rng)
-        object("Contact") { f in
+        object(ContactShapes.Contact.self) { f in
             identity(&f, c, traits, rng: &rng)              // Arn … Channel
             queueAndAgent(&f, c, traits, rng: &rng)         // QueueInfo, AgentInfo
             lifecycle(&f, c, traits, rng: &rng)             // InitiationTimestamp … RelatedContactId
@@ -73,55 +73,55 @@ struct ContactWriter {
     }
 
     /// Who the contact is and where it sits in its chain; a task always has a name.
-    func identity(_ f: inout ObjectWriter, _ c: ChainContext, _ traits: Traits, rng: inout SeededGenerator) {
-        f.string("Arn", "\(arnPrefix)/contact/\(c.id)")
-        f.string("Id", c.id)
-        if let i = c.initialId { f.string("InitialContactId", i) }
-        if let p = c.previousId { f.string("PreviousContactId", p) }
-        if traits.email, let i = c.initialId { f.string("ContactAssociationId", i) }
-        f.string("InitiationMethod", c.method)
+    func identity(_ f: inout ObjectWriter<ContactShapes.Contact>, _ c: ChainContext, _ traits: Traits, rng: inout SeededGenerator) {
+        f.string(.arn, "\(arnPrefix)/contact/\(c.id)")
+        f.string(.id, c.id)
+        if let i = c.initialId { f.string(.initialContactId, i) }
+        if let p = c.previousId { f.string(.previousContactId, p) }
+        if traits.email, let i = c.initialId { f.string(.contactAssociationId, i) }
+        f.string(.initiationMethod, c.method)
         if traits.task || rng.chance(0.2) {
-            f.string("Name", rng.pick(["Follow up on refund", "Callback request", "Billing question", "Address change", "Order 4411 delayed"]))
-            f.string("Description", rng.pick(["Customer asked for a call back about their last invoice.", "Escalated from chat.", "Created by the returns flow."]))
+            f.string(.name, rng.pick(["Follow up on refund", "Callback request", "Billing question", "Address change", "Order 4411 delayed"]))
+            f.string(.description, rng.pick(["Customer asked for a call back about their last invoice.", "Escalated from chat.", "Created by the returns flow."]))
         }
-        f.string("Channel", c.channel)
+        f.string(.channel, c.channel)
     }
 
     /// The timeline's instants; an answered task may have been paused (inside its talk time).
-    func lifecycle(_ f: inout ObjectWriter, _ c: ChainContext, _ traits: Traits, rng: inout SeededGenerator) {
+    func lifecycle(_ f: inout ObjectWriter<ContactShapes.Contact>, _ c: ChainContext, _ traits: Traits, rng: inout SeededGenerator) {
         let t = c.timeline
-        f.timestamp("InitiationTimestamp", t.initiation)
-        f.timestamp("DisconnectTimestamp", t.disconnect)
-        f.timestamp("LastUpdateTimestamp", t.lastUpdate)
+        f.timestamp(.initiationTimestamp, t.initiation)
+        f.timestamp(.disconnectTimestamp, t.disconnect)
+        f.timestamp(.lastUpdateTimestamp, t.lastUpdate)
         let pauses = traits.task && c.answered && rng.chance(0.3) ? rng.int(1...3) : 0
         if pauses > 0 {
             let paused = t.connectedToAgent.adding(milliseconds: t.talk / 3)
-            f.timestamp("LastPausedTimestamp", paused)
-            f.timestamp("LastResumedTimestamp", paused.adding(milliseconds: t.talk / 6))
+            f.timestamp(.lastPausedTimestamp, paused)
+            f.timestamp(.lastResumedTimestamp, paused.adding(milliseconds: t.talk / 6))
         }
-        if traits.voice || traits.chat { f.timestamp("RingStartTimestamp", t.ringStart) }
+        if traits.voice || traits.chat { f.timestamp(.ringStartTimestamp, t.ringStart) }
         if pauses > 0 {
-            f.int("TotalPauseCount", pauses)
-            f.int("TotalPauseDurationInSeconds", t.talk / 6000)
+            f.int(.totalPauseCount, pauses)
+            f.int(.totalPauseDurationInSeconds, t.talk / 6000)
         }
-        if traits.task, rng.chance(0.4) { f.timestamp("ScheduledTimestamp", t.connectedToSystem) }
-        if let related = c.relatedId { f.string("RelatedContactId", related) }
+        if traits.task, rng.chance(0.4) { f.timestamp(.scheduledTimestamp, t.connectedToSystem) }
+        if let related = c.relatedId { f.string(.relatedContactId, related) }
     }
 
     /// Amazon Q in Connect's session, and the customer's id in Customer Profiles.
-    func assistance(_ f: inout ObjectWriter, rng: inout SeededGenerator) {
+    func assistance(_ f: inout ObjectWriter<ContactShapes.Contact>, rng: inout SeededGenerator) {
         if rng.chance(0.3) {
-            f.object("WisdomInfo", "WisdomInfo") { w in
-                w.string("SessionArn", "arn:aws:wisdom:\(instance.region):\(instance.accountId):session/\(rng.uuid())/\(rng.uuid())")
-                w.array("AiAgents") {
-                    object("AiAgentInfo") { a in
-                        a.string("AiUseCase", rng.pick(["AgentAssistance", "SelfService"]))
-                        a.string("AiAgentVersionId", String(rng.int(1...9)))
-                        a.bool("AiAgentEscalated", rng.chance(0.2))
+            f.object(.wisdomInfo) { w in
+                w.string(.sessionArn, "arn:aws:wisdom:\(instance.region):\(instance.accountId):session/\(rng.uuid())/\(rng.uuid())")
+                w.array(.aiAgents) {
+                    object(ContactShapes.AiAgentInfo.self) { a in
+                        a.string(.aiUseCase, rng.pick(["AgentAssistance", "SelfService"]))
+                        a.string(.aiAgentVersionId, String(rng.int(1...9)))
+                        a.bool(.aiAgentEscalated, rng.chance(0.2))
                     }
                 }
             }
         }
-        if rng.chance(0.5) { f.string("CustomerId", "cust-" + String(rng.int(100_000...999_999))) }
+        if rng.chance(0.5) { f.string(.customerId, "cust-" + String(rng.int(100_000...999_999))) }
     }
 }
