@@ -232,8 +232,10 @@ if "--check" in sys.argv[1:]:
         print(f"{os.path.relpath(ops_dest)} differs from what botocore {botocore.__version__} gives "
               f"(routes or modeled errors of {', '.join(SERVED_OPERATIONS)}). Regenerate it with: make model")
     if current == out:
-        print(f"{os.path.relpath(dest)} matches botocore {botocore.__version__}")
-        sys.exit(0 if ops_current == ops_out and members_current == members_out else 1)
+        others_match = ops_current == ops_out and members_current == members_out
+        if others_match:
+            print(f"the generated files match botocore {botocore.__version__}")
+        sys.exit(0 if others_match else 1)
     have, want = member_paths(current), member_paths(out)
     was = re.search(r'botocoreVersion = "([^"]+)"', current)
     print(f"{os.path.relpath(dest)} was generated from botocore {was.group(1) if was else '?'}, "
