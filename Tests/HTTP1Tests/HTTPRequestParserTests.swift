@@ -1,18 +1,23 @@
 @testable import HTTP1
 import XCTest
 
+/// Every request the parser can give from what it holds, until it needs more bytes.
+func drainRequests(_ p: inout HTTPRequestParser) throws(HTTPParseError) -> [HTTPRequest] {
+    var out: [HTTPRequest] = []
+    while true {
+        switch try p.next() {
+        case .request(let r): out.append(r)
+        case .continueExpected: continue
+        case .needMoreData: return out
+        }
+    }
+}
+
 final class HTTPRequestParserTests: XCTestCase {
     func parseAll(_ text: String, limits: HTTPParserLimits = HTTPParserLimits()) throws -> [HTTPRequest] {
         var p = HTTPRequestParser(limits: limits)
         p.append(Array(text.utf8))
-        var out: [HTTPRequest] = []
-        while true {
-            switch try p.next() {
-            case .request(let r): out.append(r)
-            case .continueExpected: continue
-            case .needMoreData: return out
-            }
-        }
+        return try drainRequests(&p)
     }
 
     func testSimpleGet() throws {
@@ -173,14 +178,7 @@ final class HTTPRequestParserTests: XCTestCase {
 /// Issue 30, hardening round two: what one connection's parser may hold, and the exact limits.
 final class HTTPParserLimitTests: XCTestCase {
     private func drain(_ p: inout HTTPRequestParser) throws(HTTPParseError) -> [HTTPRequest] {
-        var out: [HTTPRequest] = []
-        while true {
-            switch try p.next() {
-            case .request(let r): out.append(r)
-            case .continueExpected: continue
-            case .needMoreData: return out
-            }
-        }
+        try drainRequests(&p)
     }
 
     /// A head of exactly `bytes` bytes, request line through the empty line.
