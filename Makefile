@@ -57,6 +57,8 @@ serve: build
 clean:
 	rm -rf .build .connect-mock $(VENV)
 
+# make bench BASELINE=path/to/old/connect-mock measures an older release binary beside this one.
+
 # Regenerates the Contact shapes from the pinned botocore (after a bump in $(LOCK)).
 model: deps
 	$(VENV_PY) scripts/gen-contact-shapes.py
@@ -70,5 +72,6 @@ fuzz:
 bench: release
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light)
-	$(PYTHON) bench/run.py
-	@command -v valgrind >/dev/null && $(PYTHON) bench/callgrind.py $(RELEASE_BIN) 2000 || true
+	$(VENV_PY) bench/run.py $(if $(BASELINE),--baseline $(BASELINE))
+	@command -v valgrind >/dev/null && $(VENV_PY) bench/callgrind.py $(RELEASE_BIN) 2000 || true
+	@if [ -n "$(BASELINE)" ] && command -v valgrind >/dev/null; then echo "baseline:"; $(VENV_PY) bench/callgrind.py $(BASELINE) 2000; fi

@@ -61,6 +61,7 @@ def nginx_name(workers, pinned=False, cached=False):
 
 
 NGINX = nginx_name(1)
+BASELINE = "baseline binary (workers=1)"
 NGINX_CACHED = nginx_name(1, cached=True)
 KEY, SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
@@ -71,7 +72,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def write_config(folder, db, workers=1, port=0, pinned=False, auth_off=False):
+def write_config(folder, db, workers=1, port=0, pinned=False, auth_off=False, tag=""):
     cfg = {
         "server": {"host": "127.0.0.1", "port": port, "workers": workers, "pinWorkers": pinned},
         "database": {"path": db},
@@ -82,7 +83,7 @@ def write_config(folder, db, workers=1, port=0, pinned=False, auth_off=False):
     }
     if auth_off:
         cfg["auth"] = {"mode": "off"}
-    path = os.path.join(folder, f"config-{workers}{'-pinned' if pinned else ''}{'-auth-off' if auth_off else ''}.yaml")
+    path = os.path.join(folder, f"config-{workers}{'-pinned' if pinned else ''}{'-auth-off' if auth_off else ''}{tag}.yaml")
     with open(path, "w") as f:
         json.dump(cfg, f)
     return path
@@ -199,8 +200,8 @@ http {{ access_log off; default_type application/json; keepalive_requests 100000
     raise RuntimeError(f"nginx with {workers} workers did not start; see {tmp}/nginx.err")
 
 
-def start_mock(config):
-    proc = subprocess.Popen([BIN, "serve", "--config", config], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+def start_mock(config, binary=BIN):
+    proc = subprocess.Popen([binary, "serve", "--config", config], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     url = proc.stdout.readline().decode().strip().split(" on ", 1)[1]
     return proc, url
 
@@ -313,6 +314,8 @@ def main():
     ap.add_argument("--contacts", type=int, default=100_000)
     ap.add_argument("--seed-rate-contacts", type=int, default=1_000_000)
     ap.add_argument("--distinct-contacts", type=int, default=10_000)
+    ap.add_argument("--baseline", help="an older connect-mock release binary, measured with one worker beside this one in every "
+                                       "round (on a store it seeds itself, since synthesis may differ between versions)")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="connect-mock-bench-")
     os.chmod(tmp, 0o755)  # nginx's worker runs as another user
@@ -371,12 +374,38 @@ def main():
                 nginx.wait()
             return nginx_name(workers, pinned, cached), r
 
+        baseline = None
+        if args.baseline:
+            bdb = os.path.join(tmp, "baseline.sqlite")
+            bcfg = write_config(tmp, bdb, 1, tag="-baseline")
+            subprocess.run([args.baseline, "seed", "--config", bcfg, "--synthetic", str(args.contacts), "--seed", "1"],
+                           check=True, capture_output=True)
+            with sqlite3.connect(bdb) as c:
+                bid = c.execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 1 OFFSET 500").fetchone()[0]
+            baseline = (bcfg, f"/contacts/{INSTANCE}/{bid}")
+
+        def measure_baseline(k):
+            bcfg, bpath = baseline
+            proc, url = start_mock(bcfg, binary=args.baseline)
+            try:
+                script = wrk_script(tmp, "baseline", bpath, signed_headers(url + bpath))
+                assert requests.get(url + bpath, headers=signed_headers(url + bpath), timeout=5).status_code == 200
+                run_wrk(url, script, 2)
+                r = measured_wrk(url, script, args.seconds, [proc.pid])
+            finally:
+                stop(proc)
+            return BASELINE, r
+
         rounds = {}
         for k in range(args.rounds):
             for workers, pinned in SETUPS:
                 # Every other round runs nginx first, so that a machine slowing down or speeding
-                # up within a round does not always favour the same side of the ratio.
-                for measure in (measure_mock, measure_nginx) if k % 2 == 0 else (measure_nginx, measure_mock):
+                # up within a round does not always favour the same side of the ratio. With a
+                # baseline, the old binary runs between the new one and nginx (one worker).
+                order = [measure_mock, measure_nginx]
+                if baseline and (workers, pinned) == (1, False):
+                    order.insert(1, lambda k, workers, pinned: measure_baseline(k))
+                for measure in order if k % 2 == 0 else reversed(order):
                     name, r = measure(k, workers, pinned)
                     rounds.setdefault(name, []).append(r)
                     note(f"round {k + 1} {name}: {r}")
@@ -392,6 +421,7 @@ def main():
         same_workers = {name(*setup): nginx_name(*setup) for setup in SETUPS for name in (mock_name, nginx_name)}
         same_workers[mock_name(1, auth_off=True)] = NGINX
         same_workers[NGINX_CACHED] = NGINX
+        same_workers[BASELINE] = NGINX
         results = {}
         for name, rs in rounds.items():
             median = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
@@ -453,6 +483,9 @@ def main():
                   f" {r['client_us']:>7.2f} {r['rss_mb']:>7.1f} {r['non2xx']:>8}")
         print(f"connect-mock (workers=1) against {NGINX_CACHED}: {median_ratio(rounds[mock_name(1)], rounds[NGINX_CACHED]):.2f}x (median round);"
               f" with auth off: {median_ratio(rounds[mock_name(1, auth_off=True)], rounds[NGINX_CACHED]):.2f}x")
+        if baseline:
+            print(f"connect-mock (workers=1) against {BASELINE} ({args.baseline}): {median_ratio(rounds[mock_name(1)], rounds[BASELINE]):.2f}x"
+                  " (median round; each round measures one worker of each, back to back)")
         print()
         for name, r in results.items():
             print(f"  {name:38} rounds: " + ", ".join(f"{x['rps']:.0f} req/s p99 {x['p99']:.2f} ms" for x in r["rounds"]))
