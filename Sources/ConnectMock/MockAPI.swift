@@ -48,14 +48,9 @@ final class MockAPI {
             return (route, MockAPI.error(APIError(status: 400, message: first?.message ?? "invalid contact", path: first?.path)))
         } catch let e as SeedFailure {
             return (route, MockAPI.error(APIError(status: 400, message: e.description)))
-        } catch let e as SQLiteError where e.isBusy {
-            // Another process (a `connect-mock seed` run against the same file) held the write
-            // lock past SQLite's busy timeout. The store write was refused whole; what a reset
-            // changes besides the store (clock, journal, faults) it sets the same way again, so
-            // every route can simply be retried.
-            var response = MockAPI.error(APIError(status: 503, message: "the store file is being written by another process (a connect-mock seed?); nothing in the store was changed, try again when it has finished"))
-            response.headers.append(("Retry-After", "1"))
-            return (route, response)
+        } catch let e as StoreError {
+            state.logger.error("mock API \(request.method) \(request.path) failed: \(e)")
+            return (route, MockAPI.response(for: e))
         } catch {
             state.logger.error("mock API \(request.method) \(request.path) failed: \(error)")
             return (route, MockAPI.error(APIError(status: 500, message: "internal error: \(error)")))
@@ -85,6 +80,7 @@ final class MockAPI {
             switch r.method {
             case "GET": return try listContacts(r)
             case "POST": return try bulkUpsert(r)
+            // One transaction (the store opens it): contacts and synthesis runs go together.
             default: return MockAPI.json(.fields(["deleted": .int(try store.deleteAll())]))
             }
         case ("contacts", 3):
@@ -224,6 +220,24 @@ final class MockAPI {
             out.append(JSONMember(key: "NextToken", value: .string(token)))
         }
         return MockAPI.json(.object(out))
+    }
+
+    /// The one place a store failure becomes a status: the client learns whether to retry
+    /// (503), to free space (507) or that the file is at fault (500). Every write is one
+    /// transaction, so in each case nothing was changed.
+    static func response(for failure: StoreError) -> HTTPResponse {
+        switch failure {
+        case .busy:
+            // Another process (a `connect-mock seed` run against the same file) held the write
+            // lock past SQLite's busy timeout; every route can simply be retried.
+            var response = error(APIError(status: 503, message: "the store file is being written by another process (a connect-mock seed?); nothing in the store was changed, try again when it has finished"))
+            response.headers.append(("Retry-After", "1"))
+            return response
+        case .full(let path, _):
+            return error(APIError(status: 507, message: "insufficient storage: the disk holding \(path) is full (SQLITE_FULL); nothing in the store was changed, reads still work; free space and try again"))
+        case .cannotOpen, .unreadable, .sqlite:
+            return error(APIError(status: 500, message: "internal error: \(failure)"))
+        }
     }
 
     static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
