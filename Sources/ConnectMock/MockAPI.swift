@@ -94,12 +94,21 @@ final class MockAPI {
             return try putContact(r, instanceId: s[1], contactId: s[2])
         case ("reset", 1):
             try methods(["POST"])
+            // The store first, and the count in the same transaction: a reset that fails (a
+            // fixture gone, the lock held, the disk full) changes nothing, not even the clock
+            // or the faults; and the count answered is what this reset's commit left, not what
+            // a write on another worker made of it a moment later. The seed runs at the
+            // configured clock, which is set only once the store has committed.
+            let seed = state.config.seed
+            let contacts = try store.transaction(durable: false, bulk: seed.syntheticCount >= Seeder.bulkThreshold) { store in
+                _ = try state.seedFromConfig(into: store, replace: true, now: DataClock(state.config.clock).now())
+                return try store.count()
+            }
             state.clock.set(state.config.clock)
             state.journal.clear()
             state.setFaults(state.config.faults)
             state.throttle.reset()
-            _ = try state.seedFromConfig(into: store, replace: true)
-            return MockAPI.json(.fields(["contacts": .int(try store.count())]))
+            return MockAPI.json(.fields(["contacts": .int(contacts)]))
         case ("clock", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" { state.clock.set(try ClockSetting.read(try body(r))) }
