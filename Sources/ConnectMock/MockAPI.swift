@@ -33,7 +33,7 @@ final class MockAPI {
             if !(route == "/_mock/health" && request.method == "GET") {
                 guard state.config.admin.enabled else { throw APIError(status: 404, message: "the mock API is disabled (admin.enabled: false)") }
                 if let token = state.config.admin.token {
-                    guard let sent = request.headers["x-mock-admin-token"], sent == token else {
+                    guard let sent = request.headers["x-mock-admin-token"], MockAPI.sameSecret(sent, token) else {
                         throw APIError(status: 401, message: "missing or wrong X-Mock-Admin-Token header")
                     }
                 }
@@ -247,6 +247,15 @@ final class MockAPI {
         case .cannotOpen, .unreadable, .sqlite:
             return error(APIError(status: 500, message: "internal error: \(failure)"))
         }
+    }
+
+    /// Equal strings, in time that depends only on their lengths: how long a wrong admin token
+    /// takes to refuse must not tell how much of it was right. SigV4's `constantTimeEqual` does
+    /// the same for signatures but is internal to that module.
+    static func sameSecret(_ sent: String, _ secret: String) -> Bool {
+        var x = sent.utf8.count == secret.utf8.count ? UInt8(0) : 1
+        for (a, b) in zip(sent.utf8, secret.utf8) { x |= a ^ b }
+        return x == 0
     }
 
     static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
