@@ -416,6 +416,7 @@ public final class ContactStore {
     @discardableResult
     public func delete(instanceId: String, contactId: String) throws -> Bool {
         try writing {
+            defer { invalidateCache() }
             try db.prepare("DELETE FROM contacts WHERE instance_id = ?1 AND contact_id = ?2").run([.text(instanceId), .text(contactId)])
             return db.changes > 0
         }
@@ -425,6 +426,8 @@ public final class ContactStore {
     @discardableResult
     public func deleteAll() throws -> Int {
         try writing {
+            // Inside a caller's transaction too: a lookup later in it must not find these.
+            defer { invalidateCache() }
             try db.prepare("DELETE FROM contacts").run()
             let deleted = db.changes
             try db.prepare("DELETE FROM synthesis_runs").run()

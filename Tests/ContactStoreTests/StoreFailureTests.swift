@@ -92,6 +92,23 @@ final class StoreFailureTests: XCTestCase {
         XCTAssertEqual(try store.list(instanceId: nil, after: nil, limit: 10).map(\.contactId), ["a"])
     }
 
+    /// A delete inside a transaction is seen by a lookup later in it, though the lookup before
+    /// it cached the contact.
+    func testADeleteInsideATransactionIsNotServedFromTheCache() throws {
+        let store = try ContactStore(path: ":memory:")
+        try store.upsert(record("a"), policy: RetentionPolicy())
+        try store.upsert(record("b"), policy: RetentionPolicy())
+        try store.transaction { s in
+            XCTAssertNotNil(try s.lookup(instanceId: "i", contactId: "a"))
+            XCTAssertNotNil(try s.lookup(instanceId: "i", contactId: "b"))
+            try s.deleteAll()
+            XCTAssertNil(try s.lookup(instanceId: "i", contactId: "a"))
+            try s.upsert(self.record("b"), policy: RetentionPolicy())
+            XCTAssertTrue(try s.delete(instanceId: "i", contactId: "b"))
+            XCTAssertNil(try s.lookup(instanceId: "i", contactId: "b"))
+        }
+    }
+
     /// Delete-all against a seed on another connection, as two server workers run
     /// `DELETE /_mock/contacts` and `POST /_mock/reset`: each is one transaction, so after
     /// every round the file is what one order of the two gives, and every synthetic contact's
