@@ -1,3 +1,5 @@
+// libyaml as Yams vendors it (its CYaml target): YAMLShapeCheck reads its event stream, which
+// Yams does not expose. Yams' product brings the module along, so no other package is added.
 import CYaml
 import JSON
 import Yams
@@ -203,9 +205,9 @@ enum YAMLShapeCheck {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return }
         defer { yaml_parser_delete(&parser) }
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         if bytes.isEmpty { return }
-        let failure: ConfigError? = bytes.withUnsafeMutableBufferPointer { buffer in
+        let failure: ConfigError? = bytes.withUnsafeBufferPointer { buffer in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             return walk(&parser, file: file)
