@@ -68,6 +68,8 @@ fuzz:
 	scripts/fuzz.sh http-parser $(FUZZ_SECONDS)
 	scripts/fuzz.sh authorization $(FUZZ_SECONDS)
 	scripts/fuzz.sh fixture-decoder $(FUZZ_SECONDS)
+	scripts/fuzz.sh yaml-config $(FUZZ_SECONDS)
+	scripts/fuzz.sh timestamp $(FUZZ_SECONDS)
 
 bench: release
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || \

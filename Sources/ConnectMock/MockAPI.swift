@@ -33,7 +33,7 @@ final class MockAPI {
             if !(route == "/_mock/health" && request.method == "GET") {
                 guard state.config.admin.enabled else { throw APIError(status: 404, message: "the mock API is disabled (admin.enabled: false)") }
                 if let token = state.config.admin.token {
-                    guard let sent = request.headers["x-mock-admin-token"], sent == token else {
+                    guard let sent = request.headers["x-mock-admin-token"], MockAPI.sameSecret(sent, token) else {
                         throw APIError(status: 401, message: "missing or wrong X-Mock-Admin-Token header")
                     }
                 }
@@ -48,14 +48,9 @@ final class MockAPI {
             return (route, MockAPI.error(APIError(status: 400, message: first?.message ?? "invalid contact", path: first?.path)))
         } catch let e as SeedFailure {
             return (route, MockAPI.error(APIError(status: 400, message: e.description)))
-        } catch let e as SQLiteError where e.isBusy {
-            // Another process (a `connect-mock seed` run against the same file) held the write
-            // lock past SQLite's busy timeout. The store write was refused whole; what a reset
-            // changes besides the store (clock, journal, faults) it sets the same way again, so
-            // every route can simply be retried.
-            var response = MockAPI.error(APIError(status: 503, message: "the store file is being written by another process (a connect-mock seed?); nothing in the store was changed, try again when it has finished"))
-            response.headers.append(("Retry-After", "1"))
-            return (route, response)
+        } catch let e as StoreError {
+            state.logger.error("mock API \(request.method) \(request.path) failed: \(e)")
+            return (route, MockAPI.response(for: e))
         } catch {
             state.logger.error("mock API \(request.method) \(request.path) failed: \(error)")
             return (route, MockAPI.error(APIError(status: 500, message: "internal error: \(error)")))
@@ -85,6 +80,7 @@ final class MockAPI {
             switch r.method {
             case "GET": return try listContacts(r)
             case "POST": return try bulkUpsert(r)
+            // One transaction (the store opens it): contacts and synthesis runs go together.
             default: return MockAPI.json(.fields(["deleted": .int(try store.deleteAll())]))
             }
         case ("contacts", 3):
@@ -98,12 +94,21 @@ final class MockAPI {
             return try putContact(r, instanceId: s[1], contactId: s[2])
         case ("reset", 1):
             try methods(["POST"])
+            // The store first, and the count in the same transaction: a reset that fails (a
+            // fixture gone, the lock held, the disk full) changes nothing, not even the clock
+            // or the faults; and the count answered is what this reset's commit left, not what
+            // a write on another worker made of it a moment later. The seed runs at the
+            // configured clock, which is set only once the store has committed.
+            let seed = state.config.seed
+            let contacts = try store.transaction(durable: false, bulk: seed.syntheticCount >= Seeder.bulkThreshold) { store in
+                _ = try state.seedFromConfig(into: store, replace: true, now: DataClock(state.config.clock).now())
+                return try store.count()
+            }
             state.clock.set(state.config.clock)
             state.journal.clear()
             state.setFaults(state.config.faults)
             state.throttle.reset()
-            _ = try state.seedFromConfig(into: store, replace: true)
-            return MockAPI.json(.fields(["contacts": .int(try store.count())]))
+            return MockAPI.json(.fields(["contacts": .int(contacts)]))
         case ("clock", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" { state.clock.set(try ClockSetting.read(try body(r))) }
@@ -225,6 +230,33 @@ final class MockAPI {
             out.append(JSONMember(key: "NextToken", value: .string(token)))
         }
         return MockAPI.json(.object(out))
+    }
+
+    /// The one place a store failure becomes a status: the client learns whether to retry
+    /// (503), to free space (507) or that the file is at fault (500). Every write is one
+    /// transaction, so in each case nothing was changed.
+    static func response(for failure: StoreError) -> HTTPResponse {
+        switch failure {
+        case .busy:
+            // Another process (a `connect-mock seed` run against the same file) held the write
+            // lock past SQLite's busy timeout; every route can simply be retried.
+            var response = error(APIError(status: 503, message: "the store file is being written by another process (a connect-mock seed?); nothing in the store was changed, try again when it has finished"))
+            response.headers.append(("Retry-After", "1"))
+            return response
+        case .full(let path, _):
+            return error(APIError(status: 507, message: "insufficient storage: the disk holding \(path) is full (SQLITE_FULL); nothing in the store was changed, reads still work; free space and try again"))
+        case .cannotOpen, .unreadable, .sqlite:
+            return error(APIError(status: 500, message: "internal error: \(failure)"))
+        }
+    }
+
+    /// Equal strings, in time that depends only on their lengths: how long a wrong admin token
+    /// takes to refuse must not tell how much of it was right. SigV4's `constantTimeEqual` does
+    /// the same for signatures but is internal to that module.
+    static func sameSecret(_ sent: String, _ secret: String) -> Bool {
+        var x = sent.utf8.count == secret.utf8.count ? UInt8(0) : 1
+        for (a, b) in zip(sent.utf8, secret.utf8) { x |= a ^ b }
+        return x == 0
     }
 
     static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {

@@ -70,9 +70,10 @@ final class MockState: @unchecked Sendable {
         return nil
     }
 
-    /// Seeds `store` from the config's `seed:` at the data clock, emptying it first when `replace`.
-    func seedFromConfig(into store: ContactStore, replace: Bool) throws -> SeedReport {
-        let seeder = Seeder(config: config, now: clock.now())
+    /// Seeds `store` from the config's `seed:` at `now` (the data clock's unless given), emptying
+    /// it first when `replace`.
+    func seedFromConfig(into store: ContactStore, replace: Bool, now: Instant? = nil) throws -> SeedReport {
+        let seeder = Seeder(config: config, now: now ?? clock.now())
         return try seeder.seed(into: store, fixtures: config.seed.fixtures, syntheticCount: config.seed.syntheticCount,
                                syntheticSeed: config.seed.syntheticSeed, instanceId: nil, replace: replace)
     }

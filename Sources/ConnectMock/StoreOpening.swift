@@ -15,10 +15,7 @@ extension MockConfig {
     /// seconds: a server started next to a seed then serves the seeded contacts.
     public func openStore(waiting: (String) -> Void = { _ in }) throws -> ContactStore {
         let path = databasePath
-        if path != ":memory:" {
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        }
+        try StoreLocation.prepareFolder(for: path)
         let deadline = Date().addingTimeInterval(MockConfig.storeLockWaitSeconds)
         var said = false
         while true {
@@ -27,7 +24,7 @@ extension MockConfig {
                 try store.recordInstances(instances)
                 try store.useRetention(retention.policy)
                 return store
-            } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+            } catch StoreError.busy where Date() < deadline {
                 if !said {
                     waiting("\(path) is being written by another process (a seed?); waiting up to \(Int(MockConfig.storeLockWaitSeconds)) s for it to finish")
                     said = true

@@ -17,6 +17,8 @@ public final class ContactStore {
     private var insertStatement: SQLiteConnection.Statement?
     /// Inside `withIndexesBuiltAfter`: no unique index to upsert against, so writes insert.
     private var bulkLoading = false
+    /// Inside `transaction`: writes join it rather than commit on their own.
+    private var inTransaction = false
     public let path: String
 
     /// A cached document, keyed by its contact id alone and checked for its instance on a
@@ -67,7 +69,7 @@ public final class ContactStore {
         let current = version.int(0)
         version.finishReading()
         if current > schemaVersion {
-            throw SQLiteError(code: 0, message: "the file has schema version \(current), newer than this build's \(schemaVersion)", context: "opening the store")
+            throw StoreError.unreadable(path: db.path, reason: "the file has schema version \(current), newer than this build's \(schemaVersion)")
         }
         let steps: String
         if current < 1 {
@@ -233,7 +235,7 @@ public final class ContactStore {
         guard s.isNull(first + 2) == false else { return s.blob(first) }
         let run = s.int(first + 2)
         guard let recipe = SyntheticRecipe(bytes: s.blob(first + 3)) else {
-            throw SQLiteError(code: 0, message: "a synthetic contact's recipe is not one this build reads", context: "reading synthesis run \(run)")
+            throw StoreError.unreadable(path: path, reason: "a synthetic contact of synthesis run \(run) has a recipe this build does not read")
         }
         return try synthesizer(run).document(for: recipe, stream: stream)
     }
@@ -249,10 +251,10 @@ public final class ContactStore {
         let s = try db.prepare("SELECT generator, instance_id, region, account_id, now, window_start FROM synthesis_runs WHERE id = ?1")
         try s.bind([.int(run)])
         guard try s.step() else {
-            throw SQLiteError(code: 0, message: "synthesis run \(run) is missing from the file", context: "reading a synthetic contact")
+            throw StoreError.unreadable(path: path, reason: "synthesis run \(run), which a synthetic contact is made from, is missing from the file")
         }
         guard s.int(0) == ContactSynthesizer.generatorVersion else {
-            throw SQLiteError(code: 0, message: "synthetic contacts in \(path) were made by generator version \(s.int(0)) and this build makes version \(ContactSynthesizer.generatorVersion); seed them again (connect-mock seed --replace)", context: "reading synthesis run \(run)")
+            throw StoreError.unreadable(path: path, reason: "synthetic contacts in it were made by generator version \(s.int(0)) and this build makes version \(ContactSynthesizer.generatorVersion); seed them again (connect-mock seed --replace)")
         }
         let made = ContactSynthesizer(instance: InstanceInfo(id: s.text(1), region: s.text(2), accountId: s.text(3)),
                                       now: Instant(millisecondsSinceEpoch: s.int(4)), windowStart: Instant(millisecondsSinceEpoch: s.int(5)))
@@ -287,6 +289,7 @@ public final class ContactStore {
 
     /// Records what `synthesizer`'s contacts are made from; their rows name the id returned.
     public func recordSynthesisRun(_ synthesizer: ContactSynthesizer) throws -> Int64 {
+        precondition(inTransaction, "a synthesis run is recorded in the transaction that writes its contacts")
         try db.prepare("INSERT INTO synthesis_runs (generator, instance_id, region, account_id, now, window_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6)").run([
             .int(ContactSynthesizer.generatorVersion), .text(synthesizer.instance.id), .text(synthesizer.instance.region),
             .text(synthesizer.instance.accountId), .int(synthesizer.now.millisecondsSinceEpoch), .int(synthesizer.windowStart.millisecondsSinceEpoch),
@@ -301,6 +304,19 @@ public final class ContactStore {
         ContactStore.processWrites.add(1, ordering: .releasing)
     }
 
+    /// How long a write waits for another connection's lock before failing as `.busy` (5 s
+    /// unless set); tests shorten it.
+    var busyTimeoutMilliseconds: Int32 = 5000 {
+        didSet { db.setBusyTimeout(milliseconds: busyTimeoutMilliseconds) }
+    }
+
+    /// Caps the file at `pages` pages for this connection (SQLite's `max_page_count`): a write
+    /// that needs more fails as `StoreError.full`, as on a full disk. Tests of that path use
+    /// it; a full disk cannot be had on demand.
+    public func capPages(_ pages: Int) throws {
+        try db.execute("PRAGMA max_page_count = \(pages)")
+    }
+
     public func count() throws -> Int {
         let s = try db.prepare("SELECT count(*) FROM contacts")
         _ = try s.bind([]).step()
@@ -308,6 +324,10 @@ public final class ContactStore {
     }
 
     /// Writes inside one transaction; any error rolls everything back.
+    ///
+    /// Called inside another transaction of this store, `body` joins that one (whose options
+    /// then apply): a mock-API reset runs the seed's transaction inside its own, so that the
+    /// count it answers is the one its commit left.
     ///
     /// A seed passes `durable: false`, which skips SQLite's fsyncs for this transaction: a
     /// killed seed still leaves the previous data (the WAL is in the OS's page cache), and
@@ -321,6 +341,7 @@ public final class ContactStore {
     /// copies it home; the rollback journal holds only the pages that existed before, so the
     /// new pages of a large seed are written once. The file is back in WAL mode afterwards.
     public func transaction<T>(durable: Bool = true, bulk: Bool = false, _ body: (ContactStore) throws -> T) throws -> T {
+        if inTransaction { return try body(self) }
         if !durable {
             try db.execute("PRAGMA synchronous=OFF")
         }
@@ -330,6 +351,8 @@ public final class ContactStore {
         // and then the next `ContactStore` to open the file switches it.
         defer { if rollbackJournal { try? db.execute("PRAGMA journal_mode=WAL") } }
         try db.execute("BEGIN IMMEDIATE")
+        inTransaction = true
+        defer { inTransaction = false }
         invalidateCache()
         do {
             let result = try body(self)
@@ -343,17 +366,29 @@ public final class ContactStore {
         }
     }
 
+    /// Runs a write in the caller's transaction, or in one of its own: no write of this store
+    /// commits on its own statement by statement. Delete-all once deleted the contacts and the
+    /// synthesis runs in two commits, and a reset on another worker that committed between
+    /// them left synthetic contacts whose run was gone (500 for them from then on).
+    private func writing<T>(_ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
+        return try transaction { _ in try body() }
+    }
+
     /// Inserts or replaces; true when the contact was new. `expires_at` follows `policy`.
     @discardableResult
     public func upsert(_ record: ContactRecord, policy: RetentionPolicy) throws -> Bool {
-        let existed = try lookup(instanceId: record.instanceId, contactId: record.contactId) != nil
-        try write(record, policy: policy)
-        return !existed
+        try writing {
+            let existed = try lookup(instanceId: record.instanceId, contactId: record.contactId) != nil
+            try write(record, policy: policy)
+            return !existed
+        }
     }
 
     /// Inserts or replaces without asking whether the contact existed (seeds write many). A
     /// record with a recipe needs the `synthesisRun` its synthesizer was recorded as.
     public func write(_ record: ContactRecord, policy: RetentionPolicy, synthesisRun: Int64? = nil) throws {
+        guard inTransaction else { return try writing { try write(record, policy: policy, synthesisRun: synthesisRun) } }
         defer { invalidateCache() }
         precondition((record.recipe == nil) == (synthesisRun == nil), "a recipe and its synthesis run go together")
         let insert = "INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document, synthesis_run, recipe) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -380,18 +415,24 @@ public final class ContactStore {
 
     @discardableResult
     public func delete(instanceId: String, contactId: String) throws -> Bool {
-        defer { invalidateCache() }
-        try db.prepare("DELETE FROM contacts WHERE instance_id = ?1 AND contact_id = ?2").run([.text(instanceId), .text(contactId)])
-        return db.changes > 0
+        try writing {
+            defer { invalidateCache() }
+            try db.prepare("DELETE FROM contacts WHERE instance_id = ?1 AND contact_id = ?2").run([.text(instanceId), .text(contactId)])
+            return db.changes > 0
+        }
     }
 
+    /// Deletes every contact and every synthesis run, in one transaction (see `writing`).
     @discardableResult
     public func deleteAll() throws -> Int {
-        defer { invalidateCache() }
-        try db.prepare("DELETE FROM contacts").run()
-        let deleted = db.changes
-        try db.prepare("DELETE FROM synthesis_runs").run()
-        return deleted
+        try writing {
+            // Inside a caller's transaction too: a lookup later in it must not find these.
+            defer { invalidateCache() }
+            try db.prepare("DELETE FROM contacts").run()
+            let deleted = db.changes
+            try db.prepare("DELETE FROM synthesis_runs").run()
+            return deleted
+        }
     }
 
     /// The purge's rule, with the bound `?3` (implied by the rule) that lets SQLite read the

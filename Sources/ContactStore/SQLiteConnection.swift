@@ -5,23 +5,47 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var code: Int32
     public var message: String
     public var context: String
+
+    public init(code: Int32, message: String, context: String) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
+
     public var description: String { "\(context): \(message) (SQLite code \(code))" }
     /// SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock.
     public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
 }
 
-/// The one Swift type that owns a `sqlite3*`: every C call and its return code stay in here.
+extension StoreError {
+    /// The case for a failed SQLite call on the file at `path`. Extended result codes are on,
+    /// so the primary code is the low byte.
+    static func classify(_ e: SQLiteError, path: String) -> StoreError {
+        switch e.code & 0xff {
+        case SQLITE_BUSY, SQLITE_LOCKED: return .busy(e)
+        case SQLITE_FULL: return .full(path: path, e)
+        case SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: "\(e.message) (SQLite code \(e.code))")
+        case SQLITE_NOTADB: return .unreadable(path: path, reason: "it is not a SQLite database (\(e.message))")
+        default: return .sqlite(e)
+        }
+    }
+}
+
+/// The one Swift type that owns a `sqlite3*`: every C call and its return code stay in here,
+/// and every failure leaves as a `StoreError` case (`StoreError.classify`).
 final class SQLiteConnection {
     private var handle: OpaquePointer?
+    let path: String
 
-    init(path: String, readOnly: Bool) throws {
+    init(path: String, readOnly: Bool) throws(StoreError) {
+        self.path = path
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(db)
-            throw SQLiteError(code: rc, message: message, context: "opening \(path)")
+            throw .cannotOpen(path: path, reason: "\(message) (SQLite code \(rc))")
         }
         handle = db
         sqlite3_extended_result_codes(db, 1)
@@ -32,25 +56,30 @@ final class SQLiteConnection {
         sqlite3_close_v2(handle)
     }
 
-    func error(_ rc: Int32, _ context: String) -> SQLiteError {
-        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), context: context)
+    func error(_ rc: Int32, _ context: String) -> StoreError {
+        StoreError.classify(SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), context: context), path: path)
     }
 
-    func execute(_ sql: String) throws {
+    func execute(_ sql: String) throws(StoreError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? "unknown error"
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: rc, message: message, context: sql)
+            throw StoreError.classify(SQLiteError(code: rc, message: message, context: sql), path: path)
         }
     }
 
-    func prepare(_ sql: String) throws -> Statement {
+    func prepare(_ sql: String) throws(StoreError) -> Statement {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw error(rc, "preparing \(sql)") }
         return Statement(connection: self, handle: stmt, sql: sql)
+    }
+
+    /// How long a statement waits for another connection's lock before failing as `.busy`.
+    func setBusyTimeout(milliseconds: Int32) {
+        sqlite3_busy_timeout(handle, milliseconds)
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
@@ -81,7 +110,7 @@ final class SQLiteConnection {
 
         /// Resets, binds `values` to ?1...?n and returns self for stepping.
         @discardableResult
-        func bind(_ values: [Value]) throws -> Statement {
+        func bind(_ values: [Value]) throws(StoreError) -> Statement {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
             for (k, v) in values.enumerated() {
@@ -101,7 +130,7 @@ final class SQLiteConnection {
         }
 
         /// True when a row is available, false when done.
-        func step() throws -> Bool {
+        func step() throws(StoreError) -> Bool {
             let rc = sqlite3_step(handle)
             if rc == SQLITE_ROW { return true }
             if rc == SQLITE_DONE { return false }
@@ -109,7 +138,7 @@ final class SQLiteConnection {
         }
 
         /// Runs a statement that returns no rows.
-        func run(_ values: [Value] = []) throws {
+        func run(_ values: [Value] = []) throws(StoreError) {
             try bind(values)
             while try step() {}
             sqlite3_reset(handle)

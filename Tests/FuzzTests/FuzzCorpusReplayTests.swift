@@ -9,6 +9,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
             ("http-parser", HTTPParserFuzzHarness.run),
             ("authorization", AuthorizationFuzzHarness.run),
             ("fixture-decoder", FixtureDecoderFuzzHarness.run),
+            ("timestamp", TimestampFuzzHarness.run),
         ]
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("fuzz/corpus")
