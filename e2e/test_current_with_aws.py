@@ -145,6 +145,13 @@ def test_invalid_utf8_escapes_in_an_id_are_refused_not_merged(server):
         assert "contactId" in r.json()["Message"]
 
 
+def test_invalid_utf8_escapes_in_a_mock_api_path_are_refused(server):
+    for raw in ["%FF", "%FE"]:
+        r = server.mock("PUT", f"/_mock/contacts/{INSTANCE}/{raw}", json=contact())
+        assert r.status_code == 400 and "not UTF-8" in r.json()["message"], r.text
+    assert server.mock("GET", f"/_mock/contacts?instanceId={INSTANCE}").status_code == 200
+
+
 HUGE = "now+" + "999999999d" * 107
 
 

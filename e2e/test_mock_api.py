@@ -99,6 +99,9 @@ def test_journal_records_verdicts(server):
     assert unknown["errorCode"] == "UnknownOperationException" and "operation" not in unknown
     entries = entries + [unknown]
     assert server.mock("GET", "/_mock/requests?limit=1").json()["requests"] == entries[2:]
+    assert server.mock("GET", "/_mock/requests?operation=DescribeContact").json()["requests"] == entries[:2]
+    assert server.mock("GET", "/_mock/requests?operation=DescribeContact&limit=1").json()["requests"] == entries[1:2]
+    assert server.mock("GET", "/_mock/requests?operation=SearchContacts").json()["requests"] == []
 
 
 def test_faults_and_standard_retries(server):

@@ -27,16 +27,22 @@ final class MockAPI {
 
     /// The route name for metrics, and the response.
     func handle(_ request: HTTPRequest) -> (String, HTTPResponse) {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map { URIEncoding.decode($0) }
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
+        let decoded = parts.map { URIEncoding.decodeValidating($0.utf8.span, 0..<$0.utf8.count) }
+        let segments = decoded.map(\.text)
         let route = routeName(segments)
         do {
             if !(route == "/_mock/health" && request.method == "GET") {
                 guard state.config.admin.enabled else { throw APIError(status: 404, message: "the mock API is disabled (admin.enabled: false)") }
                 if let token = state.config.admin.token {
-                    guard let sent = request.headers["x-mock-admin-token"], MockAPI.sameSecret(sent, token) else {
+                    guard let sent = request.headers["x-mock-admin-token"], constantTimeEqual(sent, token) else {
                         throw APIError(status: 401, message: "missing or wrong X-Mock-Admin-Token header")
                     }
                 }
+            }
+            // `%FF` and `%FE` would both read as U+FFFD, and name the same contact.
+            if let bad = decoded.firstIndex(where: { !$0.valid }) {
+                throw APIError(status: 400, message: "path segment \(bad + 1) after /_mock/ is not UTF-8 once percent-decoded (\(parts[parts.startIndex + bad]))")
             }
             return (route, try dispatch(request, segments: segments))
         } catch let e as APIError {
@@ -120,7 +126,8 @@ final class MockAPI {
                 return HTTPResponse(status: 204)
             }
             let limit = try queryInt(r, "limit", min: 1, max: 1_000_000)
-            return MockAPI.json(.fields(["requests": .array(state.journal.list(limit: limit).map(RequestJournal.json))]))
+            let operation = QueryParameter.parse(r.query).first(where: { $0.name == "operation" })?.value
+            return MockAPI.json(.fields(["requests": .array(state.journal.list(limit: limit, operation: operation).map(RequestJournal.json))]))
         case ("faults", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" {
@@ -250,14 +257,6 @@ final class MockAPI {
         }
     }
 
-    /// Equal strings, in time that depends only on their lengths: how long a wrong admin token
-    /// takes to refuse must not tell how much of it was right. SigV4's `constantTimeEqual` does
-    /// the same for signatures but is internal to that module.
-    static func sameSecret(_ sent: String, _ secret: String) -> Bool {
-        var x = sent.utf8.count == secret.utf8.count ? UInt8(0) : 1
-        for (a, b) in zip(sent.utf8, secret.utf8) { x |= a ^ b }
-        return x == 0
-    }
 
     static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "application/json", body: JSONWriter.bytes(value))

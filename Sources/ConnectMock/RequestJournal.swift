@@ -93,8 +93,10 @@ final class RequestJournal: @unchecked Sendable {
     }
 
     /// Oldest first, at most `capacity`; the newest `limit` when given.
-    func list(limit: Int?) -> [Entry] {
-        let merged = lock.withLock({ shards }).flatMap { $0.snapshot() }.sorted { $0.recordedAt < $1.recordedAt }
+    /// The last `limit` entries, oldest first; only those of `operation` when it is given.
+    func list(limit: Int?, operation: String? = nil) -> [Entry] {
+        var merged = lock.withLock({ shards }).flatMap { $0.snapshot() }.sorted { $0.recordedAt < $1.recordedAt }
+        if let operation { merged.removeAll { $0.operation != operation } }
         let kept = min(capacity, limit ?? capacity)
         return kept < merged.count ? Array(merged.suffix(kept)) : merged
     }

@@ -232,8 +232,14 @@ public final class SigV4Verifier: Sendable {
 
 /// Equal bytes, in time that depends only on the lengths: where a secret and a guess first
 /// differ must not show in how long the answer takes.
-func constantTimeEqual(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Bool {
+public func constantTimeEqual(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Bool {
     var diff = UInt8(x.count == y.count ? 0 : 1)
     for i in 0..<min(x.count, y.count) { diff |= x[i] ^ y[i] }
     return diff == 0
+}
+
+/// `constantTimeEqual` of two strings' UTF-8 (a token the mock API compares, say).
+public func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    var a = a, b = b
+    return a.withUTF8 { x in b.withUTF8 { y in constantTimeEqual(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) } }
 }

@@ -34,3 +34,13 @@ final class SigV4FailureTests: XCTestCase {
             .hasSuffix("\n\nThe Canonical String for this request should have been\n'CR'\n\nThe String-to-Sign should have been\n'STS'\n"))
     }
 }
+
+/// Secrets (signatures, session tokens, the admin token) compared whole, in time that depends
+/// only on the lengths.
+final class ConstantTimeEqualTests: XCTestCase {
+    func testStringsAreEqualOnlyWhole() {
+        XCTAssertTrue(constantTimeEqual("s3cret", "s3cret"))
+        for wrong in ["", "s3cre", "s3cret!", "S3cret", "s3creT", "x"] { XCTAssertFalse(constantTimeEqual(wrong, "s3cret"), wrong) }
+        XCTAssertTrue(constantTimeEqual("", ""))
+    }
+}
