@@ -14,7 +14,7 @@ case $target in
     # The config reader: MockConfig.parse and what it reads with, Yams built beside it as its
     # own module (with libyaml, instrumented too). A hang is a finding: -timeout.
     yaml-config) modules="ASCII Timekeeping JSON ContactModel"; yams=1; flags="-timeout=10"
-        extra="Sources/ConnectMock/ConfigDecoding.swift Sources/ConnectMock/MockConfig.swift Sources/ConnectMock/FaultRule.swift Sources/ConnectMock/DataClock.swift Sources/ConnectMock/DefaultConfig.swift"
+        extra="Sources/ConnectMock/ConfigDecoding.swift Sources/ConnectMock/MockConfig.swift Sources/ConnectMock/ConfigSections.swift Sources/ConnectMock/FaultRule.swift Sources/ConnectMock/DataClock.swift Sources/ConnectMock/DefaultConfig.swift"
         harness=Tests/ConnectMockTests/ConfigReaderFuzzHarness.swift; call=ConfigReaderFuzzHarness ;;
     timestamp) modules="ASCII Timekeeping JSON ContactModel"; flags="-timeout=10"; harness=Tests/FuzzTests/TimestampFuzzHarness.swift; call=TimestampFuzzHarness ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
