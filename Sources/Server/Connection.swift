@@ -56,9 +56,6 @@ final class Connection {
         state.free()
     }
 
-    /// The machine's phase, for tests and logs.
-    var phase: ConnectionStateMachine.Phase { state.value.machine.phase }
-
     func start() {
         let rc = uv_tcp_nodelay(tcp.pointer, 1)
         // Without it small responses may wait on Nagle's algorithm: slower, still correct.
