@@ -82,7 +82,7 @@ public final class MockApplication: @unchecked Sendable {
             self.purgeTimer = nil
         }
         if handleSignals {
-            signals = SignalWatcher(loop: main.loop, signals: [SIGINT, SIGTERM]) { [unowned self] sig in
+            signals = try SignalWatcher(loop: main.loop, signals: [SIGINT, SIGTERM]) { [unowned self] sig in
                 self.logger.info("signal \(sig): finishing requests in flight")
                 self.stop()
             }
@@ -140,7 +140,7 @@ final class Worker: @unchecked Sendable {
         let server = HTTPServer(loop: loop, options: options, handler: handler, logger: logger)
         let port = try server.listen()
         self.server = server
-        wakeup = LoopWakeup(loop: loop) { [unowned self] in self.beginShutdown() }
+        wakeup = try LoopWakeup(loop: loop) { [unowned self] in self.beginShutdown() }
         return port
     }
 

@@ -2,275 +2,227 @@ internal import CLibUV
 import ASCII
 import HTTP1
 
-/// One accepted TCP connection: reads into the parser, answers each request in order, and
-/// closes on `Connection: close`, a framing error, idleness or shutdown.
+/// One accepted TCP connection, as the thin libuv driver of its `ConnectionStateMachine`: it
+/// feeds the socket's bytes to the parser and each request to the handler, reports what happens
+/// to the machine (bytes read, a request parsed, a response queued, a write done, the timer,
+/// end of stream, shutdown) and performs the actions it gets back (read or not, arm the timer,
+/// shut the write side down, close). Every decision about the connection's life is the
+/// machine's; every libuv call is here.
 ///
-/// The tcp handle retains this object from `start()` until its close callback; the idle timer
-/// is a separate object closed alongside.
+/// The tcp handle holds this object from `init` until its close callback (`LoopHandle`); the
+/// timers are separate objects closed alongside.
 final class Connection {
-    /// Where a connection is in its life; it decides what a read, a finished write and the
-    /// timer do. It only moves forward, open to closed.
-    enum Phase: Equatable {
-        /// Reading requests and answering them.
-        case open
-        /// No more requests are read; the connection closes once its queued responses are
-        /// written, lingering first when `linger` is set.
-        case finishing(linger: Bool)
-        /// The last response is written and the write side shut down (the peer reads it, then
-        /// end of stream); whatever the peer still sends, such as the rest of a refused body or
-        /// head, is read and dropped until it closes its side or the loop time `until`. Closing
-        /// with those bytes unread made the kernel answer them with a reset, which reached a
-        /// client still sending (Python's http.client) before it had read the 413 or 431.
-        case lingering(until: UInt64)
-        case closed
+    /// The parser and the machine, kept together behind one pointer (`LoopOwned`): both are
+    /// used on every read, and a class's stored `var` would cost a run-time exclusivity check
+    /// at each of the request path's several uses of them.
+    struct State {
+        var parser: HTTPRequestParser
+        var machine: ConnectionStateMachine
     }
 
     /// Not counted: the server holds every connection until its close callback has run, so it
     /// outlives them, and a checked `unowned` reference cost two atomic operations at each of
     /// the request path's several reads of it.
     private unowned(unsafe) let server: HTTPServer
-    private let tcp: UnsafeMutablePointer<uv_tcp_t>
-    private let parser: LoopOwned<HTTPRequestParser>
-    private let idleTimer: LoopTimer
-    /// When an idle connection closes, or a started request gets 408.
-    private var idle = IdleDeadline(now: 0, timeout: 0)
-    private var idleTimerPending = true
+    private let tcp: LoopHandle<uv_tcp_t>
+    private let state: LoopOwned<State>
+    /// The idle timer, also the linger timer: the machine says when it fires.
+    private let timer: LoopTimer
     private var delayTimer: LoopTimer?
-    /// A delayed response is pending: later pipelined requests wait behind it, unread.
-    private var awaitingResponse = false
-    private(set) var phase = Phase.open
-    private var reading = false
-    private var pendingWrites = 0
 
-    var stream: UnsafeMutablePointer<uv_stream_t> { CLibUV_stream(tcp) }
+    var stream: UnsafeMutablePointer<uv_stream_t> { UnsafeMutableRawPointer(tcp.pointer).assumingMemoryBound(to: uv_stream_t.self) }
 
-    init(server: HTTPServer) {
+    /// Throws when libuv cannot make the tcp handle.
+    init(server: HTTPServer) throws(LibUVError) {
         self.server = server
-        parser = LoopOwned(HTTPRequestParser(limits: server.options.limits))
-        tcp = .allocate(capacity: 1)
-        uv_tcp_init(server.loop.raw, tcp)
-        idleTimer = LoopTimer(loop: server.loop)
-        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
+        // The handle first: nothing else is made when it fails.
+        tcp = try LoopHandle("a connection's socket", afterClose: { owner in
+            let connection = Unmanaged<Connection>.fromOpaque(owner).takeUnretainedValue()
+            connection.server.connectionClosed(connection)
+        }) { uv_tcp_init(server.loop.raw, $0) }
+        let options = server.options
+        state = LoopOwned(State(parser: HTTPRequestParser(limits: options.limits),
+                                machine: ConnectionStateMachine(configuration: .init(
+                                    idleTimeout: options.idleTimeoutMilliseconds, linger: options.lingerMilliseconds,
+                                    maxPendingWriteBytes: options.maxPendingWriteBytes))))
+        timer = LoopTimer(loop: server.loop)
+        tcp.hold(self)
+        timer.onFire { [unowned self] in
+            self.perform(self.state.value.machine.timerFired(now: self.server.loop.now, midRequest: self.state.value.parser.isMidRequest))
+        }
     }
 
     deinit {
-        parser.free()
+        state.free()
     }
 
     func start() {
-        uv_tcp_nodelay(tcp, 1)
-        resumeReading()
-        idle = IdleDeadline(now: server.loop.now, timeout: server.options.idleTimeoutMilliseconds)
-        idleTimer.start(afterMilliseconds: server.options.idleTimeoutMilliseconds) { [unowned self] in
-            self.idleTimerFired()
-        }
+        let rc = uv_tcp_nodelay(tcp.pointer, 1)
+        // Without it small responses may wait on Nagle's algorithm: slower, still correct.
+        if rc != 0 { server.logger.debug("uv_tcp_nodelay: \(String(cString: uv_strerror(rc)))") }
+        perform(state.value.machine.start(now: server.loop.now))
     }
 
-    /// Makes sure the timer will fire by the (moved) idle deadline. A running timer is not
-    /// touched, since restarting it on every request cost two heap operations in libuv; when
-    /// it fires early it waits for the rest.
-    private func keepIdleTimerRunning() {
-        if !idleTimerPending {
-            idleTimerPending = true
-            idleTimer.rearm(afterMilliseconds: idle.at - min(idle.at, server.loop.now))
-        }
-    }
+    // MARK: Performing actions
 
-    private func idleTimerFired() {
-        let now = server.loop.now
-        switch phase {
-        case .closed:
+    private func perform(_ actions: ConnectionStateMachine.Actions) {
+        if actions.close {
+            closeHandles()
             return
-        case .lingering(let until):
-            if now < until {
-                idleTimer.rearm(afterMilliseconds: until - now)
-                return
-            }
-            close()
-        case .open, .finishing:
-            if now < idle.at {
-                idleTimer.rearm(afterMilliseconds: idle.at - now)
-                return
-            }
-            idleTimerPending = false
-            // A delayed response is still to go out; the next read or write moves things on.
-            if awaitingResponse { return }
-            if phase == .open, parser.value.isMidRequest {
-                respondToParseError(HTTPParseError(.requestTimeout(milliseconds: server.options.idleTimeoutMilliseconds)))
-            } else {
-                // Idle, or final responses the peer has not read within the idle time.
-                close()
-            }
+        }
+        if actions.shutdownWriteSide, !shutdownWriteSide() { return }
+        switch actions.reading {
+        case .unchanged: break
+        case .start: if !startReading() { return }
+        case .stop: stopReading()
+        }
+        if let at = actions.timer {
+            // The machine's deadline is loop time; a past one fires on the next turn.
+            timer.rearm(afterMilliseconds: at - min(at, server.loop.now))
+        }
+        if actions.refuseSlowRequest {
+            respondToParseError(HTTPParseError(.requestTimeout(milliseconds: server.options.idleTimeoutMilliseconds)))
         }
     }
 
-    private func resumeReading() {
-        guard !reading else { return }
-        switch phase {
-        case .open, .lingering: break
-        case .finishing, .closed: return
-        }
-        reading = true
+    /// False (and the connection closed) when libuv cannot read the socket.
+    private func startReading() -> Bool {
         // Both callbacks borrow their object rather than take a reference: the loop is alive
         // while it runs, and the handle holds its connection until the close callback, which
         // never runs inside a read callback. A reference would cost a retain and a release.
-        uv_read_start(stream, { h, suggested, buf in
+        let rc = uv_read_start(stream, { h, suggested, buf in
             Unmanaged<EventLoop>.fromOpaque(h!.pointee.loop.pointee.data)._withUnsafeGuaranteedRef { loop in
                 buf!.pointee.base = loop.readBuffer.assumingMemoryBound(to: CChar.self)
                 buf!.pointee.len = loop.readBufferSize
             }
         }, { s, nread, buf in
-            Unmanaged<Connection>.fromOpaque(s!.pointee.data)._withUnsafeGuaranteedRef { $0.didRead(nread, buf!.pointee.base) }
+            LoopHandles.owner(of: s!, as: Connection.self)._withUnsafeGuaranteedRef { $0.didRead(nread, buf!.pointee.base) }
         })
+        guard rc == 0 else {
+            server.logger.debug("uv_read_start: \(String(cString: uv_strerror(rc)))")
+            perform(state.value.machine.ioFailed())
+            return false
+        }
+        return true
     }
 
-    private func pauseReading() {
-        guard reading else { return }
-        reading = false
-        uv_read_stop(stream)
+    private func stopReading() {
+        // libuv stops a stream's reading without fail; a failure would leave it reading, which
+        // the machine tolerates (what is read is parsed or dropped), so it is only logged.
+        let rc = uv_read_stop(stream)
+        if rc != 0 { server.logger.debug("uv_read_stop: \(String(cString: uv_strerror(rc)))") }
     }
+
+    /// Ends the write side after the queued bytes (the peer reads them, then end of stream).
+    /// False (and the connection closed) when libuv refuses.
+    private func shutdownWriteSide() -> Bool {
+        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+        // The request is freed by its callback, which libuv also calls (cancelled) when the
+        // handle closes first.
+        let rc = uv_shutdown(request, stream) { req, _ in req!.deallocate() }
+        guard rc == 0 else {
+            request.deallocate()
+            server.logger.debug("uv_shutdown: \(String(cString: uv_strerror(rc)))")
+            perform(state.value.machine.ioFailed())
+            return false
+        }
+        return true
+    }
+
+    private func closeHandles() {
+        timer.close()
+        delayTimer?.close()
+        delayTimer = nil
+        tcp.close()
+    }
+
+    // MARK: Events
 
     private func didRead(_ n: Int, _ base: UnsafeMutablePointer<CChar>?) {
+        let state = state
         if n < 0 {
-            // EOF or reset: finish what is in flight, then close. There is nothing left to
-            // linger for once the peer has closed its side.
-            if case .lingering = phase {
-                close()
-            } else if awaitingResponse || pendingWrites > 0 {
-                pauseReading()
-                phase = .finishing(linger: false)
-            } else {
-                close()
+            // End of stream, or a reset: the same to the machine; only the unexpected is logged.
+            if n != Int(UV_EOF.rawValue), n != Int(UV_ECONNRESET.rawValue) {
+                server.logger.debug("read: \(String(cString: uv_strerror(Int32(n))))")
             }
+            perform(state.value.machine.readEnded())
             return
         }
-        guard n > 0, let base else { return }
-        // Lingering: the bytes of a refused request, dropped unread.
-        if case .lingering = phase { return }
-        parser.value.append(UnsafeRawBufferPointer(start: base, count: n))
-        let completed = processRequests()
-        // While a delayed response waits, what the peer pipelines behind it is not parsed, so
-        // it is left in the socket rather than gathered here without bound.
-        if awaitingResponse { pauseReading() }
-        if idle.afterRead(now: server.loop.now, timeout: server.options.idleTimeoutMilliseconds, completed: completed,
-                          midRequest: parser.value.isMidRequest) {
-            keepIdleTimerRunning()
-        }
+        guard n > 0, let base, state.value.machine.bytesRead() else { return }
+        state.value.parser.append(UnsafeRawBufferPointer(start: base, count: n))
+        let now = server.loop.now
+        let waiting = processRequests()
+        perform(state.value.machine.readProcessed(now: now, midRequest: state.value.parser.isMidRequest, parserWaiting: waiting))
     }
 
-    /// Answers every complete request in the buffer, in order, until one must wait; true when
-    /// at least one request was completed.
-    @discardableResult
+    /// Answers every complete request in the buffer, in order, while the machine accepts them;
+    /// true when the parser is left waiting for more bytes.
     private func processRequests() -> Bool {
-        var completed = false
-        while !awaitingResponse, case .open = phase {
+        let state = state
+        while state.value.machine.acceptsRequests {
             let event: HTTPParseEvent
             do {
-                event = try parser.value.next()
+                event = try state.value.parser.next()
             } catch {
                 respondToParseError(error)
-                return completed
+                return false
             }
             switch consume event {
             case .needMoreData:
-                if server.shuttingDown, !parser.value.isMidRequest { finishAfterWrites(linger: false) }
-                return completed
+                return true
             case .continueExpected:
                 send(HTTPResponse(status: 100), version: .http11, keepAlive: true, headOnly: true)
             case .request(let request):
-                completed = true
-                let keepAlive = request.keepAlive && !server.shuttingDown
+                let keepAlive = state.value.machine.requestParsed(keepAlive: request.keepAlive)
                 let headOnly = request.method == "HEAD"
                 switch server.handler.handle(request) {
                 case .respond(let response):
                     send(response, version: request.version, keepAlive: keepAlive, headOnly: headOnly)
                 case .respondAfter(let ms, let response):
-                    awaitingResponse = true
+                    state.value.machine.responseDelayed()
                     let timer = delayTimer ?? LoopTimer(loop: server.loop)
                     delayTimer = timer
+                    let version = request.version
                     timer.start(afterMilliseconds: ms) { [unowned self] in
-                        self.awaitingResponse = false
-                        self.send(response, version: request.version, keepAlive: keepAlive && !self.server.shuttingDown, headOnly: headOnly)
-                        // The idle time counts from the answer: the timer may have run out
-                        // while it was delayed, and nothing else would start it again.
-                        self.idle = IdleDeadline(now: self.server.loop.now, timeout: self.server.options.idleTimeoutMilliseconds)
-                        self.keepIdleTimerRunning()
-                        self.processRequests()
+                        self.delayedResponseDue(response, version: version, keepAlive: keepAlive, headOnly: headOnly)
                     }
                 }
             }
         }
-        return completed
+        return false
     }
 
-    private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool, linger: Bool = false) {
-        switch phase {
-        case .open, .finishing: break
-        case .lingering, .closed: return
+    private func delayedResponseDue(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
+        let now = server.loop.now
+        let due = state.value.machine.delayedResponseDue(keepAlive: keepAlive, now: now)
+        send(response, version: version, keepAlive: due.keepAlive, headOnly: headOnly)
+        perform(due.actions)
+        if processRequests() {
+            perform(state.value.machine.parserWaiting(midRequest: state.value.parser.isMidRequest, now: now))
         }
+    }
+
+    private func send(_ response: consuming HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool, lingerAfter: Bool = false) {
+        guard let actions = state.value.machine.responseQueued(keepAlive: keepAlive, lingerAfter: lingerAfter) else { return }
         if version == .http10, keepAlive { response.headers.append(("Connection", "keep-alive")) }
-        pendingWrites += 1
         server.outbox.value.add(response, version: version, date: server.dateHeader(), closing: !keepAlive, headOnly: headOnly, for: self)
-        if !keepAlive { finishAfterWrites(linger: linger) }
+        perform(actions)
     }
 
     /// Answers a refused request and closes, lingering: the peer may still be sending the
     /// request it is refused for.
     private func respondToParseError(_ error: HTTPParseError) {
-        send(server.handler.errorResponse(for: error), version: .http11, keepAlive: false, headOnly: false, linger: true)
+        send(server.handler.errorResponse(for: error), version: .http11, keepAlive: false, headOnly: false, lingerAfter: true)
     }
 
-    private func finishAfterWrites(linger: Bool) {
-        switch phase {
-        case .open: phase = .finishing(linger: linger)
-        case .finishing(let earlier): phase = .finishing(linger: earlier || linger)
-        case .lingering, .closed: return
-        }
-        pauseReading()
-        writesMayHaveDrained()
-    }
-
-    /// Once nothing is queued or pending: reads resume on an open connection; a finishing one
-    /// closes or lingers.
-    private func writesMayHaveDrained() {
-        guard pendingWrites == 0, !awaitingResponse else { return }
-        switch phase {
-        case .open:
-            resumeReading()
-        case .finishing(let linger):
-            // A shutdown does not wait on lingering peers: it closes at once.
-            if linger, !server.shuttingDown { startLingering() } else { close() }
-        case .lingering, .closed:
-            break
-        }
-    }
-
-    /// Shuts the write side down (after the queued bytes) and reads, dropping what comes, until
-    /// the peer closes or the linger time (capped by the idle timeout) is up.
-    private func startLingering() {
-        let ms = min(server.options.lingerMilliseconds, server.options.idleTimeoutMilliseconds)
-        phase = .lingering(until: server.loop.now + ms)
-        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
-        // The request is freed by its callback, which libuv also calls (cancelled) when the
-        // handle closes first.
-        guard uv_shutdown(request, stream, { req, _ in req!.deallocate() }) == 0 else {
-            request.deallocate()
-            close()
-            return
-        }
-        idleTimerPending = true
-        idleTimer.rearm(afterMilliseconds: ms)
-        resumeReading()
-    }
-
-    /// Sends a response the outbox held for this connection (counted in `pendingWrites` since
-    /// it was queued): head, envelope and body together, one `writev`, the usual case; what the
-    /// socket did not take is copied once into one buffer and queued with `uv_write`.
+    /// Sends a response the outbox held for this connection (counted as pending by the machine
+    /// since it was queued): head, envelope and body together, one `writev`, the usual case;
+    /// what the socket did not take is copied once into one buffer and queued with `uv_write`.
     /// (`uv_try_write` takes nothing while earlier bytes wait in libuv's queue, so the order
     /// holds.)
     func transmit(_ parts: InlineArray<4, UnsafeRawBufferPointer>) {
-        defer { writeCompleted(status: 0) }
-        if phase == .closed { return }
+        defer { perform(state.value.machine.writeDone(now: server.loop.now)) }
+        if state.value.machine.isClosed { return }
         var total = 0
         let written = withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 4) { bufs -> Int32 in
             var n = 0
@@ -286,60 +238,40 @@ final class Connection {
         if written == Int32(total) { return }
         var offset = 0
         if written > 0 { offset = Int(written) } else if written != UV_EAGAIN.rawValue {
-            close()
+            // The peer is gone (EPIPE, ECONNRESET) or the socket is unusable.
+            if written != UV_EPIPE.rawValue, written != UV_ECONNRESET.rawValue {
+                server.logger.debug("uv_try_write: \(String(cString: uv_strerror(written)))")
+            }
+            perform(state.value.machine.ioFailed())
             return
         }
         let request = WriteRequest(copying: parts, from: offset, total: total, connection: self)
-        pendingWrites += 1
         let rc = request.submit(to: stream)
-        if rc != 0 {
-            pendingWrites -= 1
-            close()
+        guard rc == 0 else {
+            server.logger.debug("uv_write: \(String(cString: uv_strerror(rc)))")
+            perform(state.value.machine.ioFailed())
             return
         }
-        if uv_stream_get_write_queue_size(stream) > server.options.maxPendingWriteBytes { pauseReading() }
+        perform(state.value.machine.writeQueued(backlog: uv_stream_get_write_queue_size(stream)))
     }
 
     fileprivate func writeCompleted(status: Int32) {
-        pendingWrites -= 1
-        if status != 0 {
-            close()
-            return
+        // Cancelled writes are those of a connection already closing; failures are the peer's.
+        if status != 0, status != UV_ECANCELED.rawValue, status != UV_EPIPE.rawValue, status != UV_ECONNRESET.rawValue {
+            server.logger.debug("write: \(String(cString: uv_strerror(status)))")
         }
-        writesMayHaveDrained()
+        perform(state.value.machine.writeDone(now: server.loop.now, failed: status != 0))
     }
 
-    /// Closes now when nothing is in flight; otherwise after the current response. A lingering
-    /// connection closes at once.
-    func closeIfIdle() {
-        if case .lingering = phase {
-            close()
-            return
-        }
-        // A request being received or a delayed response still completes; its response goes
-        // out with `Connection: close` because the server is shutting down.
-        if awaitingResponse || parser.value.isMidRequest { return }
-        if pendingWrites > 0 {
-            if phase == .open { phase = .finishing(linger: false) }
-            return
-        }
-        close()
+    /// The server is shutting down: the machine closes the connection now, or once what is in
+    /// flight is answered.
+    func shutdown() {
+        perform(state.value.machine.shutdownRequested(midRequest: state.value.parser.isMidRequest))
     }
 
-    func close() {
-        if phase == .closed { return }
-        phase = .closed
-        reading = false
-        idleTimer.close()
-        delayTimer?.close()
-        delayTimer = nil
-        uv_close(CLibUV_handle(tcp)) { h in
-            let c = Unmanaged<Connection>.fromOpaque(h!.pointee.data!)
-            let connection = c.takeUnretainedValue()
-            UnsafeMutableRawPointer(h!).deallocate()
-            connection.server.connectionClosed(connection)
-            c.release()
-        }
+    /// The accept failed: close the handle made for it.
+    func abort() {
+        perform(state.value.machine.ioFailed())
     }
 }
 
@@ -389,5 +321,3 @@ private final class WriteRequest {
     }
 }
 
-func CLibUV_stream(_ p: UnsafeMutablePointer<uv_tcp_t>) -> UnsafeMutablePointer<uv_stream_t> { stream(p) }
-func CLibUV_handle(_ p: UnsafeMutablePointer<uv_tcp_t>) -> UnsafeMutablePointer<uv_handle_t> { handle(p) }

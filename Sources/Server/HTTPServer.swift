@@ -52,7 +52,7 @@ public final class HTTPServer {
     let options: ServerOptions
     let handler: HTTPHandler
     let logger: Logger
-    private var listener: UnsafeMutablePointer<uv_tcp_t>?
+    private var listener: LoopHandle<uv_tcp_t>?
     private var connections: [ObjectIdentifier: Connection] = [:]
     private(set) var shuttingDown = false
     private var onDrained: (() -> Void)?
@@ -93,8 +93,13 @@ public final class HTTPServer {
         let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw LibUVError(code: -errno, context: "creating a socket") }
         var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        if options.reusePort { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
+        for (option, wanted) in [(SO_REUSEADDR, true), (SO_REUSEPORT, options.reusePort)] where wanted {
+            guard setsockopt(fd, SOL_SOCKET, option, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+                let e = errno
+                Glibc.close(fd)
+                throw LibUVError(code: -e, context: option == SO_REUSEPORT ? "setting SO_REUSEPORT" : "setting SO_REUSEADDR")
+            }
+        }
         let length = socklen_t(isV6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &storage) { bind(fd, UnsafeRawPointer($0).assumingMemoryBound(to: sockaddr.self), length) }
         guard bound == 0 else {
@@ -102,44 +107,69 @@ public final class HTTPServer {
             Glibc.close(fd)
             throw LibUVError(code: -e, context: "binding \(options.host):\(options.port)")
         }
-        let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
-        uv_tcp_init(loop.raw, tcp)
-        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
+        let tcp: LoopHandle<uv_tcp_t>
+        do {
+            tcp = try LoopHandle("the listening socket") { uv_tcp_init(loop.raw, $0) }
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        tcp.hold(self)
         listener = tcp
-        var r = uv_tcp_open(tcp, uv_os_sock_t(fd))
-        if r == 0 {
-            r = uv_listen(stream(tcp), 4096) { server, status in
-                let s = Unmanaged<HTTPServer>.fromOpaque(server!.pointee.data).takeUnretainedValue()
-                s.accept(status: status)
+        var r = uv_tcp_open(tcp.pointer, uv_os_sock_t(fd))
+        if r != 0 {
+            // The handle does not own the socket until uv_tcp_open succeeds.
+            Glibc.close(fd)
+        } else {
+            r = uv_listen(stream(tcp.pointer), 4096) { server, status in
+                LoopHandles.owner(of: server!, as: HTTPServer.self)._withUnsafeGuaranteedRef { $0.accept(status: status) }
             }
         }
         guard r == 0 else {
             closeListener()
             throw LibUVError(code: r, context: "listening on \(options.host):\(options.port)")
         }
-        // Not a counted or weak reference: the hook runs twice every turn of the loop, and it is
-        // closed (stopped at once) when the server drains or goes away, whichever is first.
-        turnHook = LoopTurnHook(loop: loop) { [unowned(unsafe) self] in self.flushOutbox() }
         var name = sockaddr_storage()
         var nameLength = Int32(MemoryLayout<sockaddr_storage>.size)
-        withUnsafeMutablePointer(to: &name) { p in
-            _ = uv_tcp_getsockname(tcp, UnsafeMutableRawPointer(p).assumingMemoryBound(to: sockaddr.self), &nameLength)
+        r = withUnsafeMutablePointer(to: &name) { p in
+            uv_tcp_getsockname(tcp.pointer, UnsafeMutableRawPointer(p).assumingMemoryBound(to: sockaddr.self), &nameLength)
+        }
+        guard r == 0 else {
+            closeListener()
+            throw LibUVError(code: r, context: "reading the bound address of \(options.host):\(options.port)")
         }
         boundPort = withUnsafePointer(to: &name) { p in
             isV6 ? Int(UInt16(bigEndian: UnsafeRawPointer(p).assumingMemoryBound(to: sockaddr_in6.self).pointee.sin6_port))
                  : Int(UInt16(bigEndian: UnsafeRawPointer(p).assumingMemoryBound(to: sockaddr_in.self).pointee.sin_port))
         }
+        // Not a counted or weak reference: the hook runs twice every turn of the loop, and it is
+        // closed (stopped at once) when the server drains or goes away, whichever is first.
+        turnHook = LoopTurnHook(loop: loop) { [unowned(unsafe) self] in self.flushOutbox() }
         return boundPort
     }
 
     private func accept(status: Int32) {
-        guard status == 0, let listener, !shuttingDown else { return }
-        let connection = Connection(server: self)
-        guard uv_accept(stream(listener), connection.stream) == 0 else {
-            connection.close()
+        guard let listener, !shuttingDown else { return }
+        guard status == 0 else {
+            // Out of file descriptors, most often: libuv keeps listening and calls again.
+            logger.warning("accepting a connection: \(String(cString: uv_strerror(status)))")
+            return
+        }
+        let connection: Connection
+        do {
+            connection = try Connection(server: self)
+        } catch {
+            logger.warning("accepting a connection: \(error)")
             return
         }
         connections[ObjectIdentifier(connection)] = connection
+        let rc = uv_accept(stream(listener.pointer), connection.stream)
+        guard rc == 0 else {
+            logger.warning("uv_accept: \(String(cString: uv_strerror(rc)))")
+            // Its close callback takes it out of `connections` again.
+            connection.abort()
+            return
+        }
         connection.start()
     }
 
@@ -150,18 +180,14 @@ public final class HTTPServer {
         shuttingDown = true
         onDrained = drained
         closeListener()
-        for c in connections.values { c.closeIfIdle() }
+        for c in connections.values { c.shutdown() }
         checkDrained()
     }
 
     private func closeListener() {
         guard let tcp = listener else { return }
         listener = nil
-        uv_close(handle(tcp)) { h in
-            let s = Unmanaged<HTTPServer>.fromOpaque(h!.pointee.data!)
-            UnsafeMutableRawPointer(h!).deallocate()
-            s.release()
-        }
+        tcp.close()
     }
 
     func connectionClosed(_ c: Connection) {
@@ -199,8 +225,4 @@ public final class HTTPServer {
 
 func stream(_ p: UnsafeMutablePointer<uv_tcp_t>) -> UnsafeMutablePointer<uv_stream_t> {
     UnsafeMutableRawPointer(p).assumingMemoryBound(to: uv_stream_t.self)
-}
-
-func handle<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<uv_handle_t> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: uv_handle_t.self)
 }

@@ -6,32 +6,33 @@ import Glibc
 /// Runs a callback on the loop thread when any thread calls `send()` (uv_async): how a test
 /// or a second thread asks a running loop to shut down.
 public final class LoopWakeup: @unchecked Sendable {
-    private let handle: UnsafeMutablePointer<uv_async_t>
+    private let wakeup: LoopHandle<uv_async_t>
     private let callback: () -> Void
     private var closed = false
 
-    public init(loop: EventLoop, _ body: @escaping () -> Void) {
+    /// Throws when libuv cannot make the handle (it needs a file descriptor, which may have run out).
+    public init(loop: EventLoop, _ body: @escaping () -> Void) throws {
         callback = body
-        handle = .allocate(capacity: 1)
-        uv_async_init(loop.raw, handle) { h in
-            Unmanaged<LoopWakeup>.fromOpaque(h!.pointee.data).takeUnretainedValue().callback()
+        wakeup = try LoopHandle("a loop wakeup") { h in
+            uv_async_init(loop.raw, h) { h in
+                LoopHandles.owner(of: h!, as: LoopWakeup.self).takeUnretainedValue().callback()
+            }
         }
-        handle.pointee.data = Unmanaged.passRetained(self).toOpaque()
+        wakeup.hold(self)
     }
 
     /// Safe from any thread, until `close()` has run on the loop thread.
     public func send() {
-        uv_async_send(handle)
+        // libuv returns 0 whatever happens (a wakeup already pending is not an error); anything
+        // else would mean the handle is not an async handle, a bug here.
+        let rc = uv_async_send(wakeup.pointer)
+        precondition(rc == 0, "uv_async_send: \(String(cString: uv_strerror(rc)))")
     }
 
     public func close() {
         guard !closed else { return }
         closed = true
-        uv_close(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self)) { h in
-            let w = Unmanaged<LoopWakeup>.fromOpaque(h!.pointee.data!)
-            UnsafeMutableRawPointer(h!).deallocate()
-            w.release()
-        }
+        wakeup.close()
     }
 }
 
