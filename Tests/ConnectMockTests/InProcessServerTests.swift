@@ -19,20 +19,7 @@ final class InProcessServerTests: XCTestCase {
         """
 
     func withServer(yaml: String = InProcessServerTests.yaml, _ body: (Int) throws -> Void) throws {
-        let app = try MockApplication(config: try MockConfig.parse(yaml, file: "test"), logger: Logger(label: "test"))
-        let port = try app.start()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            app.run()
-            done.signal()
-        }
-        thread.start()
-        defer {
-            app.stop()
-            XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "the loop did not stop")
-            XCTAssertEqual(app.loopCloseResult, 0, "uv_loop_close: a handle was left open")
-        }
-        try body(port)
+        try MockHarness.live(try MockConfig.parse(yaml, file: "test"), body)
     }
 
     func testPipelinedRequestsAnsweredInOrder() throws {

@@ -8,19 +8,7 @@ import XCTest
 /// The mock API's store failures and resets, over a real socket.
 final class MockAPIStoreTests: XCTestCase {
     func withServer(yaml: String, _ body: (Int) throws -> Void) throws {
-        let app = try MockApplication(config: try MockConfig.parse(yaml, file: "test"), logger: Logger(label: "test"))
-        let port = try app.start()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            app.run()
-            done.signal()
-        }
-        thread.start()
-        defer {
-            app.stop()
-            XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "the loop did not stop")
-        }
-        try body(port)
+        try MockHarness.live(try MockConfig.parse(yaml, file: "test"), body)
     }
 
     /// Status and body of one request on its own connection.

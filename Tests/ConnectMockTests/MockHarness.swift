@@ -28,8 +28,13 @@ protocol Exchange {
 enum MockHarness {
     static func run(yaml: String, file: StaticString = #filePath, line: UInt = #line, _ body: (Exchange) throws -> Void) throws {
         let config = try MockConfig.parse(yaml, file: "harness")
-        let inProcess = try InProcessExchange(config: config)
-        try body(inProcess)
+        try body(try InProcessExchange(config: config))
+        try live(config, file: file, line: line) { port in try body(LiveExchange(port: port)) }
+    }
+
+    /// The application started as `serve` starts it, on port 0 on a thread of its own, for the
+    /// length of `body`; then stopped, and its loops must close with no handle left open.
+    static func live(_ config: MockConfig, file: StaticString = #filePath, line: UInt = #line, _ body: (Int) throws -> Void) throws {
         let app = try MockApplication(config: config, logger: Logger(label: "harness"))
         let port = try app.start()
         let done = DispatchSemaphore(value: 0)
@@ -40,8 +45,9 @@ enum MockHarness {
         defer {
             app.stop()
             XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "the loop did not stop", file: file, line: line)
+            XCTAssertEqual(app.loopCloseResult, 0, "uv_loop_close: a handle was left open", file: file, line: line)
         }
-        try body(LiveExchange(port: port))
+        try body(port)
     }
 
     /// A request's text: the request line, `Host`, the given fields, `Connection: close`, body.
