@@ -105,10 +105,9 @@ final class MockAPI {
             // or the faults; and the count answered is what this reset's commit left, not what
             // a write on another worker made of it a moment later. The seed runs at the
             // configured clock, which is set only once the store has committed.
-            let seed = state.config.seed
-            let contacts = try store.transaction(durable: false, bulk: seed.syntheticCount >= Seeder.bulkThreshold) { store in
-                _ = try state.seedFromConfig(into: store, replace: true, now: DataClock(state.config.clock).now())
-                return try store.count()
+            var contacts = 0
+            _ = try state.seedFromConfig(into: store, replace: true, now: DataClock(state.config.clock).now()) { seed in
+                contacts = try seed.count()
             }
             state.clock.set(state.config.clock)
             state.journal.clear()
@@ -252,7 +251,7 @@ final class MockAPI {
             return response
         case .full(let path, _):
             return error(APIError(status: 507, message: "insufficient storage: the disk holding \(path) is full (SQLITE_FULL); nothing in the store was changed, reads still work; free space and try again"))
-        case .cannotOpen, .unreadable, .sqlite:
+        case .cannotOpen, .unreadable, .generatorMismatch, .sqlite:
             return error(APIError(status: 500, message: "internal error: \(failure)"))
         }
     }

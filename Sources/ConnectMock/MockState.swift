@@ -71,11 +71,13 @@ final class MockState: @unchecked Sendable {
     }
 
     /// Seeds `store` from the config's `seed:` at `now` (the data clock's unless given), emptying
-    /// it first when `replace`.
-    func seedFromConfig(into store: ContactStore, replace: Bool, now: Instant? = nil) throws -> SeedReport {
+    /// it first when `replace`; `alsoInTransaction` runs in the seed's transaction, after its writes.
+    func seedFromConfig(into store: ContactStore, replace: Bool, now: Instant? = nil,
+                        alsoInTransaction: (borrowing BulkSeed) throws -> Void = { _ in }) throws -> SeedReport {
         let seeder = Seeder(config: config, now: now ?? clock.now())
         return try seeder.seed(into: store, fixtures: config.seed.fixtures, syntheticCount: config.seed.syntheticCount,
-                               syntheticSeed: config.seed.syntheticSeed, instanceId: nil, replace: replace)
+                               syntheticSeed: config.seed.syntheticSeed, instanceId: nil, replace: replace,
+                               alsoInTransaction: alsoInTransaction)
     }
 
     func purge(_ store: ContactStore) -> Int {

@@ -78,8 +78,11 @@ public struct Seeder {
         return out
     }
 
+    /// Seeds `store` in one `ContactStore.bulkSeed` transaction. `alsoInTransaction` runs in
+    /// it after the seed's writes, before the commit (the mock API's reset counts there).
     public func seed(into store: ContactStore, fixtures: [String], syntheticCount: Int, syntheticSeed: UInt64,
-                     instanceId: String?, replace: Bool) throws -> SeedReport {
+                     instanceId: String?, replace: Bool,
+                     alsoInTransaction: (borrowing BulkSeed) throws -> Void = { _ in }) throws -> SeedReport {
         let files = try Seeder.fixtureFiles(fixtures)
         if let instanceId, !instances.contains(where: { $0.id == instanceId }) {
             throw SeedFailure(problems: ["--instance \(instanceId): expected a configured instance (\(instances.map(\.id).joined(separator: ", ")))"], more: false)
@@ -90,48 +93,43 @@ public struct Seeder {
         let decoder = FixtureDecoder(instances: instances, defaultInstanceId: instanceId, now: now, unknownMembers: unknownMembers)
         let policy = self.policy
         let now = self.now
-        func write(_ record: ContactRecord, synthesisRun: Int64? = nil) throws {
-            try store.write(record, policy: policy, synthesisRun: synthesisRun)
+        func tally(_ record: ContactRecord) {
             report.written += 1
             if let reason = policy.hiddenReason(initiation: record.initiation, now: now) { report.hidden[reason, default: 0] += 1 }
         }
-        let bulk = syntheticCount >= Seeder.bulkThreshold
-        do {
-            try store.transaction(durable: false, bulk: bulk) { store in
-                if replace { try store.deleteAll() }
-                for file in files {
-                    guard let data = FileManager.default.contents(atPath: file) else {
-                        problems.append("\(file): cannot be read")
-                        continue
-                    }
-                    let issues = try decoder.decode(Array(data), file: file, jsonLines: file.hasSuffix(".jsonl")) { record in
-                        if problems.isEmpty { try write(record) }
-                    }
-                    for i in issues {
-                        if problems.count < SeedFailure.limit { problems.append(i.description) } else { more = true }
+        try store.bulkSeed(syntheticCount: syntheticCount) { seed in
+            if replace { try seed.deleteAll() }
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    problems.append("\(file): cannot be read")
+                    continue
+                }
+                let issues = try decoder.decode(Array(data), file: file, jsonLines: file.hasSuffix(".jsonl")) { record in
+                    if problems.isEmpty {
+                        try seed.write(record, policy: policy)
+                        tally(record)
                     }
                 }
-                if syntheticCount > 0, problems.isEmpty {
-                    let target = instanceId ?? instances.first!.id
-                    let synth = ContactSynthesizer(instance: instances.first(where: { $0.id == target })!, seed: syntheticSeed,
-                                                   now: now, policy: policy)
-                    let run = try store.recordSynthesisRun(synth)
-                    let generate = { try Seeder.pipelined(synth, count: syntheticCount) { try write($0, synthesisRun: run) } }
-                    if bulk {
-                        try store.withIndexesBuiltAfter(generate)
-                    } else {
-                        try generate()
-                    }
+                for i in issues {
+                    if problems.count < SeedFailure.limit { problems.append(i.description) } else { more = true }
                 }
-                if !problems.isEmpty { throw SeedFailure(problems: problems, more: more) }
             }
+            if syntheticCount > 0, problems.isEmpty {
+                let target = instanceId ?? instances.first!.id
+                let synth = ContactSynthesizer(instance: instances.first(where: { $0.id == target })!, seed: syntheticSeed,
+                                               now: now, policy: policy)
+                try seed.synthesize(synth) { load in
+                    try Seeder.pipelined(synth, count: syntheticCount) { record in
+                        try load.write(record, policy: policy)
+                        tally(record)
+                    }
+                }
+            }
+            if !problems.isEmpty { throw SeedFailure(problems: problems, more: more) }
+            try alsoInTransaction(seed)
         }
         return report
     }
-
-    /// Synthetic counts from which a seed writes through the rollback journal when it can, and
-    /// into an empty store builds the indexes after the rows rather than row by row.
-    static let bulkThreshold = 20_000
 
     /// Generates blocks on every core while this thread writes them, in order.
     static func pipelined(_ synth: ContactSynthesizer, count: Int, write: (ContactRecord) throws -> Void) throws {

@@ -18,6 +18,10 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     /// The file holds what this build cannot read: a newer schema, a recipe it does not know,
     /// a synthetic contact whose synthesis run is missing.
     case unreadable(path: String, reason: String)
+    /// The file's synthetic contacts are recipes that generator version `found` wrote, and
+    /// this build's synthesizer (version `current`) would make other documents from them:
+    /// serving those under the same ids would be wrong, so they are refused until re-seeded.
+    case generatorMismatch(path: String, found: Int64, current: Int64)
     /// Any other SQLite failure.
     case sqlite(SQLiteError)
 
@@ -27,6 +31,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .full(let path, let e): return "the store \(path) cannot grow: the disk is full (\(e.message), SQLite code \(e.code))"
         case .cannotOpen(let path, let reason): return "cannot open the store \(path): \(reason)"
         case .unreadable(let path, let reason): return "cannot read the store \(path): \(reason)"
+        case .generatorMismatch(let path, let found, let current):
+            return "cannot read the store \(path): synthetic contacts in it were made by generator version \(found) and this build makes version \(current); seed them again (connect-mock seed --replace)"
         case .sqlite(let e): return e.description
         }
     }

@@ -53,50 +53,69 @@ final class ContactStoreTests: XCTestCase {
         XCTAssertNotNil(try store.lookup(instanceId: "i", contactId: "keep"))
     }
 
-    /// A bulk write into an empty table runs without indexes and rebuilds them; into a table
-    /// with rows, or when it fails, the indexes stay as they were.
-    func testBulkWriteBuildsIndexesAfterward() throws {
+    /// A bulk seed into an empty table loads its synthetic contacts without indexes and
+    /// rebuilds them; into a table with rows, below the bulk threshold, or when it fails, the
+    /// indexes stay as they were.
+    func testBulkSeedBuildsIndexesAfterward() throws {
         let all = ContactStoreTests.allIndexes
         let store = try ContactStore(path: ":memory:")
+        let records = synthetic
         XCTAssertEqual(try store.indexNames(), all)
         struct Boom: Error {}
-        XCTAssertThrowsError(try store.transaction { s in
-            try s.withIndexesBuiltAfter {
-                XCTAssertEqual(try s.indexNames(), [])
-                try s.write(self.record("lost", at: 1_700_000_000), policy: RetentionPolicy())
+        XCTAssertThrowsError(try store.bulkSeed(syntheticCount: ContactStore.bulkSeedThreshold) { seed in
+            try seed.synthesize(synthesizer) { load in
+                XCTAssertEqual(try store.indexNames(), [])
+                try load.write(records[0], policy: RetentionPolicy())
                 throw Boom()
             }
         })
         XCTAssertEqual(try store.indexNames(), all)
         XCTAssertEqual(try store.count(), 0)
-        try store.transaction { s in
-            try s.withIndexesBuiltAfter {
-                for k in 0..<5 { try s.write(self.record("c\(k)", at: 1_700_000_000 - Int64(k)), policy: RetentionPolicy()) }
+        try store.bulkSeed(syntheticCount: ContactStore.bulkSeedThreshold) { seed in
+            try seed.synthesize(synthesizer) { load in
+                for r in records.prefix(5) { try load.write(r, policy: RetentionPolicy()) }
             }
         }
         XCTAssertEqual(try store.indexNames(), all)
-        XCTAssertEqual(try store.list(instanceId: "i", after: nil, limit: 10).map(\.contactId), ["c4", "c3", "c2", "c1", "c0"])
-        try store.transaction { s in
-            try s.withIndexesBuiltAfter {
-                XCTAssertEqual(try s.indexNames(), all)
-                try s.write(self.record("more", at: 1_700_000_100), policy: RetentionPolicy())
+        XCTAssertEqual(Set(try store.list(instanceId: "s", after: nil, limit: 10).map(\.contactId)), Set(records.prefix(5).map(\.contactId)))
+        try store.bulkSeed(syntheticCount: ContactStore.bulkSeedThreshold) { seed in
+            try seed.synthesize(synthesizer) { load in
+                XCTAssertEqual(try store.indexNames(), all, "the table has rows")
+                try load.write(records[5], policy: RetentionPolicy())
             }
         }
         XCTAssertEqual(try store.count(), 6)
+        let small = try ContactStore(path: ":memory:")
+        try small.bulkSeed(syntheticCount: ContactStore.bulkSeedThreshold - 1) { seed in
+            try seed.synthesize(synthesizer) { load in
+                XCTAssertEqual(try small.indexNames(), all, "below the bulk threshold")
+                try load.write(records[0], policy: RetentionPolicy())
+            }
+        }
+        XCTAssertEqual(try small.count(), 1)
     }
 
-    /// Two rows with one (instance, contact) in a bulk write fail it when the unique index is
-    /// built, and nothing of it stays.
-    func testBulkWriteWithADuplicateFails() throws {
+    /// Two rows with one (instance, contact) in a bulk load fail it when the unique index is
+    /// built, and nothing of the seed stays: not even when the seed's body caught the failure
+    /// and went on, since the indexes may be gone by then.
+    func testBulkLoadWithADuplicateFailsTheSeed() throws {
         let store = try ContactStore(path: ":memory:")
-        XCTAssertThrowsError(try store.transaction { s in
-            try s.withIndexesBuiltAfter {
-                try s.write(self.record("twice", at: 1_700_000_000), policy: RetentionPolicy())
-                try s.write(self.record("twice", at: 1_700_000_001), policy: RetentionPolicy())
+        let twice = synthetic[0]
+        for catchIt in [false, true] {
+            XCTAssertThrowsError(try store.bulkSeed(syntheticCount: ContactStore.bulkSeedThreshold) { seed in
+                do {
+                    try seed.synthesize(synthesizer) { load in
+                        try load.write(twice, policy: RetentionPolicy())
+                        try load.write(twice, policy: RetentionPolicy())
+                    }
+                } catch where catchIt {}
+            }) { error in
+                guard case StoreError.sqlite? = error as? StoreError else { return XCTFail("expected .sqlite, got \(error)") }
+                XCTAssertTrue("\(error)".contains("UNIQUE"), "\(error)")
             }
-        }) { XCTAssertTrue("\($0)".contains("UNIQUE"), "\($0)") }
-        XCTAssertEqual(try store.count(), 0)
-        XCTAssertEqual(try store.indexNames(), ContactStoreTests.allIndexes)
+            XCTAssertEqual(try store.count(), 0, "caught: \(catchIt)")
+            XCTAssertEqual(try store.indexNames(), ContactStoreTests.allIndexes, "caught: \(catchIt)")
+        }
         XCTAssertTrue(try store.upsert(record("twice", at: 1_700_000_000), policy: RetentionPolicy()))
         XCTAssertFalse(try store.upsert(record("twice", at: 1_700_000_001), policy: RetentionPolicy()))
     }
@@ -181,31 +200,36 @@ final class ContactStoreTests: XCTestCase {
         XCTAssertEqual(try reopened.journalMode(), "wal")
     }
 
-    /// A bulk transaction writes through the rollback journal when it has the file to itself,
-    /// stays in the WAL when another connection has it open, and leaves the file in WAL mode
-    /// either way, committed or rolled back.
-    func testBulkTransactionJournal() throws {
+    /// A bulk seed writes through the rollback journal when it has the file to itself, stays
+    /// in the WAL when another connection has it open or when it is small, and leaves the file
+    /// in WAL mode either way, committed or rolled back.
+    func testBulkSeedJournal() throws {
         let path = temporaryStorePath("bulk")
         defer { removeStoreFiles(path) }
         let store = try ContactStore(path: path)
+        let bulk = ContactStore.bulkSeedThreshold
         struct Boom: Error {}
-        XCTAssertThrowsError(try store.transaction(durable: false, bulk: true) { s in
-            XCTAssertEqual(try s.journalMode(), "delete")
-            try s.write(self.record("lost", at: 1_700_000_000), policy: RetentionPolicy())
+        XCTAssertThrowsError(try store.bulkSeed(syntheticCount: bulk) { seed in
+            XCTAssertEqual(try store.journalMode(), "delete")
+            try seed.write(self.record("lost", at: 1_700_000_000), policy: RetentionPolicy())
             throw Boom()
         })
         XCTAssertEqual(try store.journalMode(), "wal")
         XCTAssertEqual(try store.count(), 0)
-        try store.transaction(durable: false, bulk: true) { s in
-            XCTAssertEqual(try s.journalMode(), "delete")
-            try s.write(self.record("alone", at: 1_700_000_000), policy: RetentionPolicy())
+        try store.bulkSeed(syntheticCount: bulk) { seed in
+            XCTAssertEqual(try store.journalMode(), "delete")
+            try seed.write(self.record("alone", at: 1_700_000_000), policy: RetentionPolicy())
         }
         XCTAssertEqual(try store.journalMode(), "wal")
+        try store.bulkSeed(syntheticCount: bulk - 1) { seed in
+            XCTAssertEqual(try store.journalMode(), "wal", "a small seed")
+            try seed.write(self.record("small", at: 1_700_000_000), policy: RetentionPolicy())
+        }
         let reader = try ContactStore(path: path, readOnly: true)
         XCTAssertNotNil(try reader.lookup(instanceId: "i", contactId: "alone"))
-        try store.transaction(durable: false, bulk: true) { s in
-            XCTAssertEqual(try s.journalMode(), "wal", "a reader has the file open")
-            try s.write(self.record("shared", at: 1_700_000_000), policy: RetentionPolicy())
+        try store.bulkSeed(syntheticCount: bulk) { seed in
+            XCTAssertEqual(try store.journalMode(), "wal", "a reader has the file open")
+            try seed.write(self.record("shared", at: 1_700_000_000), policy: RetentionPolicy())
         }
         XCTAssertEqual(try store.journalMode(), "wal")
         XCTAssertNotNil(try reader.lookup(instanceId: "i", contactId: "shared"))
@@ -334,10 +358,10 @@ extension ContactStoreTests {
         let records = synthetic
         for bulk in [false, true] {
             let store = try ContactStore(path: ":memory:")
-            try store.transaction { s in
-                let run = try s.recordSynthesisRun(synthesizer)
-                let write = { for r in records { try s.write(r, policy: RetentionPolicy(), synthesisRun: run) } }
-                if bulk { try s.withIndexesBuiltAfter(write) } else { try write() }
+            try store.bulkSeed(syntheticCount: bulk ? ContactStore.bulkSeedThreshold : records.count) { seed in
+                try seed.synthesize(synthesizer) { load in
+                    for r in records { try load.write(r, policy: RetentionPolicy()) }
+                }
             }
             for r in records.prefix(200) {
                 XCTAssertEqual(try store.lookup(instanceId: "s", contactId: r.contactId)?.document, synthesizer.document(for: r.recipe!))
@@ -373,6 +397,9 @@ extension ContactStoreTests {
         for check in [{ _ = try ContactStore(path: path, readOnly: true).lookup(instanceId: "s", contactId: record.contactId) },
                       { try ContactStore(path: path, readOnly: true).loadSynthesisRuns() }] {
             XCTAssertThrowsError(try check()) { error in
+                guard case StoreError.generatorMismatch(path, ContactSynthesizer.generatorVersion + 1, ContactSynthesizer.generatorVersion)? = error as? StoreError else {
+                    return XCTFail("expected .generatorMismatch, got \(error)")
+                }
                 XCTAssertTrue("\(error)".contains("were made by generator version \(ContactSynthesizer.generatorVersion + 1)"), "\(error)")
                 XCTAssertTrue("\(error)".contains("connect-mock seed --replace"), "\(error)")
             }
