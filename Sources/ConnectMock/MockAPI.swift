@@ -23,6 +23,7 @@ final class MockAPI {
         var status: Int
         var message: String
         var path: String?
+        var headers: [(String, String)] = []
     }
 
     /// The route name for metrics, and the response.
@@ -45,18 +46,10 @@ final class MockAPI {
                 throw APIError(status: 400, message: "path segment \(bad + 1) after /_mock/ is not UTF-8 once percent-decoded (\(parts[parts.startIndex + bad]))")
             }
             return (route, try dispatch(request, segments: segments))
-        } catch let e as APIError {
-            return (route, MockAPI.error(e))
-        } catch let e as ConfigError {
-            return (route, MockAPI.error(APIError(status: 400, message: e.message, path: e.path.isEmpty ? nil : "$." + e.path)))
-        } catch let e as FixtureErrors {
-            let first = e.issues.first
-            return (route, MockAPI.error(APIError(status: 400, message: first?.message ?? "invalid contact", path: first?.path)))
-        } catch let e as SeedFailure {
-            return (route, MockAPI.error(APIError(status: 400, message: e.description)))
-        } catch let e as StoreError {
-            state.logger.error("mock API \(request.method) \(request.path) failed: \(e)")
-            return (route, MockAPI.response(for: e))
+        } catch let e as MockAPIRenderable {
+            let rendered = e.mockAPIError
+            if rendered.status >= 500 { state.logger.error("mock API \(request.method) \(request.path) failed: \(e)") }
+            return (route, MockAPI.error(rendered))
         } catch {
             state.logger.error("mock API \(request.method) \(request.path) failed: \(error)")
             return (route, MockAPI.error(APIError(status: 500, message: "internal error: \(error)")))
@@ -241,22 +234,6 @@ final class MockAPI {
     /// The one place a store failure becomes a status: the client learns whether to retry
     /// (503), to free space (507) or that the file is at fault (500). Every write is one
     /// transaction, so in each case nothing was changed.
-    static func response(for failure: StoreError) -> HTTPResponse {
-        switch failure {
-        case .busy:
-            // Another process (a `connect-mock seed` run against the same file) held the write
-            // lock past SQLite's busy timeout; every route can simply be retried.
-            var response = error(APIError(status: 503, message: "the store file is being written by another process (a connect-mock seed?); nothing in the store was changed, try again when it has finished"))
-            response.headers.append(("Retry-After", "1"))
-            return response
-        case .full(let path, _):
-            return error(APIError(status: 507, message: "insufficient storage: the disk holding \(path) is full (SQLITE_FULL); nothing in the store was changed, reads still work; free space and try again"))
-        case .cannotOpen, .unreadable, .generatorMismatch, .sqlite:
-            return error(APIError(status: 500, message: "internal error: \(failure)"))
-        }
-    }
-
-
     static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "application/json", body: JSONWriter.bytes(value))
     }
@@ -264,6 +241,8 @@ final class MockAPI {
     static func error(_ e: APIError) -> HTTPResponse {
         var m = [JSONMember(key: "message", value: .string(e.message))]
         if let p = e.path { m.append(JSONMember(key: "path", value: .string(p))) }
-        return json(.object(m), status: e.status)
+        var response = json(.object(m), status: e.status)
+        response.headers += e.headers
+        return response
     }
 }

@@ -78,14 +78,14 @@ final class MockAPIStoreTests: XCTestCase {
     /// Each store failure has its status, decided in one place.
     func testStoreFailuresRenderToTheirStatus() {
         let e = SQLiteError(code: 13, message: "database or disk is full", context: "COMMIT")
-        let full = MockAPI.response(for: .full(path: "/d/c.sqlite", e))
+        let full = MockAPI.error(StoreError.full(path: "/d/c.sqlite", e).mockAPIError)
         XCTAssertEqual(full.status, 507)
         let text = String(decoding: full.body, as: UTF8.self)
         XCTAssertTrue(text.contains("SQLITE_FULL") && text.contains("/d/c.sqlite") && text.contains("nothing in the store was changed"), text)
-        let busy = MockAPI.response(for: .busy(SQLiteError(code: 5, message: "database is locked", context: "BEGIN IMMEDIATE")))
+        let busy = MockAPI.error(StoreError.busy(SQLiteError(code: 5, message: "database is locked", context: "BEGIN IMMEDIATE")).mockAPIError)
         XCTAssertEqual(busy.status, 503)
         XCTAssertTrue(busy.headers.contains { $0.0 == "Retry-After" })
-        XCTAssertEqual(MockAPI.response(for: .unreadable(path: "p", reason: "r")).status, 500)
-        XCTAssertEqual(MockAPI.response(for: .cannotOpen(path: "p", reason: "r")).status, 500)
+        XCTAssertEqual(MockAPI.error(StoreError.unreadable(path: "p", reason: "r").mockAPIError).status, 500)
+        XCTAssertEqual(MockAPI.error(StoreError.cannotOpen(path: "p", reason: "r").mockAPIError).status, 500)
     }
 }
