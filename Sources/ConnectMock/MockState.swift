@@ -43,6 +43,9 @@ final class MockState: @unchecked Sendable {
             credentials: config.credentials.map { SigV4Credential(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey, sessionToken: $0.sessionToken) })
     }
 
+    /// Whether any fault rule is set, without the lock.
+    var faultsSet: Bool { hasFaults.load(ordering: .acquiring) }
+
     func setFaults(_ rules: [FaultRule]) {
         faultLock.withLock {
             faults = rules

@@ -19,7 +19,7 @@ final class AWSOperation {
     /// The ARN element AccessDenied names after the instance: `contact`, `agent`, `queue`.
     let resourceKind: String
     /// The operation's own work on a validated call.
-    let handler: (OperationCall) -> Result<HTTPResponse, AWSFailure>
+    let handler: (borrowing OperationCall) throws(AWSFailure) -> HTTPResponse
     /// The model's constraints on the URI labels, resolved to label positions once.
     private let labelChecks: [LabelCheck]
 
@@ -31,9 +31,10 @@ final class AWSOperation {
     }
 
     init(_ name: String, instanceLabel: String = "InstanceId", resourceLabel: String?, resourceKind: String,
-         handler: @escaping (OperationCall) -> Result<HTTPResponse, AWSFailure>) {
+         handler: @escaping (borrowing OperationCall) throws(AWSFailure) -> HTTPResponse) {
         guard let model = ModeledOperation.named(name) else { preconditionFailure("\(name) is not in the generated operations; run make model") }
         self.model = model
+        self.name = model.name
         let template = URITemplate(model.uri)
         func position(_ label: String) -> Int {
             guard let k = template.labels.firstIndex(of: label) else { preconditionFailure("\(model.uri) has no {\(label)}") }
@@ -49,7 +50,8 @@ final class AWSOperation {
         }
     }
 
-    var name: String { model.name }
+    /// The botocore name, kept apart from `model` so reading it per request copies nothing else.
+    let name: String
 
     /// The model's constraints on the labels, checked in path order: the first broken one, named
     /// as AWS names it (`contactId`).

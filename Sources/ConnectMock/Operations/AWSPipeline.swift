@@ -98,29 +98,42 @@ final class AWSPipeline {
            !state.throttle.take(throttleKey(op, instanceIndex: instanceIndex, scopeRegion: scopeRegion, accessKeyId: accessKeyId)) {
             return fail(.throttled, operation: op.name, requestId: requestId, key: accessKeyId)
         }
-        let resourceId = op.resourceLabel.map { labels[$0] } ?? ""
-        let fault = state.firingFault(operation: op.name, instanceId: instanceId, contactId: resourceId, accessKeyId: accessKeyId)
+        let name = op.name
+        // Most runs set no fault rule: the common call asks one atomic flag and builds nothing.
+        var fault: FaultRule?
+        if state.faultsSet {
+            let resourceId = op.resourceLabel.map { labels[$0] } ?? ""
+            fault = state.firingFault(operation: name, instanceId: instanceId, contactId: resourceId, accessKeyId: accessKeyId)
+            if let error = fault?.error {
+                var verdict = fail(.injected(error, message: fault?.message, notFound: "\(op.resourceKind.capitalized) not found: \(resourceId)"),
+                                   operation: name, requestId: requestId, key: accessKeyId)
+                delay(&verdict, by: fault)
+                return verdict
+            }
+        }
         var verdict: Verdict
-        if let error = fault?.error {
-            verdict = fail(.injected(error, message: fault?.message, notFound: "\(op.resourceKind.capitalized) not found: \(resourceId)"),
-                           operation: op.name, requestId: requestId, key: accessKeyId)
-        } else if let invalid = op.validate(labels) {
-            verdict = fail(invalid, operation: op.name, requestId: requestId, key: accessKeyId)
+        if let invalid = op.validate(labels) {
+            verdict = fail(invalid, operation: name, requestId: requestId, key: accessKeyId)
         } else if let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region {
-            let call = OperationCall(labels: labels, requestId: requestId, now: now, arrived: arrived)
-            switch op.handler(call) {
-            case .success(let response):
-                verdict = Verdict(result: .respond(response), status: response.status, operation: op.name, accessKeyId: accessKeyId)
-            case .failure(let failure):
-                verdict = fail(failure, operation: op.name, requestId: requestId, key: accessKeyId)
+            let call = OperationCall(labels: consume labels, requestId: requestId, now: now, arrived: arrived)
+            do throws(AWSFailure) {
+                let response = try op.handler(call)
+                verdict = Verdict(result: .respond(response), status: response.status, operation: name, accessKeyId: accessKeyId)
+            } catch {
+                verdict = fail(error, operation: name, requestId: requestId, key: accessKeyId)
             }
         } else {
-            verdict = fail(.instanceNotFound(instanceId), operation: op.name, requestId: requestId, key: accessKeyId)
+            verdict = fail(.instanceNotFound(instanceId), operation: name, requestId: requestId, key: accessKeyId)
         }
+        delay(&verdict, by: fault)
+        return verdict
+    }
+
+    /// A rule's `latencyMs`: the answer leaves that much later.
+    private func delay(_ verdict: inout Verdict, by fault: FaultRule?) {
         if let ms = fault?.latencyMs, ms > 0, case .respond(let r) = verdict.result {
             verdict.result = .respondAfter(milliseconds: UInt64(ms), r)
         }
-        return verdict
     }
 
     /// Whose bucket a call takes from (`throttle.per`): the access key's, or, as AWS's quotas

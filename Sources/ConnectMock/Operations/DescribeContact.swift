@@ -9,21 +9,20 @@ extension AWSOperation {
     /// contact is visible at the data clock (SPEC §3, §4).
     static func describeContact(state: MockState, store: ContactStore) -> AWSOperation {
         let policy = state.config.retention.policy
-        return AWSOperation("DescribeContact", resourceLabel: "ContactId", resourceKind: "contact") { call in
-            let contactId = call.labels[1]
+        return AWSOperation("DescribeContact", resourceLabel: "ContactId", resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
             let stored: ContactStore.StoredContact?
             do {
-                stored = try store.lookup(instanceId: call.labels[0], contactId: contactId, now: call.arrived)
+                stored = try store.lookup(instanceId: call.labels[0], contactId: call.labels[1], now: call.arrived)
             } catch {
                 state.logger.error("store lookup failed: \(error)")
-                return .failure(.storeFailed)
+                throw .storeFailed
             }
-            guard let stored else { return .failure(.contactNotFound(contactId, reason: "unknown")) }
+            guard let stored else { throw .contactNotFound(call.labels[1], reason: "unknown") }
             if let hidden = policy.hiddenReason(initiation: stored.initiation, now: state.clock.now(atSystemTime: call.now)) {
-                return .failure(.contactNotFound(contactId, reason: hidden.rawValue))
+                throw .contactNotFound(call.labels[1], reason: hidden.rawValue)
             }
-            return .success(HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId),
-                                         body: stored.document, envelope: (#"{"Contact":"#, "}")))
+            return HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId),
+                                body: stored.document, envelope: (#"{"Contact":"#, "}"))
         }
     }
 }
