@@ -1,5 +1,6 @@
 import ASCII
 import ContactModel
+import Foundation
 import SigV4
 
 /// A route of botocore's model, `/contacts/{InstanceId}/{ContactId}`, matched against a request
@@ -9,38 +10,28 @@ import SigV4
 /// Labels are single segments (the model's operations the mock serves have no greedy `{X+}`
 /// label); a label never matches an empty segment, as botocore never sends one.
 struct URITemplate: Sendable {
-    /// A segment: a label, or a literal at `start..<start+count` of `literals`. Plain integers,
-    /// so walking the template per request retains nothing.
-    struct Piece: Sendable {
-        var isLabel: Bool
-        var start: Int
-        var count: Int
+    enum Segment: Sendable {
+        case literal([UInt8])
+        case label(String)
     }
 
-    let pieces: [Piece]
-    /// Every literal segment's bytes, one after another.
-    let literals: [UInt8]
+    let segments: [Segment]
     /// The label names in path order.
     let labels: [String]
 
     init(_ uri: String) {
-        var pieces: [Piece] = []
-        var literals: [UInt8] = []
-        var labels: [String] = []
+        var segments: [Segment] = []
         for part in uri.split(separator: "/", omittingEmptySubsequences: true) {
             if part.hasPrefix("{"), part.hasSuffix("}") {
                 let name = String(part.dropFirst().dropLast())
                 precondition(!name.hasSuffix("+"), "greedy label \(name) in \(uri): URITemplate matches single segments only")
-                pieces.append(Piece(isLabel: true, start: 0, count: 0))
-                labels.append(name)
+                segments.append(.label(name))
             } else {
-                pieces.append(Piece(isLabel: false, start: literals.count, count: part.utf8.count))
-                literals += part.utf8
+                segments.append(.literal(Array(part.utf8)))
             }
         }
-        self.pieces = pieces
-        self.literals = literals
-        self.labels = labels
+        self.segments = segments
+        labels = segments.compactMap { if case .label(let n) = $0 { n } else { nil } }
         precondition(labels.count <= PathLabels.capacity, "\(uri) has more labels than PathLabels holds")
     }
 
@@ -48,26 +39,22 @@ struct URITemplate: Sendable {
     func match(_ path: Span<UInt8>) -> PathLabels? {
         var labels = PathLabels()
         var i = 0
-        let matched: Bool = literals.withUnsafeBufferPointer { lit in
-            path.withUnsafeBufferPointer { b in
-                for piece in pieces {
-                    guard i < b.count, b[i] == UInt8(ascii: "/") else { return false }
-                    let start = i + 1
-                    var end = start
-                    while end < b.count, b[end] != UInt8(ascii: "/") { end += 1 }
-                    if piece.isLabel {
-                        guard end > start else { return false }
-                        labels.append(start..<end)
-                    } else {
-                        guard end - start == piece.count else { return false }
-                        for k in 0..<piece.count where b[start + k] != lit[piece.start + k] { return false }
-                    }
-                    i = end
-                }
-                return i == b.count
+        for segment in segments {
+            guard i < path.count, path[i] == UInt8(ascii: "/") else { return nil }
+            let start = i + 1
+            let end = ASCIIBytes.first(UInt8(ascii: "/"), in: path, start..<path.count)
+            switch segment {
+            case .literal(let bytes):
+                guard end - start == bytes.count, path.withUnsafeBytes({ p in
+                    bytes.withUnsafeBytes { memcmp(p.baseAddress! + start, $0.baseAddress!, bytes.count) == 0 }
+                }) else { return nil }
+            case .label:
+                guard end > start else { return nil }
+                labels.append(start..<end)
             }
+            i = end
         }
-        return matched ? labels : nil
+        return i == path.count ? labels : nil
     }
 }
 
@@ -102,8 +89,5 @@ struct LabelValues: Sendable {
         notUTF8 = !a.valid ? 0 : !b.valid ? 1 : nil
     }
 
-    /// Borrowed, not copied: validation and the handlers read labels without a retain.
-    subscript(k: Int) -> String {
-        _read { if k == 0 { yield first } else { yield second } }
-    }
+    subscript(k: Int) -> String { k == 0 ? first : second }
 }
