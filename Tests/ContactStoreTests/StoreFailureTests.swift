@@ -10,11 +10,6 @@ final class StoreFailureTests: XCTestCase {
         ContactRecord(instanceId: instance, contactId: id, initiation: Instant(secondsSinceEpoch: 1_700_000_000), document: Array(doc.utf8))
     }
 
-    var synthesizer: ContactSynthesizer {
-        ContactSynthesizer(instance: InstanceInfo(id: "s", region: "eu-west-2", accountId: "111122223333"), seed: 3,
-                           now: Instant(secondsSinceEpoch: 1_750_000_000), policy: RetentionPolicy())
-    }
-
     /// A write that needs more room than the file may take (SQLite's `max_page_count`, as a
     /// full disk does) fails as `.full`, changes nothing, and reads go on.
     func testAFullFileRefusesTheWriteAsFullAndKeepsReading() throws {
