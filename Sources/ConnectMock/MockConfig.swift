@@ -106,7 +106,6 @@ public struct MockConfig: Sendable {
         let root = ValueReader(file: file, value: try YAMLTree.parse(text, file: file))
         var c = MockConfig()
         c.source = file
-        if case .null = root.value { return c }
         try root.onlyKeys(MockConfig.sections)
         if let r = try root.child("server") { try c.server.read(r) }
         if let r = try root.child("database") {

@@ -57,9 +57,9 @@ final class MockState: @unchecked Sendable {
         faultLock.withLock { faults }
     }
 
-    /// The first matching rule that fires this time (probability), its count taken.
+    /// The first matching rule that fires this time (probability), its count taken. Callers ask
+    /// `faultsSet` first, which spares the lock on every call while no rule is set.
     func firingFault(operation: String, instanceId: String, contactId: String, accessKeyId: String?) -> FaultRule? {
-        guard hasFaults.load(ordering: .acquiring) else { return nil }
         faultLock.lock()
         defer { faultLock.unlock() }
         for k in faults.indices {

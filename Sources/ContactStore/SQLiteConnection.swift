@@ -13,8 +13,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(context): \(message) (SQLite code \(code))" }
-    /// SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock.
-    public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
 }
 
 extension StoreError {

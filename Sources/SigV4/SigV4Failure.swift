@@ -13,6 +13,17 @@ public enum SigV4Failure: Error, Equatable, Sendable {
         case invalidSignature = "InvalidSignatureException"
     }
 
+    /// What AWS would have signed: the canonical request and the string to sign.
+    public struct MismatchExplanation: Equatable, Sendable {
+        public var canonicalRequest: String
+        public var stringToSign: String
+
+        public init(canonicalRequest: String, stringToSign: String) {
+            self.canonicalRequest = canonicalRequest
+            self.stringToSign = stringToSign
+        }
+    }
+
     /// What makes a signature incomplete: a part missing or malformed.
     public enum Incomplete: Equatable, Sendable {
         /// An `Authorization` element that is not `key=value`.
@@ -34,7 +45,7 @@ public enum SigV4Failure: Error, Equatable, Sendable {
     case wrongSessionToken
     case hostNotSigned
     /// The signature differs; with `explainFailures`, what AWS would have signed.
-    case signatureMismatch(explanation: (canonicalRequest: String, stringToSign: String)?)
+    case signatureMismatch(explanation: MismatchExplanation?)
     case scopeTerminator(String)
     case scopeService(expected: String)
     case scopeRegion
@@ -111,9 +122,6 @@ public enum SigV4Failure: Error, Equatable, Sendable {
         window % 60 == 0 ? "\(window / 60) min." : "\(window) sec."
     }
 
-    public static func == (a: SigV4Failure, b: SigV4Failure) -> Bool {
-        a.code == b.code && a.reason == b.reason && a.message == b.message
-    }
 }
 
 extension SigV4Failure.Incomplete {

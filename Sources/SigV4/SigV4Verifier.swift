@@ -183,7 +183,8 @@ public final class SigV4Verifier: Sendable {
 
     private func mismatch(_ canonical: CanonicalRequest?, input: SignatureInput) -> SigV4Failure {
         guard options.explainFailures, let canonical else { return .signatureMismatch(explanation: nil) }
-        return .signatureMismatch(explanation: (canonical.text, String(decoding: canonical.stringToSign(for: input), as: UTF8.self)))
+        return .signatureMismatch(explanation: .init(canonicalRequest: canonical.text,
+                                                     stringToSign: String(decoding: canonical.stringToSign(for: input), as: UTF8.self)))
     }
 
     private func checkScope(_ input: SignatureInput) -> SigV4Failure? {

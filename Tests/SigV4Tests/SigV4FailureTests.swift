@@ -30,7 +30,7 @@ final class SigV4FailureTests: XCTestCase {
         XCTAssertEqual(SigV4Failure.skewPast(amzDate: "20261124T180547Z", earliest: ISO8601.parse("2026-11-24T18:06:12Z")!,
                                              now: ISO8601.parse("2026-11-24T18:11:12Z")!, windowSeconds: 300).message,
                        "Signature expired: 20261124T180547Z is now earlier than 20261124T180612Z (20261124T181112Z - 5 min.)")
-        XCTAssertTrue(SigV4Failure.signatureMismatch(explanation: ("CR", "STS")).message
+        XCTAssertTrue(SigV4Failure.signatureMismatch(explanation: .init(canonicalRequest: "CR", stringToSign: "STS")).message
             .hasSuffix("\n\nThe Canonical String for this request should have been\n'CR'\n\nThe String-to-Sign should have been\n'STS'\n"))
     }
 }

@@ -30,7 +30,8 @@ enum AWSFailure: Error, Sendable {
         case .throttled:
             return AWSError(status: 429, code: "ThrottlingException", message: AWSError.throttlingMessage)
         case .injected(let e, let message, let notFound):
-            return AWSError(status: e.status, code: e.code, message: message ?? AWSError.defaultMessage(of: e.code, notFound: notFound))
+            return AWSError(status: e.status, code: e.code, message: message ?? AWSError.defaultMessage(of: e.code, notFound: notFound),
+                            messageKey: e.messageKey)
         case .invalidParameter(let member, let violation):
             return AWSError(status: 400, code: "InvalidParameterException", message: violation.message(member: member))
         case .instanceNotFound(let id):
@@ -61,18 +62,22 @@ enum AWSFailure: Error, Sendable {
 /// An error as AWS sends it: status, `x-amzn-ErrorType`, `x-amzn-RequestId`, and a JSON body
 /// whose message key is `Message` for the operations' modeled errors and AccessDeniedException,
 /// and `message` for the authentication errors and UnknownOperation (botocore reads either).
-public struct AWSError: Error, Sendable {
+public struct AWSError: Sendable {
     public var status: Int
     public var code: String
     public var message: String
     /// Extra headers (`x-mock-reason`).
     public var headers: [(String, String)] = []
+    /// The body's message member; nil takes it from the code (`message` for the authentication
+    /// errors and UnknownOperation, `Message` otherwise). Modeled errors give the model's.
+    public var messageKey: String?
 
-    public init(status: Int, code: String, message: String, headers: [(String, String)] = []) {
+    public init(status: Int, code: String, message: String, headers: [(String, String)] = [], messageKey: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
+        self.messageKey = messageKey
     }
 
     static let lowerCaseMessageCodes: Set<String> = [
@@ -81,7 +86,7 @@ public struct AWSError: Error, Sendable {
     ]
 
     public func response(requestId: UUID4) -> HTTPResponse {
-        let key = AWSError.lowerCaseMessageCodes.contains(code) ? "message" : "Message"
+        let key = messageKey ?? (AWSError.lowerCaseMessageCodes.contains(code) ? "message" : "Message")
         let body = JSONWriter.bytes(.object([JSONMember(key: key, value: .string(message))]))
         return HTTPResponse(status: status, contentType: "application/json", idHeader: ("x-amzn-RequestId", requestId),
                             headers: [("x-amzn-ErrorType", code)] + headers, body: body)
