@@ -50,7 +50,7 @@ def test_a_rule_for_another_operation_does_not_fire_and_errors_outside_the_model
     assert r.status_code == 400 and "match.operation" in r.json()["message"], r.text
     r = server.mock("PUT", "/_mock/faults", json={"faults": [{"match": {"operation": "DescribeContact"}, "error": "AccessDeniedException"}]})
     assert r.status_code == 400 and "InvalidRequestException" in r.json()["message"], r.text
-    r = server.mock("PUT", "/_mock/faults", json={"faults": [{"match": {"operation": "DescribeUser"}, "error": "ThrottlingException"}]})
+    r = server.mock("PUT", "/_mock/faults", json={"faults": [{"match": {"operation": "CreateContactFlow"}, "error": "ThrottlingException"}]})
     assert r.status_code == 400 and r.json()["path"] == "$.faults[0].match.operation", r.text
     server.mock("PUT", "/_mock/faults", json={"faults": []})
 

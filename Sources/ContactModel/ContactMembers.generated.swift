@@ -5,6 +5,8 @@ import JSON
 /// A type per structure reachable from Contact, holding its members' JSON keys in the model's order.
 enum ContactShapes {
     enum AdditionalEmailRecipients: StructureShape { static let keys = JSONKeyTable(["ToList", "CcList"]) }
+    enum AfterContactWorkConfig: StructureShape { static let keys = JSONKeyTable(["AfterContactWorkTimeLimit"]) }
+    enum AfterContactWorkConfigPerChannel: StructureShape { static let keys = JSONKeyTable(["Channel", "AfterContactWorkConfig", "AgentFirstCallbackAfterContactWorkConfig"]) }
     enum AgentFirst: StructureShape { static let keys = JSONKeyTable(["Preview"]) }
     enum AgentHierarchyGroup: StructureShape { static let keys = JSONKeyTable(["Arn"]) }
     enum AgentInfo: StructureShape { static let keys = JSONKeyTable(["Id", "AcceptedByAgentTimestamp", "PreviewEndTimestamp", "ConnectedToAgentTimestamp", "AgentPauseDurationInSeconds", "HierarchyGroups", "DeviceInfo", "Capabilities", "AfterContactWorkDuration", "AfterContactWorkStartTimestamp", "AfterContactWorkEndTimestamp", "AgentInitiatedHoldDuration", "StateTransitions", "VoiceEnhancementMode", "ActiveRegion"]) }
@@ -13,6 +15,7 @@ enum ContactShapes {
     enum AiAgentInfo: StructureShape { static let keys = JSONKeyTable(["AiUseCase", "AiAgentVersionId", "AiAgentEscalated"]) }
     enum AttributeCondition: StructureShape { static let keys = JSONKeyTable(["Name", "Value", "ProficiencyLevel", "Range", "MatchCriteria", "ComparisonOperator"]) }
     enum AudioQualityMetricsInfo: StructureShape { static let keys = JSONKeyTable(["QualityScore", "PotentialQualityIssues"]) }
+    enum AutoAcceptConfig: StructureShape { static let keys = JSONKeyTable(["Channel", "AutoAccept", "AgentFirstCallbackAutoAccept"]) }
     enum Campaign: StructureShape { static let keys = JSONKeyTable(["CampaignId"]) }
     enum CaseEntry: StructureShape { static let keys = JSONKeyTable(["CaseId", "CaseReferenceNumber"]) }
     enum ChatContactMetrics: StructureShape { static let keys = JSONKeyTable(["MultiParty", "TotalMessages", "TotalBotMessages", "TotalBotMessageLengthInChars", "ConversationCloseTimeInMillis", "ConversationTurnCount", "AgentFirstResponseTimestamp", "AgentFirstResponseTimeInMillis"]) }
@@ -42,13 +45,18 @@ enum ContactShapes {
     enum MatchCriteria: StructureShape { static let keys = JSONKeyTable(["AgentsCriteria"]) }
     enum NextContactEntry: StructureShape { static let keys = JSONKeyTable(["Type", "NextContactMetadata"]) }
     enum NextContactMetadata: StructureShape { static let keys = JSONKeyTable(["QuickConnectContactData"]) }
+    enum OutboundCallerConfig: StructureShape { static let keys = JSONKeyTable(["OutboundCallerIdName", "OutboundCallerIdNumberId", "OutboundFlowId"]) }
+    enum OutboundEmailConfig: StructureShape { static let keys = JSONKeyTable(["OutboundEmailAddressId"]) }
     enum OutboundStrategy: StructureShape { static let keys = JSONKeyTable(["Type", "Config"]) }
     enum OutboundStrategyConfig: StructureShape { static let keys = JSONKeyTable(["AgentFirst"]) }
     enum ParticipantCapabilities: StructureShape { static let keys = JSONKeyTable(["Video", "ScreenShare"]) }
     enum ParticipantMetrics: StructureShape { static let keys = JSONKeyTable(["ParticipantId", "ParticipantType", "ConversationAbandon", "MessagesSent", "NumResponses", "MessageLengthInChars", "TotalResponseTimeInMillis", "MaxResponseTimeInMillis", "LastMessageTimestamp"]) }
+    enum PersistentConnectionConfig: StructureShape { static let keys = JSONKeyTable(["Channel", "PersistentConnection"]) }
+    enum PhoneNumberConfig: StructureShape { static let keys = JSONKeyTable(["Channel", "PhoneType", "PhoneNumber"]) }
     enum PostAcceptTimeoutConfig: StructureShape { static let keys = JSONKeyTable(["DurationInSeconds"]) }
     enum Preview: StructureShape { static let keys = JSONKeyTable(["PostAcceptTimeoutConfig", "AllowedUserActions"]) }
     enum QualityMetrics: StructureShape { static let keys = JSONKeyTable(["Agent", "Customer"]) }
+    enum Queue: StructureShape { static let keys = JSONKeyTable(["Name", "QueueArn", "QueueId", "Description", "OutboundCallerConfig", "OutboundEmailConfig", "HoursOfOperationId", "MaxContacts", "Status", "Tags", "LastModifiedTime", "LastModifiedRegion"]) }
     enum QueueInfo: StructureShape { static let keys = JSONKeyTable(["Id", "EnqueueTimestamp"]) }
     enum QuickConnectContactData: StructureShape { static let keys = JSONKeyTable(["ContactId", "InitiationTimestamp", "QuickConnectId", "QuickConnectName", "QuickConnectType"]) }
     enum Range: StructureShape { static let keys = JSONKeyTable(["MinProficiencyLevel", "MaxProficiencyLevel"]) }
@@ -58,6 +66,10 @@ enum ContactShapes {
     enum StateTransition: StructureShape { static let keys = JSONKeyTable(["State", "StateStartTimestamp", "StateEndTimestamp"]) }
     enum Step: StructureShape { static let keys = JSONKeyTable(["Expiry", "Expression", "Status"]) }
     enum TaskTemplateInfoV2: StructureShape { static let keys = JSONKeyTable(["Arn", "Name"]) }
+    enum User: StructureShape { static let keys = JSONKeyTable(["Id", "Arn", "Username", "IdentityInfo", "PhoneConfig", "DirectoryUserId", "SecurityProfileIds", "RoutingProfileId", "HierarchyGroupId", "Tags", "AutoAcceptConfigs", "AfterContactWorkConfigs", "PhoneNumberConfigs", "PersistentConnectionConfigs", "VoiceEnhancementConfigs", "LastModifiedTime", "LastModifiedRegion"]) }
+    enum UserIdentityInfo: StructureShape { static let keys = JSONKeyTable(["FirstName", "LastName", "Email", "SecondaryEmail", "Mobile"]) }
+    enum UserPhoneConfig: StructureShape { static let keys = JSONKeyTable(["PhoneType", "AutoAccept", "AfterContactWorkTimeLimit", "DeskPhoneNumber", "PersistentConnection"]) }
+    enum VoiceEnhancementConfig: StructureShape { static let keys = JSONKeyTable(["Channel", "VoiceEnhancementMode"]) }
     enum VoicemailInfo: StructureShape { static let keys = JSONKeyTable(["NumberOfVoicemails"]) }
     enum WisdomInfo: StructureShape { static let keys = JSONKeyTable(["SessionArn", "AiAgents"]) }
 }
@@ -65,6 +77,16 @@ enum ContactShapes {
 extension MemberKey where Owner == ContactShapes.AdditionalEmailRecipients {
     static var toList: MemberKey<Owner, ValueKind.List<ContactShapes.EmailRecipient>> { .init(0) }
     static var ccList: MemberKey<Owner, ValueKind.List<ContactShapes.EmailRecipient>> { .init(1) }
+}
+
+extension MemberKey where Owner == ContactShapes.AfterContactWorkConfig {
+    static var afterContactWorkTimeLimit: MemberKey<Owner, ValueKind.Integer> { .init(0) }
+}
+
+extension MemberKey where Owner == ContactShapes.AfterContactWorkConfigPerChannel {
+    static var channel: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var afterContactWorkConfig: MemberKey<Owner, ContactShapes.AfterContactWorkConfig> { .init(1) }
+    static var agentFirstCallbackAfterContactWorkConfig: MemberKey<Owner, ContactShapes.AfterContactWorkConfig> { .init(2) }
 }
 
 extension MemberKey where Owner == ContactShapes.AgentFirst {
@@ -119,6 +141,12 @@ extension MemberKey where Owner == ContactShapes.AttributeCondition {
 extension MemberKey where Owner == ContactShapes.AudioQualityMetricsInfo {
     static var qualityScore: MemberKey<Owner, ValueKind.Float> { .init(0) }
     static var potentialQualityIssues: MemberKey<Owner, ValueKind.List<ValueKind.Text>> { .init(1) }
+}
+
+extension MemberKey where Owner == ContactShapes.AutoAcceptConfig {
+    static var channel: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var autoAccept: MemberKey<Owner, ValueKind.Boolean> { .init(1) }
+    static var agentFirstCallbackAutoAccept: MemberKey<Owner, ValueKind.Boolean> { .init(2) }
 }
 
 extension MemberKey where Owner == ContactShapes.Campaign {
@@ -333,6 +361,16 @@ extension MemberKey where Owner == ContactShapes.NextContactMetadata {
     static var quickConnectContactData: MemberKey<Owner, ContactShapes.QuickConnectContactData> { .init(0) }
 }
 
+extension MemberKey where Owner == ContactShapes.OutboundCallerConfig {
+    static var outboundCallerIdName: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var outboundCallerIdNumberId: MemberKey<Owner, ValueKind.Text> { .init(1) }
+    static var outboundFlowId: MemberKey<Owner, ValueKind.Text> { .init(2) }
+}
+
+extension MemberKey where Owner == ContactShapes.OutboundEmailConfig {
+    static var outboundEmailAddressId: MemberKey<Owner, ValueKind.Text> { .init(0) }
+}
+
 extension MemberKey where Owner == ContactShapes.OutboundStrategy {
     static var type: MemberKey<Owner, ValueKind.Text> { .init(0) }
     static var config: MemberKey<Owner, ContactShapes.OutboundStrategyConfig> { .init(1) }
@@ -359,6 +397,17 @@ extension MemberKey where Owner == ContactShapes.ParticipantMetrics {
     static var lastMessageTimestamp: MemberKey<Owner, ValueKind.Timestamp> { .init(8) }
 }
 
+extension MemberKey where Owner == ContactShapes.PersistentConnectionConfig {
+    static var channel: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var persistentConnection: MemberKey<Owner, ValueKind.Boolean> { .init(1) }
+}
+
+extension MemberKey where Owner == ContactShapes.PhoneNumberConfig {
+    static var channel: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var phoneType: MemberKey<Owner, ValueKind.Text> { .init(1) }
+    static var phoneNumber: MemberKey<Owner, ValueKind.Text> { .init(2) }
+}
+
 extension MemberKey where Owner == ContactShapes.PostAcceptTimeoutConfig {
     static var durationInSeconds: MemberKey<Owner, ValueKind.Integer> { .init(0) }
 }
@@ -371,6 +420,21 @@ extension MemberKey where Owner == ContactShapes.Preview {
 extension MemberKey where Owner == ContactShapes.QualityMetrics {
     static var agent: MemberKey<Owner, ContactShapes.AgentQualityMetrics> { .init(0) }
     static var customer: MemberKey<Owner, ContactShapes.CustomerQualityMetrics> { .init(1) }
+}
+
+extension MemberKey where Owner == ContactShapes.Queue {
+    static var name: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var queueArn: MemberKey<Owner, ValueKind.Text> { .init(1) }
+    static var queueId: MemberKey<Owner, ValueKind.Text> { .init(2) }
+    static var description: MemberKey<Owner, ValueKind.Text> { .init(3) }
+    static var outboundCallerConfig: MemberKey<Owner, ContactShapes.OutboundCallerConfig> { .init(4) }
+    static var outboundEmailConfig: MemberKey<Owner, ContactShapes.OutboundEmailConfig> { .init(5) }
+    static var hoursOfOperationId: MemberKey<Owner, ValueKind.Text> { .init(6) }
+    static var maxContacts: MemberKey<Owner, ValueKind.Integer> { .init(7) }
+    static var status: MemberKey<Owner, ValueKind.Text> { .init(8) }
+    static var tags: MemberKey<Owner, ValueKind.Map<ValueKind.Text>> { .init(9) }
+    static var lastModifiedTime: MemberKey<Owner, ValueKind.Timestamp> { .init(10) }
+    static var lastModifiedRegion: MemberKey<Owner, ValueKind.Text> { .init(11) }
 }
 
 extension MemberKey where Owner == ContactShapes.QueueInfo {
@@ -434,6 +498,47 @@ extension MemberKey where Owner == ContactShapes.Step {
 extension MemberKey where Owner == ContactShapes.TaskTemplateInfoV2 {
     static var arn: MemberKey<Owner, ValueKind.Text> { .init(0) }
     static var name: MemberKey<Owner, ValueKind.Text> { .init(1) }
+}
+
+extension MemberKey where Owner == ContactShapes.User {
+    static var id: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var arn: MemberKey<Owner, ValueKind.Text> { .init(1) }
+    static var username: MemberKey<Owner, ValueKind.Text> { .init(2) }
+    static var identityInfo: MemberKey<Owner, ContactShapes.UserIdentityInfo> { .init(3) }
+    static var phoneConfig: MemberKey<Owner, ContactShapes.UserPhoneConfig> { .init(4) }
+    static var directoryUserId: MemberKey<Owner, ValueKind.Text> { .init(5) }
+    static var securityProfileIds: MemberKey<Owner, ValueKind.List<ValueKind.Text>> { .init(6) }
+    static var routingProfileId: MemberKey<Owner, ValueKind.Text> { .init(7) }
+    static var hierarchyGroupId: MemberKey<Owner, ValueKind.Text> { .init(8) }
+    static var tags: MemberKey<Owner, ValueKind.Map<ValueKind.Text>> { .init(9) }
+    static var autoAcceptConfigs: MemberKey<Owner, ValueKind.List<ContactShapes.AutoAcceptConfig>> { .init(10) }
+    static var afterContactWorkConfigs: MemberKey<Owner, ValueKind.List<ContactShapes.AfterContactWorkConfigPerChannel>> { .init(11) }
+    static var phoneNumberConfigs: MemberKey<Owner, ValueKind.List<ContactShapes.PhoneNumberConfig>> { .init(12) }
+    static var persistentConnectionConfigs: MemberKey<Owner, ValueKind.List<ContactShapes.PersistentConnectionConfig>> { .init(13) }
+    static var voiceEnhancementConfigs: MemberKey<Owner, ValueKind.List<ContactShapes.VoiceEnhancementConfig>> { .init(14) }
+    static var lastModifiedTime: MemberKey<Owner, ValueKind.Timestamp> { .init(15) }
+    static var lastModifiedRegion: MemberKey<Owner, ValueKind.Text> { .init(16) }
+}
+
+extension MemberKey where Owner == ContactShapes.UserIdentityInfo {
+    static var firstName: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var lastName: MemberKey<Owner, ValueKind.Text> { .init(1) }
+    static var email: MemberKey<Owner, ValueKind.Text> { .init(2) }
+    static var secondaryEmail: MemberKey<Owner, ValueKind.Text> { .init(3) }
+    static var mobile: MemberKey<Owner, ValueKind.Text> { .init(4) }
+}
+
+extension MemberKey where Owner == ContactShapes.UserPhoneConfig {
+    static var phoneType: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var autoAccept: MemberKey<Owner, ValueKind.Boolean> { .init(1) }
+    static var afterContactWorkTimeLimit: MemberKey<Owner, ValueKind.Integer> { .init(2) }
+    static var deskPhoneNumber: MemberKey<Owner, ValueKind.Text> { .init(3) }
+    static var persistentConnection: MemberKey<Owner, ValueKind.Boolean> { .init(4) }
+}
+
+extension MemberKey where Owner == ContactShapes.VoiceEnhancementConfig {
+    static var channel: MemberKey<Owner, ValueKind.Text> { .init(0) }
+    static var voiceEnhancementMode: MemberKey<Owner, ValueKind.Text> { .init(1) }
 }
 
 extension MemberKey where Owner == ContactShapes.VoicemailInfo {

@@ -59,7 +59,7 @@ public struct ContactValidator: Sendable {
         throw ContactValidationError(issues: issues)
     }
 
-    private func check(_ value: JSONValue, shape name: String, path: String, line: Int, issues: inout [ValidationIssue]) -> JSONValue? {
+    func check(_ value: JSONValue, shape name: String, path: String, line: Int, issues: inout [ValidationIssue]) -> JSONValue? {
         func fail(_ message: String) -> JSONValue? {
             issues.append(ValidationIssue(path: path, line: line, message: message))
             return nil

@@ -16,6 +16,8 @@ public struct ModeledMember: Sendable, Equatable {
     public var name: String
     public var location: Location
     public var locationName: String
+    /// The member's shape in the table (`InstanceId`, `SearchContactsTimeRange`).
+    public var shape: String
     public var required: Bool
     public var min: Int?
     public var max: Int?
@@ -32,6 +34,9 @@ public struct ModeledOperation: Sendable {
     public var name: String
     public var method: String
     public var uri: String
+    /// The input and output shapes' names in the table.
+    public var inputShape: String
+    public var outputShape: String?
     public var input: [ModeledMember]
     public var errors: [ModeledError]
 

@@ -14,6 +14,10 @@ enum AWSFailure: Error, Sendable {
     case throttled
     case injected(ModeledError, message: String?, notFound: String)
     case invalidParameter(member: String, IdentifierRule.Violation)
+    /// A body that is not a JSON object (what JSON services answer SerializationException for).
+    case malformedBody(String)
+    /// An input member that breaks the model's input shape.
+    case invalidInput(InputViolation)
     case instanceNotFound(String)
     case contactNotFound(String, reason: String)
     case storeFailed
@@ -34,6 +38,10 @@ enum AWSFailure: Error, Sendable {
                             messageKey: e.messageKey)
         case .invalidParameter(let member, let violation):
             return AWSError(status: 400, code: "InvalidParameterException", message: violation.message(member: member))
+        case .malformedBody(let why):
+            return AWSError(status: 400, code: "SerializationException", message: "The request body is not valid JSON: \(why)")
+        case .invalidInput(let violation):
+            return AWSError(status: 400, code: "InvalidParameterException", message: violation.message)
         case .instanceNotFound(let id):
             return AWSError(status: 404, code: "ResourceNotFoundException", message: "Instance not found: \(id)")
         case .contactNotFound(let id, let reason):
@@ -51,7 +59,8 @@ enum AWSFailure: Error, Sendable {
         case .accessDenied: "instance-not-allowed"
         case .throttled: "throttle"
         case .injected: "fault"
-        case .invalidParameter: "invalid-parameter"
+        case .invalidParameter, .invalidInput: "invalid-parameter"
+        case .malformedBody: "malformed-body"
         case .instanceNotFound: "unknown-instance"
         case .contactNotFound(_, let reason): reason
         case .storeFailed: "store-error"

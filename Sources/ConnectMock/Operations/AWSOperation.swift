@@ -1,6 +1,8 @@
 import ASCII
 import ContactModel
 import HTTP1
+import JSON
+import SigV4
 import Timekeeping
 
 /// One AWS operation as data: botocore's entry for it (name, route, input members, errors), the
@@ -12,16 +14,23 @@ import Timekeeping
 final class AWSOperation {
     let model: ModeledOperation
     let template: URITemplate
-    /// Which label holds the instance id, and which id a fault rule's `contactId` matches
-    /// (ContactId, InitialContactId, UserId or QueueId: SPEC §5).
-    let instanceLabel: Int
-    let resourceLabel: Int?
+    /// Where the instance id is (a URI label, or `InstanceId` in the body for SearchContacts),
+    /// and which id a fault rule's `contactId` matches (ContactId, InitialContactId, UserId or
+    /// QueueId: SPEC §5).
+    let instanceField: InputField
+    let resourceField: InputField?
     /// The ARN element AccessDenied names after the instance: `contact`, `agent`, `queue`.
     let resourceKind: String
+    /// Whether the input has members beyond the URI labels: those operations gather their query
+    /// and body into one object and check it against the model's input shape; the others (the
+    /// Describe calls) take the labels' fast check alone.
+    let decodesInput: Bool
     /// The operation's own work on a validated call.
     let handler: (borrowing OperationCall) throws(AWSFailure) -> HTTPResponse
     /// The model's constraints on the URI labels, resolved to label positions once.
     private let labelChecks: [LabelCheck]
+    private let queryMembers: [ModeledMember]
+    private let labelMembers: [(name: String, label: Int)]
 
     private struct LabelCheck {
         var label: Int
@@ -30,24 +39,41 @@ final class AWSOperation {
         var member: String
     }
 
-    init(_ name: String, instanceLabel: String = "InstanceId", resourceLabel: String?, resourceKind: String,
+    /// An id the pipeline reads before validation: a URI label's position, or a top-level
+    /// string member of the body.
+    enum InputField {
+        case label(Int)
+        case member(String)
+    }
+
+    init(_ name: String, instance: String = "InstanceId", resource: String?, resourceKind: String,
          handler: @escaping (borrowing OperationCall) throws(AWSFailure) -> HTTPResponse) {
         guard let model = ModeledOperation.named(name) else { preconditionFailure("\(name) is not in the generated operations; run make model") }
         self.model = model
         self.name = model.name
         let template = URITemplate(model.uri)
+        func field(_ member: String) -> InputField {
+            if let k = template.labels.firstIndex(of: member) { return .label(k) }
+            guard model.input.contains(where: { $0.name == member && $0.location == .body }) else {
+                preconditionFailure("\(name) has no label or body member \(member)")
+            }
+            return .member(member)
+        }
         func position(_ label: String) -> Int {
             guard let k = template.labels.firstIndex(of: label) else { preconditionFailure("\(model.uri) has no {\(label)}") }
             return k
         }
         self.template = template
-        self.instanceLabel = position(instanceLabel)
-        self.resourceLabel = resourceLabel.map(position)
+        self.instanceField = field(instance)
+        self.resourceField = resource.map(field)
         self.resourceKind = resourceKind
         self.handler = handler
         labelChecks = model.input.filter { $0.location == .uri }.map { m in
             LabelCheck(label: position(m.locationName), min: m.min, max: m.max, member: m.messageName)
         }
+        labelMembers = model.input.filter { $0.location == .uri }.map { ($0.name, position($0.locationName)) }
+        queryMembers = model.input.filter { $0.location == .querystring }
+        decodesInput = model.input.contains { $0.location != .uri }
     }
 
     /// The botocore name, kept apart from `model` so reading it per request copies nothing else.
@@ -66,11 +92,57 @@ final class AWSOperation {
         return nil
     }
 
+    /// The body as sent, with the query's members added by their model names (typed as the
+    /// model types them, so that the check names a bad `maxResults`): what the pipeline reads
+    /// the instance from before it checks anything. A body that is not a JSON object is the
+    /// client's mistake, refused as AWS's JSON services refuse it.
+    func gatherInput(body: [UInt8], query: Substring) throws(AWSFailure) -> JSONValue {
+        var members: [JSONMember] = []
+        if !body.isEmpty, body.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+            let parsed: JSONValue
+            do { parsed = try JSONParser.parse(body) } catch { throw .malformedBody(error.description) }
+            guard case .object(let given) = parsed else { throw .malformedBody("expected a JSON object, found \(parsed.typeName)") }
+            members = given
+        }
+        if !queryMembers.isEmpty, !query.isEmpty {
+            let params = QueryParameter.parse(query)
+            for m in queryMembers {
+                let values = params.filter { $0.name == m.locationName }.map(\.value)
+                guard let first = values.first else { continue }
+                let value: JSONValue = switch ShapeTable.shape(m.shape) {
+                case .list: .array(values.map { .string($0) })
+                case .integer, .long: Int64(first) != nil ? .number(first) : .string(first)
+                default: .string(first)
+                }
+                members.append(JSONMember(key: m.name, value: value))
+            }
+        }
+        return .object(members)
+    }
+
+    /// The gathered input with the URI labels added, checked against the model's input shape.
+    func validateInput(_ gathered: JSONValue, labels: LabelValues, now: Instant) throws(AWSFailure) -> JSONValue {
+        var members = gathered.members ?? []
+        for (name, label) in labelMembers { members.append(JSONMember(key: name, value: .string(labels[label]))) }
+        switch ContactValidator(now: now, unknownMembers: .keep).normalizeInput(.object(members), shape: model.inputShape) {
+        case .success(let input): return input
+        case .failure(let violation): throw .invalidInput(violation)
+        }
+    }
+
+    /// An id the pipeline needs before validation: a label, or a body member when it is a string.
+    func read(_ field: InputField, labels: LabelValues, input: JSONValue?) -> String {
+        switch field {
+        case .label(let k): labels[k]
+        case .member(let name): input?[name]?.stringValue ?? ""
+        }
+    }
+
     /// The resource AccessDenied names: `arn:aws:connect:REGION:ACCOUNT:instance/ID/contact/CID`.
-    func resourceArn(region: String, account: String, labels: LabelValues) -> String {
-        let instance = "arn:aws:connect:\(region):\(account):instance/\(labels[instanceLabel])"
-        guard let r = resourceLabel else { return instance }
-        return instance + "/" + resourceKind + "/" + labels[r]
+    func resourceArn(region: String, account: String, instanceId: String, resourceId: String?) -> String {
+        let instance = "arn:aws:connect:\(region):\(account):instance/\(instanceId)"
+        guard let r = resourceId else { return instance }
+        return instance + "/" + resourceKind + "/" + r
     }
 }
 
@@ -79,6 +151,11 @@ final class AWSOperation {
 /// one per request copies little.
 struct OperationCall {
     let labels: LabelValues
+    /// The input checked against the model (labels, query and body in one object, members in
+    /// the model's order); `.null` for an operation whose input is its labels alone.
+    let input: JSONValue
+    /// The configured instance the call names.
+    let instance: InstanceInfo
     let requestId: UUID4
     /// The system clock's reading for this request (the data clock derives from it).
     let now: Instant

@@ -2,6 +2,7 @@ import ASCII
 import ContactModel
 import ContactStore
 import HTTP1
+import JSON
 import Server
 import SigV4
 import Timekeeping
@@ -83,14 +84,25 @@ final class AWSPipeline {
             }
         }
 
-        let instanceId = labels[op.instanceLabel]
+        // Operations with a body read the instance from it, so it is parsed before authorization
+        // (AccessDenied names the instance); it is checked against the model only after.
+        var gathered: JSONValue?
+        if op.decodesInput {
+            do throws(AWSFailure) {
+                gathered = try op.gatherInput(body: request.body, query: request.query)
+            } catch {
+                return fail(error, operation: op.name, requestId: requestId, key: accessKeyId)
+            }
+        }
+        let instanceId = op.read(op.instanceField, labels: labels, input: gathered)
         let instanceIndex = instances.firstIndex(where: { $0.id == instanceId })
         if !restricted.isEmpty, let key = accessKeyId, let credential = restricted[key], let allowed = credential.instances, !allowed.contains(instanceId) {
             let instance = instanceIndex.map { instances[$0] }
             let region = instance?.region ?? scopeRegion ?? "us-east-1"
             let account = instance?.accountId ?? instances.first?.accountId ?? "123456789012"
             return fail(.accessDenied(operation: op.name, user: credential.name, account: account,
-                                      resource: op.resourceArn(region: region, account: account, labels: labels)),
+                                      resource: op.resourceArn(region: region, account: account, instanceId: instanceId,
+                                                               resourceId: op.resourceField.map { op.read($0, labels: labels, input: gathered) })),
                         operation: op.name, requestId: requestId, key: key)
         }
 
@@ -102,7 +114,7 @@ final class AWSPipeline {
         // Most runs set no fault rule: the common call asks one atomic flag and builds nothing.
         var fault: FaultRule?
         if state.faultsSet {
-            let resourceId = op.resourceLabel.map { labels[$0] } ?? ""
+            let resourceId = op.resourceField.map { op.read($0, labels: labels, input: gathered) } ?? ""
             fault = state.firingFault(operation: name, instanceId: instanceId, contactId: resourceId, accessKeyId: accessKeyId)
             if let error = fault?.error {
                 var verdict = fail(.injected(error, message: fault?.message, notFound: "\(op.resourceKind.capitalized) not found: \(resourceId)"),
@@ -112,18 +124,16 @@ final class AWSPipeline {
             }
         }
         var verdict: Verdict
-        if let invalid = op.validate(labels) {
-            verdict = fail(invalid, operation: name, requestId: requestId, key: accessKeyId)
-        } else if let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region {
-            let call = OperationCall(labels: consume labels, requestId: requestId, now: now, arrived: arrived)
-            do throws(AWSFailure) {
-                let response = try op.handler(call)
-                verdict = Verdict(result: .respond(response), status: response.status, operation: name, accessKeyId: accessKeyId)
-            } catch {
-                verdict = fail(error, operation: name, requestId: requestId, key: accessKeyId)
-            }
-        } else {
-            verdict = fail(.instanceNotFound(instanceId), operation: name, requestId: requestId, key: accessKeyId)
+        do throws(AWSFailure) {
+            if let invalid = op.validate(labels) { throw invalid }
+            var input = JSONValue.null
+            if let gathered { input = try op.validateInput(gathered, labels: labels, now: state.clock.now(atSystemTime: now)) }
+            guard let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region else { throw .instanceNotFound(instanceId) }
+            let call = OperationCall(labels: consume labels, input: input, instance: instances[k], requestId: requestId, now: now, arrived: arrived)
+            let response = try op.handler(call)
+            verdict = Verdict(result: .respond(response), status: response.status, operation: name, accessKeyId: accessKeyId)
+        } catch {
+            verdict = fail(error, operation: name, requestId: requestId, key: accessKeyId)
         }
         delay(&verdict, by: fault)
         return verdict

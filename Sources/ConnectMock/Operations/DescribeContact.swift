@@ -9,7 +9,7 @@ extension AWSOperation {
     /// contact is visible at the data clock (SPEC §3, §4).
     static func describeContact(state: MockState, store: ContactStore) -> AWSOperation {
         let policy = state.config.retention.policy
-        return AWSOperation("DescribeContact", resourceLabel: "ContactId", resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
+        return AWSOperation("DescribeContact", resource: "ContactId", resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
             let stored: ContactStore.StoredContact?
             do {
                 stored = try store.lookup(instanceId: call.labels[0], contactId: call.labels[1], now: call.arrived)
