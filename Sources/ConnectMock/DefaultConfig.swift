@@ -18,6 +18,9 @@ seed: {fixtures: [seed-data], synthetic: {count: 50, seed: 42}}
 throttle: {ratePerSecond: 0, burst: 0, per: accessKey}  # 0 = off; per: accessKey | account
 validation: {unknownMembers: reject}                 # reject | keep (store members the model lacks)
 faults: []                                           # rules as in PUT /_mock/faults
+contacts: {view: asOfClock}                          # asOfClock | stored (whole, as stored)
+events: {retain: 10000, webhooks: []}                # webhooks: [{url: "http://host:port/path"}]
+outbound: {rules: []}                                # rules as in PUT /_mock/outbound
 admin: {enabled: true, token: null, journalSize: 1000}
 logging: {level: info, format: text}                  # text | json
 

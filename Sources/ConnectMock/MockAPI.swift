@@ -106,6 +106,7 @@ final class MockAPI {
             state.journal.clear()
             state.setFaults(state.config.faults)
             state.throttle.reset()
+            state.outbound.reset()
             return MockAPI.json(.fields(["contacts": .int(contacts)]))
         case ("clock", 1):
             try methods(["GET", "PUT"])
@@ -129,6 +130,15 @@ final class MockAPI {
                 state.setFaults(try list.items().map { i throws(ConfigError) in try FaultRule.read(i) })
             }
             return MockAPI.json(.fields(["faults": .array(state.currentFaults().map(\.json))]))
+        case ("outbound", 1):
+            try methods(["GET", "PUT"])
+            if r.method == "PUT" {
+                let b = try body(r)
+                try b.onlyKeys(["rules"])
+                guard let list = try b.child("rules") else { throw APIError(status: 400, message: "expected a \"rules\" list", path: "$.rules") }
+                state.outbound.setRules(try list.items().map { i throws(ConfigError) in try OutboundRule.read(i) })
+            }
+            return MockAPI.json(.fields(["rules": .array(state.outbound.currentRules().map(\.json))]))
         case ("metrics", 1):
             try methods(["GET"])
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4",

@@ -64,6 +64,23 @@ public struct MockConfig: Sendable {
         public var unknownMembers = UnknownMemberPolicy.reject
     }
 
+    /// How a contact is shown against the data clock (SPEC §9): as it stands at now, or whole.
+    public enum ContactView: String, Sendable, CaseIterable { case asOfClock, stored }
+
+    public struct ContactsSection: Sendable {
+        public var view = ContactView.asOfClock
+    }
+
+    public struct EventsSection: Sendable {
+        /// How many events the feed keeps (`GET /_mock/events`).
+        public var retain = 10_000
+        public var webhooks: [String] = []
+    }
+
+    public struct OutboundSection: Sendable {
+        public var rules: [OutboundRule] = []
+    }
+
     public struct AdminSection: Sendable {
         public var enabled = true
         public var token: String?
@@ -86,6 +103,9 @@ public struct MockConfig: Sendable {
     public var throttle = ThrottleSection()
     public var validation = ValidationSection()
     public var faults: [FaultRule] = []
+    public var contacts = ContactsSection()
+    public var events = EventsSection()
+    public var outbound = OutboundSection()
     public var admin = AdminSection()
     public var logging = LoggingSection()
     /// Where this config came from, for messages.
@@ -131,6 +151,9 @@ public struct MockConfig: Sendable {
         if let r = try root.child("throttle") { try c.throttle.read(r) }
         if let r = try root.child("validation") { try c.validation.read(r) }
         if let r = try root.child("faults") { c.faults = try r.items().map { i throws(ConfigError) in try FaultRule.read(i) } }
+        if let r = try root.child("contacts") { try c.contacts.read(r) }
+        if let r = try root.child("events") { try c.events.read(r) }
+        if let r = try root.child("outbound") { try c.outbound.read(r) }
         if let r = try root.child("admin") { try c.admin.read(r) }
         if let r = try root.child("logging") { try c.logging.read(r) }
         try c.checkReferences(root)
@@ -139,7 +162,7 @@ public struct MockConfig: Sendable {
 
     /// The top-level keys, in the shipped file's order.
     static let sections = ["server", "database", "instances", "credentials", "auth", "retention", "clock", "seed",
-                           "throttle", "validation", "faults", "admin", "logging"]
+                           "throttle", "validation", "faults", "contacts", "events", "outbound", "admin", "logging"]
 
     private func checkReferences(_ root: ValueReader) throws(ConfigError) {
         guard !instances.isEmpty else { throw root.error("expected at least one entry in instances") }
@@ -191,6 +214,9 @@ public struct MockConfig: Sendable {
             "throttle": throttle.json,
             "validation": validation.json,
             "faults": .array(faults.map(\.json)),
+            "contacts": contacts.json,
+            "events": events.json,
+            "outbound": outbound.json,
             "admin": admin.redactedJSON,
             "logging": logging.json,
         ])

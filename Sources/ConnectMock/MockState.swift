@@ -18,6 +18,7 @@ final class MockState: @unchecked Sendable {
     let journal: RequestJournal
     let throttle: Throttle
     let metrics = Metrics()
+    let outbound: OutboundState
     private var faults: [FaultRule]
     private let faultLock = NSLock()
     /// Whether any rule is set, read without the lock: most runs have none, and every
@@ -31,6 +32,7 @@ final class MockState: @unchecked Sendable {
         clock = DataClock(config.clock)
         journal = RequestJournal(capacity: config.admin.journalSize)
         throttle = Throttle(ratePerSecond: config.throttle.ratePerSecond, burst: config.throttle.burst)
+        outbound = OutboundState(rules: config.outbound.rules)
         faults = config.faults
         hasFaults.store(!config.faults.isEmpty, ordering: .releasing)
     }

@@ -19,6 +19,10 @@ enum AWSFailure: Error, Sendable {
     /// An input member that breaks the model's input shape.
     case invalidInput(InputViolation)
     case instanceNotFound(String)
+    /// A request the model accepts but the operation refuses (AWS's InvalidRequestException).
+    case invalidRequest(String)
+    /// StartOutboundVoiceContact to a number an outbound rule marks `not-allowed`.
+    case destinationNotAllowed(String)
     case contactNotFound(String, reason: String)
     case storeFailed
 
@@ -44,6 +48,10 @@ enum AWSFailure: Error, Sendable {
             return AWSError(status: 400, code: "InvalidParameterException", message: violation.message)
         case .instanceNotFound(let id):
             return AWSError(status: 404, code: "ResourceNotFoundException", message: "Instance not found: \(id)")
+        case .invalidRequest(let message):
+            return AWSError(status: 400, code: "InvalidRequestException", message: message)
+        case .destinationNotAllowed(let number):
+            return AWSError(status: 403, code: "DestinationNotAllowedException", message: "Outbound calls to \(number) are not allowed.")
         case .contactNotFound(let id, let reason):
             return AWSError(status: 404, code: "ResourceNotFoundException", message: "Contact not found: \(id)", headers: [("x-mock-reason", reason)])
         case .storeFailed:
@@ -62,6 +70,8 @@ enum AWSFailure: Error, Sendable {
         case .invalidParameter, .invalidInput: "invalid-parameter"
         case .malformedBody: "malformed-body"
         case .instanceNotFound: "unknown-instance"
+        case .invalidRequest: "invalid-request"
+        case .destinationNotAllowed: "destination-not-allowed"
         case .contactNotFound(_, let reason): reason
         case .storeFailed: "store-error"
         }

@@ -1,0 +1,114 @@
+"""StartOutboundVoiceContact (SPEC §9): a VOICE contact made at the data clock's now, laid out
+by the outcome rules, idempotent by ClientToken, and the model's errors."""
+import datetime
+
+import pytest
+
+from conftest import FROZEN, INSTANCE, client_error
+from contacts import CONTACT_SHAPE
+from model_check import validate
+
+FLOW = "11111111-aaaa-4bbb-8ccc-222222222222"
+QUEUE = "33333333-dddd-4eee-8fff-444444444444"
+START = datetime.datetime.fromisoformat(FROZEN.replace("Z", "+00:00"))
+
+
+def start(client, destination="+12065550100", **kw):
+    kw.setdefault("QueueId", QUEUE)
+    return client.start_outbound_voice_contact(InstanceId=INSTANCE, ContactFlowId=FLOW, DestinationPhoneNumber=destination, **kw)
+
+
+def seconds_after_start(ts):
+    return (ts - START).total_seconds()
+
+
+def test_an_outbound_call_is_a_voice_contact_initiated_now_by_the_api(server):
+    client = server.client()
+    r = start(client, Name="renewal", Description="call about the renewal", Attributes={"plan": "gold"},
+              SourcePhoneNumber="+18005550199", CampaignId="c-1")
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 200
+    raw = server.signed_get(r["ContactId"]).json()["Contact"]
+    assert validate(raw, CONTACT_SHAPE) == []
+    c = client.describe_contact(InstanceId=INSTANCE, ContactId=r["ContactId"])["Contact"]
+    assert (c["Channel"], c["InitiationMethod"], c["Name"], c["Attributes"]) == ("VOICE", "API", "renewal", {"plan": "gold"})
+    assert c["InitiationTimestamp"] == START
+    assert c["CustomerEndpoint"] == {"Type": "TELEPHONE_NUMBER", "Address": "+12065550100"}
+    assert c["SystemEndpoint"] == {"Type": "TELEPHONE_NUMBER", "Address": "+18005550199"}
+    assert c["QueueInfo"]["Id"] == QUEUE and c["Campaign"] == {"CampaignId": "c-1"}
+    entry = server.mock("GET", "/_mock/requests?operation=StartOutboundVoiceContact").json()["requests"][-1]
+    assert (entry["operation"], entry["status"], entry["method"]) == ("StartOutboundVoiceContact", 200, "PUT")
+
+
+def test_the_same_client_token_gives_the_same_contact_while_it_is_in_progress(server):
+    client = server.client()
+    a = start(client, ClientToken="retry-1")["ContactId"]
+    b = start(client, ClientToken="retry-1")["ContactId"]
+    c = start(client, ClientToken="retry-2")["ContactId"]
+    assert a == b != c
+    # Past its end (the default rule: 5 s ringing, 60 s talk) the token starts a new contact.
+    server.mock("PUT", "/_mock/clock", json={"now": "2026-06-01T12:01:06Z"})
+    try:
+        assert start(client, ClientToken="retry-1")["ContactId"] != a
+    finally:
+        server.mock("PUT", "/_mock/clock", json={"now": FROZEN})
+
+
+@pytest.mark.parametrize("outcome,ring,end,reason", [
+    ("answered", 7, 7 + 30, "CUSTOMER_DISCONNECT"),
+    ("machine", 3, 3 + 30, "CONTACT_FLOW_DISCONNECT"),
+    ("no-answer", None, 60, "TELECOM_PROBLEM"),
+    ("busy", None, 2, "TELECOM_PROBLEM"),
+])
+def test_each_outcome_rule_lays_out_the_call(server, outcome, ring, end, reason):
+    rule = {"match": {"destination": "+4420*"}, "outcome": outcome, "talkSeconds": 30}
+    if ring is not None:
+        rule["ringSeconds"] = ring
+    assert server.mock("PUT", "/_mock/outbound", json={"rules": [rule]}).status_code == 200
+    try:
+        client = server.client()
+        cid = start(client, destination="+442071838750")["ContactId"]
+        c = server.signed_get(cid).json()["Contact"]
+        # Stored whole here; the view as of the clock is tested in the timeline tests.
+        assert c["DisconnectReason"] == reason
+        assert c["DisconnectTimestamp"] - c["InitiationTimestamp"] == end
+        answered = outcome in ("answered", "machine")
+        assert ("ConnectedToSystemTimestamp" in c) == answered
+        assert (c.get("AnsweringMachineDetectionStatus") == "VOICEMAIL_BEEP") == (outcome == "machine")
+        # Other destinations take the default: answered after 5 s, 60 s of talk.
+        other = server.signed_get(start(client)["ContactId"]).json()["Contact"]
+        assert other["DisconnectTimestamp"] - other["InitiationTimestamp"] == 65
+    finally:
+        server.mock("PUT", "/_mock/outbound", json={"rules": []})
+
+
+def test_a_destination_not_allowed_gets_the_modeled_error(server):
+    server.mock("PUT", "/_mock/outbound", json={"rules": [{"match": {"destination": "+447*"}, "outcome": "not-allowed"}]})
+    try:
+        client = server.client()
+        with pytest.raises(client.exceptions.DestinationNotAllowedException) as e:
+            start(client, destination="+447700900123")
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    finally:
+        server.mock("PUT", "/_mock/outbound", json={"rules": []})
+
+
+def test_input_the_model_refuses_names_the_member(server):
+    client = server.client()
+    # botocore does not check patterns; the mock does, as the service does.
+    status, code, message = client_error(lambda: start(client, destination="555-0100"))
+    assert (status, code) == (400, "InvalidParameterException") and "destinationPhoneNumber" in message, message
+    # Neither a queue nor a source number: AWS needs one of them for the caller id.
+    status, code, message = client_error(lambda: client.start_outbound_voice_contact(
+        InstanceId=INSTANCE, ContactFlowId=FLOW, DestinationPhoneNumber="+12065550100"))
+    assert (status, code) == (400, "InvalidRequestException"), message
+    status, code, _ = client_error(lambda: client.start_outbound_voice_contact(
+        InstanceId="not-configured", ContactFlowId=FLOW, DestinationPhoneNumber="+12065550100", QueueId=QUEUE))
+    assert (status, code) == (404, "ResourceNotFoundException")
+
+
+def test_outbound_rules_are_checked_and_a_reset_restores_the_configured_ones(server):
+    r = server.mock("PUT", "/_mock/outbound", json={"rules": [{"match": {"destination": "+1*"}, "outcome": "ringing"}]})
+    assert r.status_code == 400 and r.json()["path"] == "$.rules[0].outcome", r.text
+    server.mock("PUT", "/_mock/outbound", json={"rules": [{"match": {"destination": "+1*"}, "outcome": "busy"}]})
+    assert server.mock("POST", "/_mock/reset").status_code == 200
+    assert server.mock("GET", "/_mock/outbound").json() == {"rules": []}
