@@ -18,8 +18,17 @@ def start(client, destination="+12065550100", **kw):
     return client.start_outbound_voice_contact(InstanceId=INSTANCE, ContactFlowId=FLOW, DestinationPhoneNumber=destination, **kw)
 
 
-def seconds_after_start(ts):
-    return (ts - START).total_seconds()
+def at(server, seconds):
+    """Moves the frozen data clock to `seconds` after the module's start."""
+    t = (START + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert server.mock("PUT", "/_mock/clock", json={"now": t}).status_code == 200
+
+
+@pytest.fixture(autouse=True)
+def frozen_at_start(server):
+    at(server, 0)
+    yield
+    at(server, 0)
 
 
 def test_an_outbound_call_is_a_voice_contact_initiated_now_by_the_api(server):
@@ -34,7 +43,12 @@ def test_an_outbound_call_is_a_voice_contact_initiated_now_by_the_api(server):
     assert c["InitiationTimestamp"] == START
     assert c["CustomerEndpoint"] == {"Type": "TELEPHONE_NUMBER", "Address": "+12065550100"}
     assert c["SystemEndpoint"] == {"Type": "TELEPHONE_NUMBER", "Address": "+18005550199"}
-    assert c["QueueInfo"]["Id"] == QUEUE and c["Campaign"] == {"CampaignId": "c-1"}
+    assert c["Campaign"] == {"CampaignId": "c-1"}
+    # Ringing: not yet answered, queued or ended.
+    assert not {"ConnectedToSystemTimestamp", "QueueInfo", "DisconnectTimestamp"} & set(c)
+    at(server, 5)
+    c = client.describe_contact(InstanceId=INSTANCE, ContactId=r["ContactId"])["Contact"]
+    assert c["QueueInfo"]["Id"] == QUEUE and "DisconnectTimestamp" not in c
     entry = server.mock("GET", "/_mock/requests?operation=StartOutboundVoiceContact").json()["requests"][-1]
     assert (entry["operation"], entry["status"], entry["method"]) == ("StartOutboundVoiceContact", 200, "PUT")
 
@@ -67,15 +81,21 @@ def test_each_outcome_rule_lays_out_the_call(server, outcome, ring, end, reason)
     try:
         client = server.client()
         cid = start(client, destination="+442071838750")["ContactId"]
+        default = start(client)["ContactId"]
+        assert "DisconnectTimestamp" not in server.signed_get(cid).json()["Contact"]
+        at(server, end - 1)
+        assert "DisconnectTimestamp" not in server.signed_get(cid).json()["Contact"]
+        at(server, end)
         c = server.signed_get(cid).json()["Contact"]
-        # Stored whole here; the view as of the clock is tested in the timeline tests.
+        assert validate(c, CONTACT_SHAPE) == []
         assert c["DisconnectReason"] == reason
         assert c["DisconnectTimestamp"] - c["InitiationTimestamp"] == end
         answered = outcome in ("answered", "machine")
         assert ("ConnectedToSystemTimestamp" in c) == answered
         assert (c.get("AnsweringMachineDetectionStatus") == "VOICEMAIL_BEEP") == (outcome == "machine")
         # Other destinations take the default: answered after 5 s, 60 s of talk.
-        other = server.signed_get(start(client)["ContactId"]).json()["Contact"]
+        at(server, 65)
+        other = server.signed_get(default).json()["Contact"]
         assert other["DisconnectTimestamp"] - other["InitiationTimestamp"] == 65
     finally:
         server.mock("PUT", "/_mock/outbound", json={"rules": []})
@@ -112,3 +132,20 @@ def test_outbound_rules_are_checked_and_a_reset_restores_the_configured_ones(ser
     server.mock("PUT", "/_mock/outbound", json={"rules": [{"match": {"destination": "+1*"}, "outcome": "busy"}]})
     assert server.mock("POST", "/_mock/reset").status_code == 200
     assert server.mock("GET", "/_mock/outbound").json() == {"rules": []}
+
+
+def test_a_poller_follows_an_outbound_call_to_its_disconnect_by_moving_the_clock(server):
+    """The polling pattern: describe until DisconnectTimestamp appears, the test moving the
+    data clock instead of sleeping."""
+    client = server.client()
+    cid = start(client)["ContactId"]
+    seen, t = [], 0
+    while True:
+        c = client.describe_contact(InstanceId=INSTANCE, ContactId=cid)["Contact"]
+        seen.append(sorted(k for k in ("ConnectedToSystemTimestamp", "QueueInfo", "DisconnectTimestamp") if k in c))
+        if "DisconnectTimestamp" in c:
+            break
+        t += 10
+        at(server, t)
+    assert t == 70 and seen[0] == [] and seen[1] == ["ConnectedToSystemTimestamp", "QueueInfo"]
+    assert c["LastUpdateTimestamp"] == c["DisconnectTimestamp"]

@@ -58,6 +58,16 @@ public final class ContactStore {
     public struct StoredContact: Sendable {
         public var document: [UInt8]
         public var initiation: Instant
+        /// The contact's latest moment (SPEC §9): at or after it the view as of the clock is the
+        /// stored bytes, so the common lookup of a past contact costs one comparison. Read once
+        /// when the document enters the cache.
+        public var latest: Instant
+
+        public init(document: [UInt8], initiation: Instant, latest: Instant? = nil) {
+            self.document = document
+            self.initiation = initiation
+            self.latest = latest ?? (try? ContactTimeline(bytes: document))?.latest ?? initiation
+        }
     }
 
     /// `now` is the monotonic clock's reading, which decides whether another process's commit

@@ -9,6 +9,7 @@ extension AWSOperation {
     /// contact is visible at the data clock (SPEC §3, §4).
     static func describeContact(state: MockState, store: ContactStore) -> AWSOperation {
         let policy = state.config.retention.policy
+        let asOfClock = state.config.contacts.view == .asOfClock
         return AWSOperation("DescribeContact", resource: "ContactId", resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
             let stored: ContactStore.StoredContact?
             do {
@@ -18,11 +19,21 @@ extension AWSOperation {
                 throw .storeFailed
             }
             guard let stored else { throw .contactNotFound(call.labels[1], reason: "unknown") }
-            if let hidden = policy.hiddenReason(initiation: stored.initiation, now: state.clock.now(atSystemTime: call.now)) {
+            let now = state.clock.now(atSystemTime: call.now)
+            if let hidden = policy.hiddenReason(initiation: stored.initiation, now: now) {
                 throw .contactNotFound(call.labels[1], reason: hidden.rawValue)
             }
+            var body = stored.document
+            if asOfClock, now < stored.latest {
+                do {
+                    body = try ContactView.bytes(stored.document, at: now)
+                } catch {
+                    state.logger.error("the view of a stored contact failed: \(error)")
+                    throw .storeFailed
+                }
+            }
             return HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId),
-                                body: stored.document, envelope: (#"{"Contact":"#, "}"))
+                                body: body, envelope: (#"{"Contact":"#, "}"))
         }
     }
 }
