@@ -149,3 +149,33 @@ def test_a_poller_follows_an_outbound_call_to_its_disconnect_by_moving_the_clock
         at(server, t)
     assert t == 70 and seen[0] == [] and seen[1] == ["ConnectedToSystemTimestamp", "QueueInfo"]
     assert c["LastUpdateTimestamp"] == c["DisconnectTimestamp"]
+
+
+def test_stop_contact_ends_a_call_in_progress_at_now_and_refuses_an_ended_one(server):
+    client = server.client()
+    cid = start(client)["ContactId"]
+    at(server, 20)
+    assert client.stop_contact(InstanceId=INSTANCE, ContactId=cid)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    c = server.signed_get(cid).json()["Contact"]
+    assert validate(c, CONTACT_SHAPE) == []
+    assert c["DisconnectTimestamp"] - c["InitiationTimestamp"] == 20 and c["DisconnectReason"] == "API"
+    assert c["LastUpdateTimestamp"] == c["DisconnectTimestamp"]
+    # Later moments are gone: at the old end the contact still ended at 20 s.
+    at(server, 65)
+    assert server.signed_get(cid).json()["Contact"]["DisconnectTimestamp"] - c["InitiationTimestamp"] == 20
+    with pytest.raises(client.exceptions.ContactNotFoundException) as e:
+        client.stop_contact(InstanceId=INSTANCE, ContactId=cid)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
+    with pytest.raises(client.exceptions.ContactNotFoundException):
+        client.stop_contact(InstanceId=INSTANCE, ContactId="no-such-contact")
+
+
+def test_stop_contact_before_the_answer_drops_the_answer_and_keeps_the_reason_given(server):
+    client = server.client()
+    cid = start(client)["ContactId"]
+    at(server, 2)
+    client.stop_contact(InstanceId=INSTANCE, ContactId=cid, DisconnectReason={"Code": "CUSTOMER_NOT_AVAILABLE"})
+    at(server, 100)
+    c = server.signed_get(cid).json()["Contact"]
+    assert "ConnectedToSystemTimestamp" not in c and "QueueInfo" not in c
+    assert c["DisconnectReason"] == "CUSTOMER_NOT_AVAILABLE"

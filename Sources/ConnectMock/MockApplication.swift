@@ -197,6 +197,7 @@ final class MockHandler: HTTPHandler {
         pipeline = AWSPipeline(state: state, operations: [
             .describeContact(state: state, store: store),
             .startOutboundVoiceContact(state: state, store: store),
+            .stopContact(state: state, store: store),
         ])
         api = MockAPI(state: state, store: store)
     }

@@ -21,6 +21,8 @@ enum AWSFailure: Error, Sendable {
     case instanceNotFound(String)
     /// A request the model accepts but the operation refuses (AWS's InvalidRequestException).
     case invalidRequest(String)
+    /// StopContact of a contact that has ended or does not exist (AWS's ContactNotFoundException).
+    case contactNotActive(String)
     /// StartOutboundVoiceContact to a number an outbound rule marks `not-allowed`.
     case destinationNotAllowed(String)
     case contactNotFound(String, reason: String)
@@ -50,6 +52,8 @@ enum AWSFailure: Error, Sendable {
             return AWSError(status: 404, code: "ResourceNotFoundException", message: "Instance not found: \(id)")
         case .invalidRequest(let message):
             return AWSError(status: 400, code: "InvalidRequestException", message: message)
+        case .contactNotActive(let id):
+            return AWSError(status: 410, code: "ContactNotFoundException", message: "The contact \(id) is not active or does not exist.")
         case .destinationNotAllowed(let number):
             return AWSError(status: 403, code: "DestinationNotAllowedException", message: "Outbound calls to \(number) are not allowed.")
         case .contactNotFound(let id, let reason):
@@ -72,6 +76,7 @@ enum AWSFailure: Error, Sendable {
         case .instanceNotFound: "unknown-instance"
         case .invalidRequest: "invalid-request"
         case .destinationNotAllowed: "destination-not-allowed"
+        case .contactNotActive: "contact-not-active"
         case .contactNotFound(_, let reason): reason
         case .storeFailed: "store-error"
         }
