@@ -88,6 +88,7 @@ final class MockAPI {
                 guard try store.delete(instanceId: s[1], contactId: s[2]) else {
                     throw APIError(status: 404, message: "no contact \(s[2]) in instance \(s[1])")
                 }
+                state.events.forget(instanceId: s[1], contactId: s[2])
                 return HTTPResponse(status: 204)
             }
             return try putContact(r, instanceId: s[1], contactId: s[2])
@@ -107,10 +108,16 @@ final class MockAPI {
             state.setFaults(state.config.faults)
             state.throttle.reset()
             state.outbound.reset()
+            state.events.feed.clear()
+            state.watchContactsAhead(store)
             return MockAPI.json(.fields(["contacts": .int(contacts)]))
         case ("clock", 1):
             try methods(["GET", "PUT"])
-            if r.method == "PUT" { state.clock.set(try ClockSetting.read(try body(r))) }
+            if r.method == "PUT" {
+                state.clock.set(try ClockSetting.read(try body(r)))
+                // The events of every moment the clock passed are in the feed before the answer.
+                state.events.advance(to: state.clock.now(), store: store)
+            }
             return MockAPI.json(state.clock.json)
         case ("requests", 1):
             try methods(["GET", "DELETE"])
@@ -139,6 +146,9 @@ final class MockAPI {
                 state.outbound.setRules(try list.items().map { i throws(ConfigError) in try OutboundRule.read(i) })
             }
             return MockAPI.json(.fields(["rules": .array(state.outbound.currentRules().map(\.json))]))
+        case ("events", 1):
+            try methods(["GET"])
+            return try listEvents(r)
         case ("metrics", 1):
             try methods(["GET"])
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4",
@@ -196,6 +206,7 @@ final class MockAPI {
             throw APIError(status: 400, message: "expected Id \(contactId) from the path, found \(record.contactId)", path: "$.Contact.Id")
         }
         let created = try store.transaction { try $0.upsert(record, policy: state.config.retention.policy) }
+        state.events.written(document: record.document, instanceId: instanceId, contactId: contactId, now: state.clock.now(), fromMoments: true)
         var body = Array(#"{"Contact":"#.utf8) + record.document
         body.append(UInt8(ascii: "}"))
         return HTTPResponse(status: created ? 201 : 200, contentType: "application/json", body: body)
@@ -211,7 +222,28 @@ final class MockAPI {
         try store.transaction { store in
             for rec in records { try store.write(rec, policy: policy) }
         }
+        let now = state.clock.now()
+        for rec in records {
+            state.events.written(document: rec.document, instanceId: rec.instanceId, contactId: rec.contactId, now: now, fromMoments: true)
+        }
         return MockAPI.json(.fields(["written": .int(records.count)]))
+    }
+
+    /// `GET /_mock/events[?after=&limit=&contactId=&eventType=]` (SPEC §9).
+    private func listEvents(_ r: HTTPRequest) throws -> HTTPResponse {
+        let params = QueryParameter.parse(r.query)
+        let limit = try queryInt(r, "limit", min: 1, max: 10_000) ?? 100
+        var after: UInt64?
+        if let cursor = params.first(where: { $0.name == "after" })?.value {
+            guard let n = UInt64(cursor) else { throw APIError(status: 400, message: "after must be a cursor this server gave, not \"\(cursor)\"") }
+            after = n
+        }
+        let type = params.first(where: { $0.name == "eventType" })?.value
+        if let type, ContactEventType(rawValue: type) == nil {
+            throw APIError(status: 400, message: "eventType must be one of \(ContactEventType.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(type)\"")
+        }
+        let page = state.events.feed.list(after: after, limit: limit, contactId: params.first(where: { $0.name == "contactId" })?.value, eventType: type)
+        return MockAPI.json(.fields(["events": .array(page.events.map(EventFeed.json)), "nextCursor": .string(String(page.next))]))
     }
 
     private func listContacts(_ r: HTTPRequest) throws -> HTTPResponse {

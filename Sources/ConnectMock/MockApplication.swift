@@ -21,6 +21,8 @@ public final class MockApplication: @unchecked Sendable {
     let firstStore: ContactStore
     private var signals: SignalWatcher?
     private var purgeTimer: LoopTimer?
+    /// Moves the events along a system or shifted data clock, once a second.
+    private var eventTimer: LoopTimer?
     public private(set) var initialSeed: SeedReport?
     /// uv_loop_close's results after `run()`: 0 for each loop when every handle was released.
     public private(set) var loopCloseResults: [Int32] = []
@@ -39,6 +41,7 @@ public final class MockApplication: @unchecked Sendable {
             initialSeed = report
             logger.info("seeded the empty store: \(report.summary)")
         }
+        state.watchContactsAhead(store)
     }
 
     /// Binds every worker's listener; returns the port. With `handleSignals`, SIGINT and SIGTERM
@@ -75,7 +78,15 @@ public final class MockApplication: @unchecked Sendable {
             timer.start(afterMilliseconds: interval, repeatMilliseconds: interval) { purge.tick(loopStore: main.store) }
             purgeTimer = timer
         }
+        let events = LoopTimer(loop: main.loop)
+        events.start(afterMilliseconds: 1000, repeatMilliseconds: 1000) { [state] in
+            if case .frozen = state.clock.setting { return }
+            state.events.advance(to: state.clock.now(), store: main.store)
+        }
+        eventTimer = events
         main.onShutdown = { [unowned self] in
+            self.eventTimer?.close()
+            self.eventTimer = nil
             self.signals?.close()
             self.signals = nil
             self.purgeTimer?.close()

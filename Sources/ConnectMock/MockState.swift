@@ -19,6 +19,8 @@ final class MockState: @unchecked Sendable {
     let throttle: Throttle
     let metrics = Metrics()
     let outbound: OutboundState
+    /// Contact events: the feed and the contacts whose moments lie ahead (SPEC §9).
+    let events: EventSchedule
     private var faults: [FaultRule]
     private let faultLock = NSLock()
     /// Whether any rule is set, read without the lock: most runs have none, and every
@@ -33,6 +35,7 @@ final class MockState: @unchecked Sendable {
         journal = RequestJournal(capacity: config.admin.journalSize)
         throttle = Throttle(ratePerSecond: config.throttle.ratePerSecond, burst: config.throttle.burst)
         outbound = OutboundState(rules: config.outbound.rules)
+        events = EventSchedule(feed: EventFeed(capacity: config.events.retain), start: clock.now(), logger: logger)
         faults = config.faults
         hasFaults.store(!config.faults.isEmpty, ordering: .releasing)
     }

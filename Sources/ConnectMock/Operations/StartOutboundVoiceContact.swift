@@ -41,9 +41,10 @@ extension AWSOperation {
                 throw .storeFailed
             }
             let ends = OutboundState.Issued(contactId: contactId, issued: now, ends: ContactFacts(document).disconnect ?? now)
+            let bytes = JSONWriter.bytes(document)
             do {
-                _ = try store.upsert(ContactRecord(instanceId: instance.id, contactId: contactId, initiation: now,
-                                                   document: JSONWriter.bytes(document)), policy: policy)
+                _ = try store.upsert(ContactRecord(instanceId: instance.id, contactId: contactId, initiation: now, document: bytes), policy: policy)
+                state.events.written(document: bytes, instanceId: instance.id, contactId: contactId, now: now, fromMoments: true)
             } catch {
                 state.logger.error("storing an outbound contact failed: \(error)")
                 throw .storeFailed

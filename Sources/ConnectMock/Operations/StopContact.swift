@@ -49,9 +49,13 @@ extension AWSOperation {
                 state.logger.error("stopping a contact made a document that does not validate: \(error)")
                 throw .storeFailed
             }
+            let bytes = JSONWriter.bytes(stopped)
             do {
                 _ = try store.upsert(ContactRecord(instanceId: instance.id, contactId: contactId, initiation: stored.initiation,
-                                              document: JSONWriter.bytes(stopped)), policy: policy)
+                                                   document: bytes), policy: policy)
+                state.events.written(document: bytes, instanceId: instance.id, contactId: contactId, now: now, fromMoments: false) { events in
+                    [events.event(.disconnected, at: now)]
+                }
             } catch {
                 state.logger.error("storing a stopped contact failed: \(error)")
                 throw .storeFailed

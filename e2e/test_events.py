@@ -1,0 +1,113 @@
+"""Contacts that unfold on the data clock and their events (SPEC §9): a contact whose moments
+lie ahead grows member by member as the test moves the frozen clock, and each moment passed
+puts its event in the feed, in EventBridge's envelope, before the clock PUT answers."""
+import datetime
+
+import pytest
+
+from conftest import FROZEN, INSTANCE
+
+START = datetime.datetime.fromisoformat(FROZEN.replace("Z", "+00:00"))
+QUEUE = "33333333-dddd-4eee-8fff-444444444444"
+AGENT = "55555555-aaaa-4bbb-8ccc-666666666666"
+
+
+def at(server, seconds):
+    t = (START + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert server.mock("PUT", "/_mock/clock", json={"now": t}).status_code == 200
+
+
+@pytest.fixture(autouse=True)
+def fresh(server):
+    server.mock("POST", "/_mock/reset")
+    yield
+    server.mock("POST", "/_mock/reset")
+
+
+def contact_ahead(cid):
+    return {"Contact": {
+        "Id": cid, "Channel": "VOICE", "InitiationMethod": "INBOUND",
+        "InitiationTimestamp": "now", "ConnectedToSystemTimestamp": "now+2s",
+        "QueueInfo": {"Id": QUEUE, "EnqueueTimestamp": "now+10s"},
+        "AgentInfo": {"Id": AGENT, "ConnectedToAgentTimestamp": "now+40s"},
+        "DisconnectTimestamp": "now+300s", "DisconnectReason": "CUSTOMER_DISCONNECT",
+        "LastUpdateTimestamp": "now+300s",
+    }}
+
+
+def events(server, **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return server.mock("GET", "/_mock/events" + ("?" + query if query else "")).json()
+
+
+def test_a_contact_grows_member_by_member_and_its_events_arrive_in_order(server):
+    assert server.mock("PUT", f"/_mock/contacts/{INSTANCE}/grow-1", json=contact_ahead("grow-1")).status_code == 201
+    client = server.client()
+
+    def shown():
+        c = client.describe_contact(InstanceId=INSTANCE, ContactId="grow-1")["Contact"]
+        return {k for k in ("ConnectedToSystemTimestamp", "QueueInfo", "AgentInfo", "DisconnectTimestamp") if k in c}, c
+
+    members, c = shown()
+    assert members == set() and c["LastUpdateTimestamp"] == START
+    # The write made INITIATED (its moment is now); nothing else yet.
+    first = events(server)
+    assert [e["event"]["detail"]["eventType"] for e in first["events"]] == ["INITIATED"]
+    steps = [(2, {"ConnectedToSystemTimestamp"}, []),
+             (10, {"ConnectedToSystemTimestamp", "QueueInfo"}, ["QUEUED"]),
+             (299, {"ConnectedToSystemTimestamp", "QueueInfo", "AgentInfo"}, ["CONNECTED_TO_AGENT"]),
+             (300, {"ConnectedToSystemTimestamp", "QueueInfo", "AgentInfo", "DisconnectTimestamp"}, ["DISCONNECTED", "COMPLETED"])]
+    cursor = first["nextCursor"]
+    for seconds, expected, types in steps:
+        at(server, seconds)
+        members, c = shown()
+        assert members == expected, seconds
+        page = events(server, after=cursor)
+        got = [e["event"]["detail"]["eventType"] for e in page["events"]]
+        assert got == types, (seconds, got)
+        cursor = page["nextCursor"]
+        for e in page["events"]:
+            ev = e["event"]
+            assert (ev["source"], ev["detail-type"], ev["version"]) == ("aws.connect", "Amazon Connect Contact Event", "0")
+            assert ev["detail"]["contactId"] == "grow-1" and ev["account"] == "123456789012" and ev["region"] == "us-east-1"
+            assert ev["resources"][0].endswith(f"instance/{INSTANCE}")
+    # All past now: served as stored.
+    assert c["DisconnectTimestamp"] == START + datetime.timedelta(seconds=300)
+    # A filtered read, and a reset that clears the feed.
+    assert [e["event"]["detail"]["eventType"] for e in events(server, contactId="grow-1", eventType="QUEUED")["events"]] == ["QUEUED"]
+    server.mock("POST", "/_mock/reset")
+    assert events(server)["events"] == []
+
+
+def test_a_big_jump_emits_everything_it_passed_in_time_order(server):
+    for k in range(3):
+        doc = contact_ahead(f"jump-{k}")
+        doc["Contact"]["InitiationTimestamp"] = f"now+{k}s"
+        server.mock("PUT", f"/_mock/contacts/{INSTANCE}/jump-{k}", json=doc)
+    cursor = events(server)["nextCursor"]
+    at(server, 1000)
+    got = events(server, after=cursor, limit=1000)["events"]
+    times = [e["event"]["time"] for e in got]
+    assert times == sorted(times) and len(got) > 9
+    assert {e["event"]["detail"]["contactId"] for e in got} == {"jump-0", "jump-1", "jump-2"}
+    ids = [e["event"]["id"] for e in got]
+    assert len(ids) == len(set(ids))
+
+
+def test_moments_already_past_at_start_make_no_events(server):
+    # The seed's fixtures all lie in the past: the feed starts empty after a reset.
+    at(server, 3600)
+    assert events(server)["events"] == []
+
+
+def test_an_outbound_call_and_stop_contact_give_their_events(server):
+    client = server.client()
+    cid = client.start_outbound_voice_contact(InstanceId=INSTANCE, ContactFlowId="flow", DestinationPhoneNumber="+12065550100",
+                                              QueueId=QUEUE)["ContactId"]
+    at(server, 5)
+    client.stop_contact(InstanceId=INSTANCE, ContactId=cid)
+    at(server, 100)
+    got = [e["event"]["detail"]["eventType"] for e in events(server, contactId=cid)["events"]]
+    assert got[0] == "INITIATED" and got[-1] == "DISCONNECTED" and got.count("DISCONNECTED") == 1, got
+    bad = server.mock("GET", "/_mock/events?eventType=RINGING")
+    assert bad.status_code == 400 and "eventType" in bad.json()["message"]
