@@ -98,28 +98,81 @@ final class EventSchedule: @unchecked Sendable {
 
     /// Makes every event of a watched contact in (`through`, `t`], in time order, then contact,
     /// then event type. A clock moved back makes nothing and passes nothing again.
+    ///
+    /// In two passes: the first reads each due contact and keeps only what its events are (ids,
+    /// moment, type); after sorting, the second reads each contact once more and renders its
+    /// events into their places, only those someone will see (the feed's last `retain` when no
+    /// webhook listens), and the feed takes them in order a batch at a time.
     func advance(to t: Instant, store: ContactStore) {
         lock.withLock {
             guard t > through else {
                 through = min(through, t)
                 return
             }
-            var made: [ContactEvent] = []
+            var due: [Due] = []
             for (key, w) in watched where w.next <= t {
-                let stored: ContactStore.StoredContact?
-                do { stored = try store.lookup(instanceId: w.instanceId, contactId: w.contactId) } catch {
-                    logger.error("reading a watched contact failed: \(error)")
-                    continue
-                }
-                guard let stored, let events = try? ContactEvents(bytes: stored.document) else {
+                guard let events = read(w.instanceId, w.contactId, store) else {
                     watched[key] = nil
                     continue
                 }
-                made += events.between(after: max(through, w.since), through: t)
+                let since = max(through, w.since)
+                for p in events.planned where since < p.moment && p.moment <= t {
+                    due.append(Due(instanceId: w.instanceId, contactId: w.contactId, planned: p))
+                }
                 if let next = events.timeline.nextMoment(after: t) { watched[key]?.next = next } else { watched[key] = nil }
             }
             through = t
-            feed.append(made.sorted(by: ContactEvent.precedes))
+            due.sort(by: Due.precedes)
+            let unseen = feed.unseen(of: due.count)
+            feed.skip(unseen)
+            // Each contact's document is read and parsed once more, and all its events rendered
+            // then, into their places in the sorted order.
+            var byContact: [String: [Int]] = [:]
+            for k in unseen..<due.count { byContact[Self.key(due[k].instanceId, due[k].contactId), default: []].append(k) }
+            var rendered = [ContactEvent?](repeating: nil, count: due.count)
+            for positions in byContact.values {
+                let first = due[positions[0]]
+                guard let events = read(first.instanceId, first.contactId, store) else { continue }
+                for k in positions {
+                    let p = due[k].planned
+                    rendered[k] = events.event(p.type, at: p.moment, updatedProperties: p.updatedProperties)
+                }
+            }
+            var batch: [ContactEvent] = []
+            for k in unseen..<due.count {
+                guard let e = rendered[k] else { continue }
+                rendered[k] = nil
+                batch.append(e)
+                if batch.count == 1024 {
+                    feed.append(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            feed.append(batch)
+        }
+    }
+
+    /// An event to make: whose, when and what, without the document.
+    private struct Due {
+        var instanceId: String
+        var contactId: String
+        var planned: ContactEvents.Planned
+
+        static func precedes(_ a: Due, _ b: Due) -> Bool {
+            if a.planned.moment != b.planned.moment { return a.planned.moment < b.planned.moment }
+            if a.contactId != b.contactId { return a.contactId < b.contactId }
+            if a.planned.type != b.planned.type { return a.planned.type < b.planned.type }
+            return a.planned.updatedProperties.map(\.rawValue).lexicographicallyPrecedes(b.planned.updatedProperties.map(\.rawValue))
+        }
+    }
+
+    private func read(_ instanceId: String, _ contactId: String, _ store: ContactStore) -> ContactEvents? {
+        do {
+            guard let stored = try store.lookup(instanceId: instanceId, contactId: contactId) else { return nil }
+            return try ContactEvents(bytes: stored.document)
+        } catch {
+            logger.error("reading a watched contact failed: \(error)")
+            return nil
         }
     }
 

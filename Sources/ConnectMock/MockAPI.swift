@@ -243,7 +243,7 @@ final class MockAPI {
             throw APIError(status: 400, message: "eventType must be one of \(ContactEventType.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(type)\"")
         }
         let page = state.events.feed.list(after: after, limit: limit, contactId: params.first(where: { $0.name == "contactId" })?.value, eventType: type)
-        return MockAPI.json(.fields(["events": .array(page.events.map(EventFeed.json)), "nextCursor": .string(String(page.next))]))
+        return HTTPResponse(status: 200, contentType: "application/json", body: EventFeed.page(page.events, next: page.next))
     }
 
     private func listContacts(_ r: HTTPRequest) throws -> HTTPResponse {
