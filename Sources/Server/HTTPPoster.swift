@@ -105,7 +105,9 @@ final class HTTPPoster {
     private func connect() throws(WebhookDeliveryError) {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG
+        // Not AI_ADDRCONFIG: glibc does not count loopback as configured, so in a container
+        // without a network it would refuse "localhost".
+        hints.ai_flags = AI_NUMERICSERV
         var result: UnsafeMutablePointer<addrinfo>?
         // Blocking, and not interruptible: a literal address returns at once, a name asks the resolver.
         let rc = getaddrinfo(url.host, String(url.port), &hints, &result)

@@ -392,6 +392,17 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertEqual(receiver.receivedBodies.count, 3)
     }
 
+    func testAHostNameIsResolved() throws {
+        let receiver = try TestReceiver()
+        defer { receiver.stop() }
+        let dispatcher = WebhookDispatcher(options: fast)
+        defer { dispatcher.shutdown() }
+        try dispatcher.setReceivers(["http://localhost:\(receiver.port)/hook"])
+        let sent = events(0..<3)
+        enqueue(dispatcher, sent)
+        XCTAssertTrue(eventually { receiver.acceptedBodies == sent })
+    }
+
     func testAnUnresolvableHostIsAFailedAttempt() throws {
         let dispatcher = WebhookDispatcher(options: fast)
         defer { dispatcher.shutdown() }
