@@ -10,6 +10,8 @@ final class TestReceiver: @unchecked Sendable {
         var delayMilliseconds = 0
         var close = false
         var chunked = false
+        /// Close the connection after the response without saying so (an idle timeout's close).
+        var closeSilently = false
     }
 
     let port: Int
@@ -123,7 +125,7 @@ final class TestReceiver: @unchecked Sendable {
             if answer.close { response += "Connection: close\r\n" }
             response += answer.chunked ? "Transfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n" : "Content-Length: 2\r\n\r\nok"
             let bytes = Array(response.utf8)
-            guard send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count, !answer.close else { return }
+            guard send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count, !answer.close, !answer.closeSilently else { return }
         }
     }
 
@@ -192,6 +194,32 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertEqual(receiver.acceptedBodies, sent)
         XCTAssertEqual(receiver.connections, 11, "a new connection after each Connection: close (requests 0, 2, ..., 18)")
         XCTAssertEqual(dispatcher.snapshot().first?.failedAttempts, 0, "a closed kept-alive connection is not a failure")
+    }
+
+    func testAKeptAliveConnectionTheReceiverClosedIsReopenedWithoutAFailure() throws {
+        let receiver = try TestReceiver { _ in .init(closeSilently: true) }
+        defer { receiver.stop() }
+        let dispatcher = WebhookDispatcher(options: fast)
+        defer { dispatcher.shutdown() }
+        try dispatcher.setReceivers([receiver.url])
+        let sent = events(0..<10)
+        for b in sent {
+            enqueue(dispatcher, [b])
+            // Let the receiver's close arrive first, as an idle timeout's would.
+            XCTAssertTrue(dispatcher.drain(timeoutMilliseconds: 5_000))
+            usleep(5_000)
+        }
+        XCTAssertEqual(receiver.receivedBodies, sent)
+        XCTAssertEqual(receiver.connections, 10)
+        XCTAssertEqual(dispatcher.snapshot().first?.failedAttempts, 0)
+
+        // Back to back, the next request can cross the receiver's close (a reset, or a FIN read
+        // before any answer): still reopened, still no failure.
+        let more = events(10..<60)
+        enqueue(dispatcher, more)
+        XCTAssertTrue(dispatcher.drain(timeoutMilliseconds: 5_000))
+        XCTAssertEqual(receiver.receivedBodies, sent + more)
+        XCTAssertEqual(dispatcher.snapshot().first?.failedAttempts, 0)
     }
 
     func testAReceiverDownForAWhileGetsEveryEventInOrderOnceUp() throws {
