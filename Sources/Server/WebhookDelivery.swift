@@ -56,6 +56,16 @@ public struct WebhookReceiverStatus: Equatable, Sendable {
     public var dropped: UInt64
     /// The error of the latest failed attempt, kept after later successes.
     public var lastError: WebhookDeliveryError?
+
+    public init(url: String, delivered: UInt64 = 0, failedAttempts: UInt64 = 0, pending: Int = 0, dropped: UInt64 = 0,
+                lastError: WebhookDeliveryError? = nil) {
+        self.url = url
+        self.delivered = delivered
+        self.failedAttempts = failedAttempts
+        self.pending = pending
+        self.dropped = dropped
+        self.lastError = lastError
+    }
 }
 
 /// Delivers each event to every receiver as an HTTP POST of its JSON, at least once and in order
@@ -67,6 +77,11 @@ public struct WebhookReceiverStatus: Equatable, Sendable {
 /// Threads, not a loop: delivery is a handful of sequential exchanges per receiver, which
 /// blocking code on a thread says plainly; its waits are `poll`s with deadlines that a stop
 /// request interrupts. See docs/architecture.md, "Webhook delivery".
+///
+/// The application makes one (`queueLimit` from `events.retain`), calls `setReceivers` with the
+/// configured URLs at start and on `PUT /_mock/webhooks`, `enqueue` for each event as it is
+/// made, `snapshot` for `GET /_mock/webhooks` and the metrics, and on SIGTERM, once its loops
+/// have stopped, `drain` then `shutdown`.
 public final class WebhookDispatcher: Sendable {
     private struct Entry: Sendable {
         let receiver: WebhookReceiver
