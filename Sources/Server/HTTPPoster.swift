@@ -55,8 +55,6 @@ final class HTTPPoster {
     private let shouldStop: () -> Bool
     private var fd: Int32 = -1
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
-    /// How many connections this poster opened (for the tests of keep-alive).
-    private(set) var connectionsOpened = 0
 
     init(url: WebhookURL, timeouts: Timeouts, doorbell: Doorbell, shouldStop: @escaping () -> Bool) {
         self.url = url
@@ -137,7 +135,6 @@ final class HTTPPoster {
                     _ = getsockopt(s, SOL_SOCKET, SO_ERROR, &soError, &length)
                     guard soError == 0 else { throw .connectFailed(errno: soError) }
                 }
-                connectionsOpened += 1
                 return
             } catch {
                 closeConnection()
