@@ -2,6 +2,8 @@
 lie ahead grows member by member as the test moves the frozen clock, and each moment passed
 puts its event in the feed, in EventBridge's envelope, before the clock PUT answers."""
 import datetime
+import json
+import time
 
 import pytest
 
@@ -111,3 +113,80 @@ def test_an_outbound_call_and_stop_contact_give_their_events(server):
     assert got[0] == "INITIATED" and got[-1] == "DISCONNECTED" and got.count("DISCONNECTED") == 1, got
     bad = server.mock("GET", "/_mock/events?eventType=RINGING")
     assert bad.status_code == 400 and "eventType" in bad.json()["message"]
+
+
+class Receiver:
+    """A webhook receiver the test serves: records each POSTed event; can be down or failing."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        self.bodies, self.fail_next = [], 0
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                status = 500 if outer.fail_next > 0 else 200
+                if outer.fail_next > 0:
+                    outer.fail_next -= 1
+                else:
+                    outer.bodies.append(json.loads(body))
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def wait_for(predicate, seconds=15):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_webhook_gets_every_event_in_order_even_after_being_down_and_failing(server):
+    receiver = Receiver()
+    url = f"http://127.0.0.1:{receiver.port}/events"
+    # Down at first: the port is bound but nothing answers until start().
+    assert server.mock("PUT", "/_mock/webhooks", json={"webhooks": [{"url": url}]}).status_code == 200
+    try:
+        server.mock("PUT", f"/_mock/contacts/{INSTANCE}/hook-1", json=contact_ahead("hook-1"))
+        at(server, 400)
+        expected = [e["event"]["id"] for e in events(server, contactId="hook-1")["events"]]
+        assert len(expected) == 5
+        time.sleep(0.5)
+        receiver.fail_next = 2
+        receiver.start()
+        assert wait_for(lambda: len(receiver.bodies) >= len(expected)), receiver.bodies
+        assert [b["id"] for b in receiver.bodies] == expected
+        assert receiver.bodies[0]["detail-type"] == "Amazon Connect Contact Event"
+        status = server.mock("GET", "/_mock/webhooks").json()["webhooks"][0]
+        assert status["url"] == url and status["delivered"] == 5 and status["failedAttempts"] >= 2 and status["pending"] == 0
+        metrics = server.mock("GET", "/_mock/metrics").text
+        assert f'connect_mock_webhook_deliveries_total{{url="{url}"}} 5' in metrics
+    finally:
+        server.mock("PUT", "/_mock/webhooks", json={"webhooks": []})
+        receiver.stop()
+
+
+def test_webhook_urls_are_checked(server):
+    r = server.mock("PUT", "/_mock/webhooks", json={"webhooks": [{"url": "https://example.com/hook"}]})
+    assert r.status_code == 400 and r.json()["path"] == "$.webhooks[0].url", r.text

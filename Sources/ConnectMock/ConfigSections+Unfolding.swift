@@ -1,5 +1,6 @@
 import ContactModel
 import JSON
+import Server
 
 // The sections SPEC §9 adds: how contacts are shown against the data clock, the events they
 // give and where those go, and what outbound calls do. Defaults are the property values in
@@ -32,7 +33,7 @@ extension MockConfig.EventsSection {
         try r.onlyKeys(["url"])
         guard let u = try r.child("url") else { throw r.error("expected a url (http://host:port/path)") }
         let url = try u.string()
-        guard url.hasPrefix("http://"), url.count > 7 else { throw u.error("expected an http:// URL, found \"\(url)\"") }
+        if let problem = webhookURLProblem(url) { throw u.error("expected an http://host:port/path URL, found \"\(url)\": \(problem)") }
         return url
     }
 

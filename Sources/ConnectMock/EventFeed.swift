@@ -1,6 +1,7 @@
 import ContactModel
 import Foundation
 import JSON
+import Server
 
 /// The contact events made so far (SPEC §9), oldest first, the last `events.retain` of them:
 /// what `GET /_mock/events` pages through by cursor and what webhooks are handed. Cursors are
@@ -23,7 +24,9 @@ final class EventFeed: @unchecked Sendable {
     private let capacity: Int
     /// Called with the events appended, in order (webhook delivery); nil when nobody listens,
     /// which lets a large advance skip rendering events the feed would drop at once.
-    var onAppend: (@Sendable ([Entry]) -> Void)?
+    private var listener: (@Sendable ([Entry]) -> Void)?
+
+    func setListener(_ l: (@Sendable ([Entry]) -> Void)?) { lock.withLock { listener = l } }
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -31,7 +34,7 @@ final class EventFeed: @unchecked Sendable {
 
     func append(_ events: [ContactEvent]) {
         guard !events.isEmpty else { return }
-        let added: [Entry] = lock.withLock {
+        let (added, listener): ([Entry], (@Sendable ([Entry]) -> Void)?) = lock.withLock {
             var added: [Entry] = []
             added.reserveCapacity(events.count)
             for e in events {
@@ -45,15 +48,15 @@ final class EventFeed: @unchecked Sendable {
                     head = (head + 1) % capacity
                 }
             }
-            return added
+            return (added, self.listener)
         }
-        onAppend?(added)
+        listener?(added)
     }
 
     /// How many of `count` events about to be appended need not be rendered: those the feed
     /// would push out at once when nothing listens.
     func unseen(of count: Int) -> Int {
-        onAppend == nil ? max(0, count - capacity) : 0
+        lock.withLock { listener == nil ? max(0, count - capacity) : 0 }
     }
 
     /// Counts `n` events made but never rendered (see `unseen`): their sequence numbers are
@@ -99,5 +102,42 @@ final class EventFeed: @unchecked Sendable {
         }
         out += Array(#"],"nextCursor":""#.utf8) + Array(String(next).utf8) + Array(#""}"#.utf8)
         return out
+    }
+}
+
+extension MockState {
+    /// Replaces the webhook receivers; events go to them from the next one made. With none, the
+    /// feed has no listener, and a large clock jump renders only what the feed keeps.
+    func setWebhooks(_ urls: [String]) throws(WebhookSetupError) {
+        try webhooks.setReceivers(urls)
+        let dispatcher = webhooks
+        if urls.isEmpty {
+            events.feed.setListener(nil)
+        } else {
+            events.feed.setListener { (entries: [EventFeed.Entry]) in
+                for e in entries { dispatcher.enqueue(eventJSON: e.bytes) }
+            }
+        }
+    }
+
+    /// A receiver as `GET /_mock/webhooks` shows it.
+    static func webhookJSON(_ s: WebhookReceiverStatus) -> JSONValue {
+        .fields(["url": .string(s.url), "delivered": .number(String(s.delivered)), "failedAttempts": .number(String(s.failedAttempts)),
+                 "pending": .int(s.pending), "dropped": .number(String(s.dropped)),
+                 "lastError": s.lastError.map { .string($0.description) } ?? .null])
+    }
+}
+
+extension Metrics {
+    /// Delivery counts per webhook receiver, in Prometheus' text format.
+    static func webhookExposition(_ receivers: [WebhookReceiverStatus]) -> String {
+        guard !receivers.isEmpty else { return "" }
+        var s = "# HELP connect_mock_webhook_deliveries_total Events a webhook answered with a 2xx.\n# TYPE connect_mock_webhook_deliveries_total counter\n"
+        for r in receivers { s += "connect_mock_webhook_deliveries_total{url=\"\(r.url)\"} \(r.delivered)\n" }
+        s += "# HELP connect_mock_webhook_failures_total Failed delivery attempts (each retry counts).\n# TYPE connect_mock_webhook_failures_total counter\n"
+        for r in receivers { s += "connect_mock_webhook_failures_total{url=\"\(r.url)\"} \(r.failedAttempts)\n" }
+        s += "# HELP connect_mock_webhook_pending Events waiting for a webhook.\n# TYPE connect_mock_webhook_pending gauge\n"
+        for r in receivers { s += "connect_mock_webhook_pending{url=\"\(r.url)\"} \(r.pending)\n" }
+        return s
     }
 }

@@ -109,6 +109,7 @@ final class MockAPI {
             state.throttle.reset()
             state.outbound.reset()
             state.events.feed.clear()
+            try state.setWebhooks(state.config.events.webhooks)
             state.watchContactsAhead(store)
             return MockAPI.json(.fields(["contacts": .int(contacts)]))
         case ("clock", 1):
@@ -146,13 +147,22 @@ final class MockAPI {
                 state.outbound.setRules(try list.items().map { i throws(ConfigError) in try OutboundRule.read(i) })
             }
             return MockAPI.json(.fields(["rules": .array(state.outbound.currentRules().map(\.json))]))
+        case ("webhooks", 1):
+            try methods(["GET", "PUT"])
+            if r.method == "PUT" {
+                let b = try body(r)
+                try b.onlyKeys(["webhooks"])
+                guard let list = try b.child("webhooks") else { throw APIError(status: 400, message: "expected a \"webhooks\" list", path: "$.webhooks") }
+                try state.setWebhooks(try list.items().map { i throws(ConfigError) in try MockConfig.EventsSection.readWebhook(i) })
+            }
+            return MockAPI.json(.fields(["webhooks": .array(state.webhooks.snapshot().map(MockState.webhookJSON))]))
         case ("events", 1):
             try methods(["GET"])
             return try listEvents(r)
         case ("metrics", 1):
             try methods(["GET"])
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4",
-                                body: Array(state.metrics.exposition(contacts: try store.count()).utf8))
+                                body: Array(state.metrics.exposition(contacts: try store.count(), webhooks: state.webhooks.snapshot()).utf8))
         default:
             throw APIError(status: 404, message: "no route \(r.path) in the mock API")
         }

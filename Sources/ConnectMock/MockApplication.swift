@@ -42,6 +42,7 @@ public final class MockApplication: @unchecked Sendable {
             logger.info("seeded the empty store: \(report.summary)")
         }
         state.watchContactsAhead(store)
+        try state.setWebhooks(config.events.webhooks)
     }
 
     /// Binds every worker's listener; returns the port. With `handleSignals`, SIGINT and SIGTERM
@@ -119,6 +120,9 @@ public final class MockApplication: @unchecked Sendable {
         workers[0].run()
         for _ in workers.dropFirst() { done.wait() }
         loopCloseResults = workers.map(\.loopCloseResult)
+        // Events made before the stop still reach their receivers, for a little while.
+        if !state.webhooks.drain(timeoutMilliseconds: 2000) { logger.warning("webhook events still pending at exit were dropped") }
+        state.webhooks.shutdown()
     }
 
     /// Asks every worker to finish; safe from any thread.

@@ -2,6 +2,7 @@ import ContactModel
 import ContactStore
 import Foundation
 import Logging
+import Server
 import SigV4
 import Synchronization
 import Timekeeping
@@ -21,6 +22,8 @@ final class MockState: @unchecked Sendable {
     let outbound: OutboundState
     /// Contact events: the feed and the contacts whose moments lie ahead (SPEC §9).
     let events: EventSchedule
+    /// Where events are POSTed (`events.webhooks`, `PUT /_mock/webhooks`).
+    let webhooks: WebhookDispatcher
     private var faults: [FaultRule]
     private let faultLock = NSLock()
     /// Whether any rule is set, read without the lock: most runs have none, and every
@@ -36,6 +39,7 @@ final class MockState: @unchecked Sendable {
         throttle = Throttle(ratePerSecond: config.throttle.ratePerSecond, burst: config.throttle.burst)
         outbound = OutboundState(rules: config.outbound.rules)
         events = EventSchedule(feed: EventFeed(capacity: config.events.retain), start: clock.now(), logger: logger)
+        webhooks = WebhookDispatcher(options: WebhookDeliveryOptions(queueLimit: config.events.retain))
         faults = config.faults
         hasFaults.store(!config.faults.isEmpty, ordering: .releasing)
     }
@@ -151,7 +155,7 @@ final class Metrics: @unchecked Sendable {
         return shard
     }
 
-    func exposition(contacts: Int) -> String {
+    func exposition(contacts: Int, webhooks: [WebhookReceiverStatus]) -> String {
         var requests: [Series: Int] = [:]
         var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count + 1)
         var count = 0
@@ -177,6 +181,6 @@ final class Metrics: @unchecked Sendable {
         s += "connect_mock_request_duration_seconds_bucket{le=\"+Inf\"} \(count)\n"
         s += "connect_mock_request_duration_seconds_sum \(sum)\nconnect_mock_request_duration_seconds_count \(count)\n"
         s += "# HELP connect_mock_contacts Contacts stored.\n# TYPE connect_mock_contacts gauge\nconnect_mock_contacts \(contacts)\n"
-        return s
+        return s + Metrics.webhookExposition(webhooks)
     }
 }

@@ -33,6 +33,17 @@ public enum WebhookURLProblem: Error, Equatable, Sendable, CustomStringConvertib
 
 /// An `http://host[:port][/path][?query]` URL, split into what a POST needs. The fragment, if
 /// any, is dropped (it never goes on the wire).
+/// Why `url` cannot be a webhook receiver, or nil: config and the mock API check URLs with the
+/// rule delivery applies.
+public func webhookURLProblem(_ url: String) -> WebhookURLProblem? {
+    do {
+        _ = try WebhookURL(url)
+        return nil
+    } catch {
+        return error
+    }
+}
+
 struct WebhookURL: Equatable, Sendable {
     /// As given: the receiver's identity in `setReceivers` and in the snapshot.
     let text: String
