@@ -155,7 +155,7 @@ final class Metrics: @unchecked Sendable {
         return shard
     }
 
-    func exposition(contacts: Int, webhooks: [WebhookReceiverStatus]) -> String {
+    func exposition(contacts: Int, webhooks: [WebhookReceiverStatus] = []) -> String {
         var requests: [Series: Int] = [:]
         var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count + 1)
         var count = 0

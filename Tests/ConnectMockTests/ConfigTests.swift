@@ -28,7 +28,7 @@ final class ConfigTests: XCTestCase {
             (base + "extra: 1\n", "config.yaml:23: extra: unknown key", "top-level"),
             (base.replacingOccurrences(of: "view: asOfClock", with: "view: live"), "config.yaml:18: contacts.view: expected one of asOfClock, stored", "view"),
             (base.replacingOccurrences(of: "webhooks: []", with: "webhooks: [{url: \"https://example.com/hook\"}]"),
-             "config.yaml:19: events.webhooks[0].url: expected an http:// URL", "webhook scheme"),
+             "config.yaml:19: events.webhooks[0].url: expected an http://host:port/path URL, found \"https://example.com/hook\": https is not supported", "webhook scheme"),
             (base.replacingOccurrences(of: "rules: []", with: "rules: [{match: {destination: \"+1*\"}, outcome: ringing}]"),
              "config.yaml:20: outbound.rules[0].outcome: expected one of answered, no-answer, busy, machine, not-allowed", "outcome"),
             (base.replacingOccurrences(of: "mode: verify", with: "mode: sometimes"), "config.yaml:11: auth.mode: expected one of verify, off", "enum"),
