@@ -14,6 +14,8 @@ LOCK := e2e/requirements.lock
 RELEASE_BIN := .build/release/connect-mock
 # The shipped build; docker/Dockerfile builds with the same flags (docker-check checks it).
 RELEASE_FLAGS := -c release --static-swift-stdlib --experimental-lto-mode=full
+# pkg-config files that make the release build link libuv and SQLite statically (see the script).
+STATIC_DEPS := $(CURDIR)/.build/static-deps
 
 .PHONY: deps build release test unit e2e docker-check serve bench fuzz clean model
 
@@ -37,8 +39,10 @@ $(VENV)/.installed: $(LOCK)
 build: deps
 	$(SWIFT) build
 
+# libuv and SQLite are linked statically, so the binary needs only glibc, libstdc++ and
+# libgcc_s: the same binary goes into the Docker image and the wheel.
 release: deps
-	$(SWIFT) build $(RELEASE_FLAGS)
+	PKG_CONFIG_PATH="$$(scripts/static-deps.sh $(STATIC_DEPS))" $(SWIFT) build $(RELEASE_FLAGS)
 
 unit: build
 	$(SWIFT) test
