@@ -17,7 +17,10 @@ RELEASE_FLAGS := -c release --static-swift-stdlib --experimental-lto-mode=full
 # pkg-config files that make the release build link libuv and SQLite statically (see the script).
 STATIC_DEPS := $(CURDIR)/.build/static-deps
 
-.PHONY: deps build release test unit e2e docker-check serve bench fuzz clean model
+# The one version: VERSION (scripts/check-version.sh holds every copy to it).
+VERSION := $(shell tr -d '[:space:]' < VERSION)
+
+.PHONY: deps build release test unit e2e docker-check version-check serve bench fuzz clean model
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -53,7 +56,10 @@ e2e: build
 docker-check: release
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH scripts/check-docker.sh $(RELEASE_BIN) "$(RELEASE_FLAGS)"
 
-test: unit e2e docker-check
+version-check:
+	scripts/check-version.sh
+
+test: unit e2e docker-check version-check
 
 serve: build
 	$(BIN) serve --config config.yaml

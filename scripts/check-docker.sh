@@ -5,7 +5,8 @@
 #     `make release` does, with libuv and SQLite linked statically (scripts/static-deps.sh), so
 #     the binary checked here is the one the image ships;
 #  3. every library the release binary links (ldd) comes from a package the runtime stage
-#     installs or that debian:bookworm-slim already has.
+#     installs or that debian:bookworm-slim already has;
+#  4. the image's version label is the repository's VERSION.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-.build/release/connect-mock}
@@ -19,6 +20,13 @@ if ! grep -qF -- "PKG_CONFIG_PATH=\"\$(scripts/static-deps.sh /tmp/static-deps)\
     exit 1
 fi
 echo "docker/Dockerfile: built with make release's flags ($FLAGS), libuv and SQLite static"
+
+version=$(tr -d '[:space:]' < VERSION)
+if ! grep -qxF "LABEL org.opencontainers.image.version=\"$version\"" docker/Dockerfile; then
+    echo "docker/Dockerfile: no LABEL org.opencontainers.image.version=\"$version\" (VERSION)" >&2
+    exit 1
+fi
+echo "docker/Dockerfile: labelled version $version"
 
 runtime=$(sed -n '/^FROM debian:bookworm-slim/,$p' docker/Dockerfile | { grep -o 'install -y --no-install-recommends [^\\&]*' || true; } | sed 's/.*recommends //')
 # Packages every debian:bookworm-slim image carries (essential set and apt's own dependencies).
