@@ -19,8 +19,9 @@ STATIC_DEPS := $(CURDIR)/.build/static-deps
 
 # The one version: VERSION (scripts/check-version.sh holds every copy to it).
 VERSION := $(shell tr -d '[:space:]' < VERSION)
+DIST := dist
 
-.PHONY: deps build release test unit e2e docker-check version-check serve bench fuzz clean model
+.PHONY: deps build release test unit e2e docker-check version-check wheel serve bench fuzz clean model
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -59,13 +60,19 @@ docker-check: release
 version-check:
 	scripts/check-version.sh
 
+# dist/connect_mock-$(VERSION)-py3-none-manylinux_<glibc>_x86_64.whl (python/build_wheel.py:
+# standard library only; it refuses a binary that needs a library outside the manylinux policy).
+wheel: release
+	rm -f $(DIST)/connect_mock-*.whl
+	$(PYTHON) python/build_wheel.py --binary $(RELEASE_BIN) --out $(DIST)
+
 test: unit e2e docker-check version-check
 
 serve: build
 	$(BIN) serve --config config.yaml
 
 clean:
-	rm -rf .build .connect-mock $(VENV)
+	rm -rf .build .connect-mock $(VENV) .build-wheel $(DIST)
 
 # make bench BASELINE=path/to/old/connect-mock measures an older release binary beside this one.
 
