@@ -1,4 +1,5 @@
 """`Server`: the bundled connect-mock binary as a context manager, and its mock API."""
+import atexit
 import contextlib
 import copy
 import datetime
@@ -192,7 +193,7 @@ class Server:
         try:
             self.endpoint_url = self._await_listening(time.monotonic() + self.start_timeout)
             self._await_health(time.monotonic() + self.start_timeout)
-        except ServerStartError:
+        except BaseException:  # a failed start, or an interrupt while waiting: no process left behind
             self._terminate()
             self._cleanup()
             raise
@@ -232,6 +233,9 @@ class Server:
                 proc.kill()
                 proc.wait()
         self.returncode = proc.returncode
+        if self._stdout_drain is not None:
+            self._stdout_drain.join(timeout=5)  # the pipe is at its end once the process exited
+            self._stdout_drain = None
         if proc.stdout:
             proc.stdout.close()
         self.process = None
@@ -408,6 +412,15 @@ class Server:
     def _require_running(self):
         if self.endpoint_url is None:
             raise ConnectMockError("this Server is not running (use it as a context manager or call start())")
+
+
+@atexit.register
+def _stop_all():
+    """A server not stopped by its owner is stopped when the interpreter exits, not left running."""
+    with _running_lock:
+        servers = list(_running)
+    for server in reversed(servers):
+        server.stop()
 
 
 @contextlib.contextmanager

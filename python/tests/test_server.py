@@ -59,7 +59,7 @@ def test_attributes_are_the_shipped_defaults():
         assert server.instance_id == INSTANCE
         assert server.access_key_id == "AKIAIOSFODNN7EXAMPLE"
         assert server.secret_access_key == "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-        # the shipped seed: the five hand-written contacts' six and 50 synthetic ones
+        # the shipped seed: six contacts from the five files of seed-data/, and 50 synthetic ones
         assert server.api("GET", "/_mock/health")["contacts"] == 56
 
 
@@ -281,3 +281,14 @@ def test_the_console_script_leaves_a_local_config_yaml_to_the_binary(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_MOCK_")}
     out = subprocess.run([SCRIPT, "check-config"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.returncode == 2 and "config.yaml" in out.stderr and "instances" in out.stderr
+
+
+def test_a_server_left_running_is_stopped_when_the_interpreter_exits():
+    code = ("import connect_mock, sys\n"
+            "server = connect_mock.Server(seed={'fixtures': [], 'synthetic': {'count': 0}}).start()\n"
+            "print(server.process.pid, server.directory, flush=True)\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60).stdout
+    pid, directory = out.split()
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid), 0)
+    assert not os.path.exists(directory)
