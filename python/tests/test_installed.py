@@ -85,3 +85,13 @@ def test_the_python_defaults_are_the_shipped_config(tmp_path):
     ours["seed"]["fixtures"] = ["seed-data"]
     assert ours == builtin
     assert sorted(os.listdir(SEED_DATA)) == sorted(os.listdir(os.path.join(REPO, "seed-data")))
+
+
+def test_the_readme_shows_the_user_example_as_it_runs_here():
+    """README's pytest example is test_user_example.py (less its docstring), which this suite runs."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "test_user_example.py")) as f:
+        code = f.read().split('"""', 2)[2].lstrip("\n")
+    with open(os.path.join(REPO, "README.md")) as f:
+        blocks = re.findall(r"```python\n(.*?)```", f.read(), re.S)
+    assert code in blocks
