@@ -14,8 +14,19 @@ LOCK := e2e/requirements.lock
 RELEASE_BIN := .build/release/connect-mock
 # The shipped build; docker/Dockerfile builds with the same flags (docker-check checks it).
 RELEASE_FLAGS := -c release --static-swift-stdlib --experimental-lto-mode=full
+# pkg-config files that make the release build link libuv and SQLite statically (see the script).
+STATIC_DEPS := $(CURDIR)/.build/static-deps
 
-.PHONY: deps build release test unit e2e docker-check serve bench fuzz clean model
+# The one version: VERSION (scripts/check-version.sh holds every copy to it).
+VERSION := $(shell tr -d '[:space:]' < VERSION)
+DIST := dist
+# The package's tests run against the built wheel in a virtual environment made anew each run,
+# holding only the wheel and, from $(LOCK), pytest, boto3 and PyYAML with their dependencies.
+WHEEL_VENV := .build-wheel/venv
+WHEEL_TEST_PACKAGES := pytest pluggy iniconfig packaging Pygments boto3 botocore s3transfer jmespath \
+	python-dateutil six urllib3 PyYAML
+
+.PHONY: deps build release test unit e2e docker-check version-check wheel python-test wheel-bookworm serve bench fuzz clean model
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -37,8 +48,10 @@ $(VENV)/.installed: $(LOCK)
 build: deps
 	$(SWIFT) build
 
+# libuv and SQLite are linked statically, so the binary needs only glibc, libstdc++ and
+# libgcc_s: the same binary goes into the Docker image and the wheel.
 release: deps
-	$(SWIFT) build $(RELEASE_FLAGS)
+	PKG_CONFIG_PATH="$$(scripts/static-deps.sh $(STATIC_DEPS))" $(SWIFT) build $(RELEASE_FLAGS)
 
 unit: build
 	$(SWIFT) test
@@ -49,13 +62,39 @@ e2e: build
 docker-check: release
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH scripts/check-docker.sh $(RELEASE_BIN) "$(RELEASE_FLAGS)"
 
-test: unit e2e docker-check
+version-check:
+	scripts/check-version.sh
+
+# dist/connect_mock-$(VERSION)-py3-none-manylinux_<glibc>_x86_64.whl (python/build_wheel.py:
+# standard library only; it refuses a binary that needs a library outside the manylinux policy).
+wheel: release
+	rm -f $(DIST)/connect_mock-*.whl
+	$(PYTHON) python/build_wheel.py --binary $(RELEASE_BIN) --out $(DIST)
+
+python-test: wheel
+	rm -rf $(WHEEL_VENV)
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	for p in $(WHEEL_TEST_PACKAGES); do grep -iE "^$$p==" $(LOCK) || { echo "no $$p in $(LOCK)" >&2; exit 1; }; \
+		done > $(WHEEL_VENV)/test-requirements.txt
+	$(WHEEL_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps -r $(WHEEL_VENV)/test-requirements.txt
+	$(WHEEL_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps $(DIST)/connect_mock-$(VERSION)-*.whl
+	$(WHEEL_VENV)/bin/python -m pip check
+	cd python/tests && CONNECT_MOCK_REPO=$(CURDIR) ../../$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider
+
+test: unit e2e docker-check version-check python-test
+
+# The proof that the wheel runs where only python3 is installed: a debootstrapped bookworm root
+# (kept in .build-wheel/bookworm), the wheel pip-installed there, a signed DescribeContact.
+# Needs root and network to Debian's mirror and PyPI, so it is not part of make test.
+wheel-bookworm: wheel
+	scripts/check-wheel-bookworm.sh $(DIST)/connect_mock-$(VERSION)-*.whl
 
 serve: build
 	$(BIN) serve --config config.yaml
 
 clean:
-	rm -rf .build .connect-mock $(VENV)
+	rm -rf .build .connect-mock $(VENV) $(DIST)
+	rm -rf --one-file-system .build-wheel
 
 # make bench BASELINE=path/to/old/connect-mock measures an older release binary beside this one.
 

@@ -1,4 +1,5 @@
-"""The README's pytest example, taken from the README and run as a user would run it."""
+"""The pytest example that runs the binary without the Python package, taken from docs/python.md
+(README links it) and run as a user would run it."""
 import os
 import re
 import subprocess
@@ -8,7 +9,7 @@ from conftest import BINARY, REPO
 
 
 def readme_block(containing):
-    text = open(os.path.join(REPO, "README.md")).read()
+    text = open(os.path.join(REPO, "docs", "python.md")).read()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     return next(b for b in blocks if containing in b)
 

@@ -1,4 +1,4 @@
-"""The README's pattern for a test suite, run as written: reset, freeze, upsert, call, read the journal."""
+"""The pattern for a test suite in docs/python.md ("Without the plugin"), run as written: reset, freeze, upsert, call, read the journal."""
 import requests
 
 from conftest import INSTANCE

@@ -8,7 +8,7 @@ struct ConnectMockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect-mock",
         abstract: "A local Amazon Connect DescribeContact endpoint with real SigV4 checks.",
-        version: "connect-mock 0.1.0",
+        version: "connect-mock \(connectMockVersion)",
         subcommands: [Serve.self, Seed.self, Purge.self, CheckConfig.self, Healthcheck.self])
 }
 
