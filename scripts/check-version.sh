@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The repository's VERSION file is the one place the version is written. This checks that every
-# copy follows it: the Swift constant behind `connect-mock --version`, the mock API's health
+# copy follows it: the Swift constant behind `connect-mock --version` and the mock API's health
 # answer, and the Docker image's label (the wheel's name and the Python package's __version__
 # are read from VERSION by python/build_wheel.py, and the package's tests compare them with the
 # binary's --version). With --write, it rewrites the copies from VERSION instead.
@@ -11,8 +11,7 @@ version=$(tr -d '[:space:]' < VERSION)
 
 # file, what the line holding the version looks like (a sed regex with the version as (...))
 copies=(
-    'Sources/connect-mock/Version.swift|^let connectMockVersion = "([^"]*)"$'
-    'Sources/ConnectMock/MockAPI.swift|^    static let version = "([^"]*)"$'
+    'Sources/ConnectMock/Version.swift|^public let connectMockVersion = "([^"]*)"$'
     'docker/Dockerfile|^LABEL org.opencontainers.image.version="([^"]*)"$'
 )
 fail=0

@@ -12,7 +12,6 @@ final class MockAPI {
     private let state: MockState
     /// This worker's own connection; writes from any worker land in the same file.
     private let store: ContactStore
-    static let version = "0.1.0"
 
     init(state: MockState, store: ContactStore) {
         self.state = state
@@ -73,7 +72,7 @@ final class MockAPI {
         switch (s.first ?? "", s.count) {
         case ("health", 1):
             try methods(["GET"])
-            return MockAPI.json(.fields(["status": .string("ok"), "contacts": .int(try store.count()), "version": .string(MockAPI.version)]))
+            return MockAPI.json(.fields(["status": .string("ok"), "contacts": .int(try store.count()), "version": .string(connectMockVersion)]))
         case ("contacts", 1):
             try methods(["GET", "POST", "DELETE"])
             switch r.method {

@@ -1,4 +1,0 @@
-/// The release version. The repository's `VERSION` file is the one to edit; this copy, the mock
-/// API's health answer, the Docker image's label and the wheel's name follow it
-/// (`scripts/check-version.sh --write` rewrites them, and `make test` fails while any differs).
-let connectMockVersion = "0.1.0"
