@@ -209,6 +209,18 @@ def test_the_mock_api_methods(contact):
             connect.describe_contact(InstanceId=INSTANCE, ContactId="c-1")
 
 
+def test_events_follow_the_clock():
+    with connect_mock.Server(clock={"now": "2026-06-01T12:00:00Z"}) as server:
+        server.put_contacts({"Id": "e-1", "Channel": "VOICE", "InitiationMethod": "INBOUND", "InitiationTimestamp": "now",
+                             "DisconnectTimestamp": "now+60s"})
+        first = server.events()
+        assert [e["event"]["detail"]["eventType"] for e in first["events"]] == ["INITIATED"]
+        server.set_clock(now="2026-06-01T12:01:00Z")
+        later = server.events(after=first["nextCursor"])
+        assert [e["event"]["detail"]["eventType"] for e in later["events"]] == ["DISCONNECTED", "COMPLETED"]
+        assert server.events(after=later["nextCursor"])["events"] == []
+
+
 def test_a_4xx_raises_mock_api_error_with_status_and_message():
     with connect_mock.Server() as server:
         with pytest.raises(connect_mock.MockAPIError) as e:
