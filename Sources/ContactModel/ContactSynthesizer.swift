@@ -78,6 +78,13 @@ public struct ContactSynthesizer: Sendable {
     /// The document of the contact `recipe` describes, in normalized form. A caller that makes
     /// many passes its own `stream`, whose buffer has long since grown to a document's size.
     public func document(for recipe: SyntheticRecipe, stream: JSONStream = JSONStream()) -> [UInt8] {
+        documentAndLatest(for: recipe, stream: stream).document
+    }
+
+    /// The document and the latest timestamp written in it: no moment of the contact is later
+    /// (every moment is a timestamp member), so at or after it the contact's view as of the
+    /// clock is the document itself, and the store learns that without parsing the document.
+    public func documentAndLatest(for recipe: SyntheticRecipe, stream: JSONStream = JSONStream()) -> (document: [UInt8], latest: Instant) {
         let chain = skeleton(chainSeed: recipe.chainSeed, length: recipe.chainLength)
         let k = recipe.position
         let link = chain.links[k]
@@ -91,7 +98,7 @@ public struct ContactSynthesizer: Sendable {
             nextId: k + 1 < chain.ids.count ? chain.ids[k + 1] : nil, relatedId: recipe.relatedContactId)
         stream.reset()
         ContactWriter(instance: instance, arnPrefix: arnPrefix, json: stream).contact(context, rng: &rng)
-        return stream.bytes()
+        return (stream.bytes(), Instant(millisecondsSinceEpoch: stream.largestMark ?? link.timeline.initiation.millisecondsSinceEpoch))
     }
 
     /// The earliest initiation still visible at `now` (one minute of margin), never before the cutoff.

@@ -49,6 +49,7 @@ struct ObjectWriter<S: StructureShape> {
     mutating func timestamp(_ member: MemberKey<S, ValueKind.Timestamp>, _ value: Instant) {
         key(member)
         json.literal(TimestampValue.json(value))
+        json.mark(value.millisecondsSinceEpoch)
     }
 
     /// A structure member, its members written by `body`.

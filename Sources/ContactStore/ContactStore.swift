@@ -80,7 +80,8 @@ public final class ContactStore {
         try lookupStatement.bind([.text(instanceId), .text(contactId)])
         defer { lookupStatement.finishReading() }
         guard try lookupStatement.step() else { return nil }
-        let found = StoredContact(document: try runs.document(lookupStatement, from: 0), initiation: Instant(millisecondsSinceEpoch: lookupStatement.int(1)))
+        let row = try runs.documentAndLatest(lookupStatement, from: 0)
+        let found = StoredContact(document: row.document, initiation: Instant(millisecondsSinceEpoch: lookupStatement.int(1)), latest: row.latest)
         cache.insert(found, instanceId: instanceId, contactId: contactId)
         return found
     }

@@ -23,12 +23,19 @@ struct SyntheticRuns {
     /// The document of the row `s` is on, whose columns from `first` are document,
     /// initiated_at, synthesis_run and recipe: stored, or made from its recipe.
     mutating func document(_ s: SQLiteConnection.Statement, from first: Int32) throws(StoreError) -> [UInt8] {
-        guard s.isNull(first + 2) == false else { return s.blob(first) }
+        try documentAndLatest(s, from: first).document
+    }
+
+    /// The row's document, and for a synthetic contact its latest moment, known from synthesis;
+    /// nil for a stored document (the caller parses it when it needs the moment).
+    mutating func documentAndLatest(_ s: SQLiteConnection.Statement, from first: Int32) throws(StoreError) -> (document: [UInt8], latest: Instant?) {
+        guard s.isNull(first + 2) == false else { return (s.blob(first), nil) }
         let run = s.int(first + 2)
         guard let recipe = SyntheticRecipe(bytes: s.blob(first + 3)) else {
             throw .unreadable(path: db.path, reason: "a synthetic contact of synthesis run \(run) has a recipe this build does not read")
         }
-        return try synthesizer(run).document(for: recipe, stream: stream)
+        let made = try synthesizer(run).documentAndLatest(for: recipe, stream: stream)
+        return (made.document, made.latest)
     }
 
     private mutating func synthesizer(_ run: Int64) throws(StoreError) -> ContactSynthesizer {

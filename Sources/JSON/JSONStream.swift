@@ -15,25 +15,40 @@ public final class JSONStream {
     private let out: UnsafeMutablePointer<OutputBuffer>
     /// Whether the next key or value follows another and needs a comma first.
     private let needsComma: UnsafeMutablePointer<Bool>
+    /// The largest value a writer marked since the last reset (`mark`).
+    private let marked: UnsafeMutablePointer<Int64>
 
     public init(capacity: Int = 16_384) {
         out = .allocate(capacity: 1)
         out.initialize(to: OutputBuffer(capacity: capacity))
         needsComma = .allocate(capacity: 1)
         needsComma.initialize(to: false)
+        marked = .allocate(capacity: 1)
+        marked.initialize(to: .min)
     }
 
     deinit {
         out.deinitialize(count: 1)
         out.deallocate()
         needsComma.deallocate()
+        marked.deallocate()
     }
 
     /// Forgets everything written; the buffer's memory is kept for the next document.
     public func reset() {
         out.pointee.removeAll()
         needsComma.pointee = false
+        marked.pointee = .min
     }
+
+    /// Notes a value beside the bytes: synthesis marks each timestamp it writes, so that the
+    /// latest of a document's moments is known without parsing the document back.
+    public func mark(_ value: Int64) {
+        if value > marked.pointee { marked.pointee = value }
+    }
+
+    /// The largest value marked since the last reset; nil when none was.
+    public var largestMark: Int64? { marked.pointee == .min ? nil : marked.pointee }
 
     /// The document written since the last reset.
     public func bytes() -> [UInt8] { out.pointee.array() }

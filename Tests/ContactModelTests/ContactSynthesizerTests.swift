@@ -16,6 +16,21 @@ final class ContactSynthesizerTests: XCTestCase {
         return out
     }
 
+    /// The store trusts synthesis' latest timestamp in place of parsing the document: it must
+    /// never be before the document's latest moment, or a contact still unfolding would be
+    /// served whole.
+    func testTheLatestTimestampWrittenIsNeverBeforeTheLatestMoment() throws {
+        let synth = ContactSynthesizer(instance: demoInstance, seed: 11, now: fixedNow, policy: RetentionPolicy())
+        var checked = 0
+        try synth.generate(count: 3000) { r in
+            let made = synth.documentAndLatest(for: r.recipe!)
+            let timeline = try ContactTimeline(bytes: made.document)
+            XCTAssertGreaterThanOrEqual(made.latest, timeline.latest)
+            checked += 1
+        }
+        XCTAssertEqual(checked, 3000)
+    }
+
     func testRecipesRoundTripThroughTheirBytes() {
         var seen = 0
         for r in generate(600) {
