@@ -194,7 +194,11 @@ final class MockHandler: HTTPHandler {
         self.state = state
         metrics = state.metrics.makeShard()
         journal = state.journal.makeShard()
-        pipeline = AWSPipeline(state: state, operations: [.describeContact(state: state, store: store)])
+        pipeline = AWSPipeline(state: state, operations: [
+            .describeContact(state: state, store: store),
+            .describeUser(state: state, store: store), .describeQueue(state: state, store: store),
+            .listUsers(state: state, store: store), .listQueues(state: state, store: store),
+        ])
         api = MockAPI(state: state, store: store)
     }
 
