@@ -31,29 +31,43 @@ enum DirectoryTables {
 /// what a contact's does).
 final class DirectoryAccess {
     private let db: SQLiteConnection
-    private var lookups: [DirectoryRecord.Kind: SQLiteConnection.Statement] = [:]
-    private var caches: [DirectoryRecord.Kind: DocumentCache<SQLiteDataVersion>] = [:]
+    /// One per kind, made on first use: two stored slots rather than a dictionary, so that a
+    /// lookup mutates its cache in place.
+    private var users: Table?
+    private var queues: Table?
+
+    private struct Table {
+        let lookup: SQLiteConnection.Statement
+        var cache: DocumentCache<SQLiteDataVersion>
+    }
 
     init(_ db: SQLiteConnection) {
         self.db = db
     }
 
     func lookup(_ kind: DirectoryRecord.Kind, instanceId: String, id: String, now: UInt64) throws(StoreError) -> [UInt8]? {
-        if caches[kind] == nil { caches[kind] = DocumentCache(source: try SQLiteDataVersion(db), limit: 4096) }
-        if let hit = try caches[kind]!.cached(instanceId: instanceId, contactId: id, now: now) { return hit.document }
-        let s: SQLiteConnection.Statement
-        if let known = lookups[kind] {
-            s = known
-        } else {
-            s = try db.prepare("SELECT document FROM \(DirectoryTables.table(kind)) WHERE instance_id = ?1 AND id = ?2")
-            lookups[kind] = s
+        if kind == .user {
+            if users == nil { users = try table(kind) }
+            return try DirectoryAccess.lookup(&users!, instanceId: instanceId, id: id, now: now)
         }
+        if queues == nil { queues = try table(kind) }
+        return try DirectoryAccess.lookup(&queues!, instanceId: instanceId, id: id, now: now)
+    }
+
+    private func table(_ kind: DirectoryRecord.Kind) throws(StoreError) -> Table {
+        Table(lookup: try db.prepare("SELECT document FROM \(DirectoryTables.table(kind)) WHERE instance_id = ?1 AND id = ?2"),
+              cache: DocumentCache(source: try SQLiteDataVersion(db), limit: 4096))
+    }
+
+    private static func lookup(_ t: inout Table, instanceId: String, id: String, now: UInt64) throws(StoreError) -> [UInt8]? {
+        if let hit = try t.cache.cached(instanceId: instanceId, contactId: id, now: now) { return hit.document }
+        let s = t.lookup
         try s.bind([.text(instanceId), .text(id)])
         defer { s.finishReading() }
         guard try s.step() else { return nil }
         let document = s.blob(0)
-        caches[kind]!.insert(ContactStore.StoredContact(document: document, initiation: Instant(millisecondsSinceEpoch: 0)),
-                             instanceId: instanceId, contactId: id)
+        t.cache.insert(ContactStore.StoredContact(document: document, initiation: Instant(millisecondsSinceEpoch: 0)),
+                       instanceId: instanceId, contactId: id)
         return document
     }
 }
