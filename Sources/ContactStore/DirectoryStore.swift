@@ -83,6 +83,17 @@ extension ContactStore {
     /// Inserts or replaces a user or a queue; true when it was new.
     @discardableResult
     public func upsertDirectory(_ record: DirectoryRecord) throws(StoreError) -> Bool {
+        // Its own transaction when called outside one: the existence check and the write commit
+        // together, as every write of the store does.
+        if !inTransaction {
+            do {
+                return try transaction { try $0.upsertDirectory(record) }
+            } catch let e as StoreError {
+                throw e
+            } catch {
+                preconditionFailure("a directory write threw \(error), which is not a StoreError")
+            }
+        }
         let table = DirectoryTables.table(record.kind)
         let exists = try db.prepare("SELECT 1 FROM \(table) WHERE instance_id = ?1 AND id = ?2")
         try exists.bind([.text(record.instanceId), .text(record.id)])
