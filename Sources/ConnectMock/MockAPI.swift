@@ -9,9 +9,9 @@ import Timekeeping
 /// The mock's own API under `/_mock/` (SPEC §5): JSON in and out, camelCase keys, errors as
 /// `{"message":...,"path":...}`, never SigV4; `X-Mock-Admin-Token` when `admin.token` is set.
 final class MockAPI {
-    private let state: MockState
+    let state: MockState
     /// This worker's own connection; writes from any worker land in the same file.
-    private let store: ContactStore
+    let store: ContactStore
 
     init(state: MockState, store: ContactStore) {
         self.state = state
@@ -59,6 +59,8 @@ final class MockAPI {
         switch s.count {
         case 1: return "/_mock/" + s[0]
         case 3 where s[0] == "contacts": return "/_mock/contacts/{InstanceId}/{ContactId}"
+        case 3 where s[0] == "users": return "/_mock/users/{InstanceId}/{UserId}"
+        case 3 where s[0] == "queues": return "/_mock/queues/{InstanceId}/{QueueId}"
         default: return "/_mock/unknown"
         }
     }
@@ -91,6 +93,15 @@ final class MockAPI {
                 return HTTPResponse(status: 204)
             }
             return try putContact(r, instanceId: s[1], contactId: s[2])
+        case ("users", 1), ("queues", 1):
+            try methods(["GET"])
+            return try listDirectory(r, kind: MockAPI.directoryKind(s[0])!)
+        case ("users", 3), ("queues", 3):
+            try methods(["GET", "PUT", "DELETE"])
+            return try directoryEntry(r, kind: MockAPI.directoryKind(s[0])!, instanceId: s[1], id: s[2])
+        case ("directory", 1):
+            try methods(["POST"])
+            return try bulkDirectory(r)
         case ("reset", 1):
             try methods(["POST"])
             // The store first, and the count in the same transaction: a reset that fails (a
@@ -171,7 +182,7 @@ final class MockAPI {
         ValueReader(file: "body", value: try parsedBody(r), path: "", line: 1)
     }
 
-    private func parsedBody(_ r: HTTPRequest) throws -> JSONValue {
+    func parsedBody(_ r: HTTPRequest) throws -> JSONValue {
         do {
             return try JSONParser.parse(r.body)
         } catch {
@@ -179,13 +190,13 @@ final class MockAPI {
         }
     }
 
-    private func queryInt(_ r: HTTPRequest, _ name: String, min: Int, max: Int) throws -> Int? {
+    func queryInt(_ r: HTTPRequest, _ name: String, min: Int, max: Int) throws -> Int? {
         guard let v = QueryParameter.parse(r.query).first(where: { $0.name == name })?.value else { return nil }
         guard let n = Int(v), n >= min, n <= max else { throw APIError(status: 400, message: "\(name) must be an integer from \(min) to \(max), not \"\(v)\"") }
         return n
     }
 
-    private func decoder(defaultInstance: String? = nil) -> FixtureDecoder {
+    func decoder(defaultInstance: String? = nil) -> FixtureDecoder {
         FixtureDecoder(instances: state.config.instances, defaultInstanceId: defaultInstance, now: state.clock.now(),
                        unknownMembers: state.config.validation.unknownMembers)
     }

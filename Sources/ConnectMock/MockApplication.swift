@@ -213,6 +213,8 @@ final class MockHandler: HTTPHandler {
             .describeContact(state: state, store: store),
             .startOutboundVoiceContact(state: state, store: store),
             .stopContact(state: state, store: store),
+            .describeUser(state: state, store: store), .describeQueue(state: state, store: store),
+            .listUsers(state: state, store: store), .listQueues(state: state, store: store),
         ])
         api = MockAPI(state: state, store: store)
     }

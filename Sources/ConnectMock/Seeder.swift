@@ -7,10 +7,14 @@ import Timekeeping
 public struct SeedReport: Sendable, Equatable {
     public var written = 0
     public var hidden: [RetentionPolicy.HiddenReason: Int] = [:]
+    /// Users and queues written (fixtures and the synthetic directory).
+    public var users = 0
+    public var queues = 0
 
     public var summary: String {
         let h = hidden.values.reduce(0, +)
         var s = "wrote \(written) contacts"
+        if users + queues > 0 { s += ", \(users) users and \(queues) queues" }
         if h > 0 {
             let parts = [RetentionPolicy.HiddenReason.retention, .cutoff, .future].compactMap { r in hidden[r].map { "\(r.rawValue) \($0)" } }
             s += "; \(h) hidden at the data clock (\(parts.joined(separator: ", ")))"
@@ -104,20 +108,31 @@ public struct Seeder {
                     problems.append("\(file): cannot be read")
                     continue
                 }
-                let issues = try decoder.decode(Array(data), file: file, jsonLines: file.hasSuffix(".jsonl")) { record in
+                let issues = try decoder.decode(Array(data), file: file, jsonLines: file.hasSuffix(".jsonl"), sink: { record in
                     if problems.isEmpty {
                         try seed.write(record, policy: policy)
                         tally(record)
                     }
-                }
+                }, directory: { entry in
+                    if problems.isEmpty {
+                        try seed.writeDirectory(entry)
+                        if entry.kind == .user { report.users += 1 } else { report.queues += 1 }
+                    }
+                })
                 for i in issues {
                     if problems.count < SeedFailure.limit { problems.append(i.description) } else { more = true }
                 }
             }
             if syntheticCount > 0, problems.isEmpty {
                 let target = instanceId ?? instances.first!.id
-                let synth = ContactSynthesizer(instance: instances.first(where: { $0.id == target })!, seed: syntheticSeed,
-                                               now: now, policy: policy)
+                let instance = instances.first(where: { $0.id == target })!
+                // The run's directory, written before its contacts (which name its users and queues).
+                let directory = SyntheticDirectory(instanceId: instance.id, contacts: syntheticCount)
+                let synth = ContactSynthesizer(instance: instance, seed: syntheticSeed, now: now, policy: policy, directory: directory)
+                for entry in directory.records(instance: instance, now: now) {
+                    try seed.writeDirectory(entry)
+                    if entry.kind == .user { report.users += 1 } else { report.queues += 1 }
+                }
                 try seed.synthesize(synth) { load in
                     try Seeder.pipelined(synth, count: syntheticCount) { record in
                         try load.write(record, policy: policy)

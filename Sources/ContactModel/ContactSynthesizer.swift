@@ -12,24 +12,29 @@ import Timekeeping
 public struct ContactSynthesizer: Sendable {
     /// Changes whenever the same recipe would give different bytes: stores keep recipes, and
     /// one written by another version is refused rather than served as different contacts.
-    public static let generatorVersion: Int64 = 2
+    public static let generatorVersion: Int64 = 3
 
     public let instance: InstanceInfo
     public let seed: UInt64
     public let now: Instant
     /// The earliest initiation a contact gets.
     public let windowStart: Instant
+    /// The users and queues its contacts' AgentInfo and QueueInfo name (SPEC §8); the smallest
+    /// one unless given (a seed gives the one its count calls for, and records its sizes).
+    public let directory: SyntheticDirectory
 
-    public init(instance: InstanceInfo, seed: UInt64, now: Instant, policy: RetentionPolicy) {
-        self.init(instance: instance, seed: seed, now: now, windowStart: ContactSynthesizer.windowStart(now: now, policy: policy))
+    public init(instance: InstanceInfo, seed: UInt64, now: Instant, policy: RetentionPolicy, directory: SyntheticDirectory? = nil) {
+        self.init(instance: instance, seed: seed, now: now, windowStart: ContactSynthesizer.windowStart(now: now, policy: policy),
+                  directory: directory)
     }
 
     /// The synthesizer of a stored run; `seed` only matters for making blocks.
-    public init(instance: InstanceInfo, seed: UInt64 = 0, now: Instant, windowStart: Instant) {
+    public init(instance: InstanceInfo, seed: UInt64 = 0, now: Instant, windowStart: Instant, directory: SyntheticDirectory? = nil) {
         self.instance = instance
         self.seed = seed
         self.now = now
         self.windowStart = windowStart
+        self.directory = directory ?? SyntheticDirectory(instanceId: instance.id, contacts: 0)
         arnPrefix = "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)"
     }
 
@@ -97,7 +102,7 @@ public struct ContactSynthesizer: Sendable {
             initialId: k > 0 ? chain.ids[0] : nil, previousId: k > 0 ? chain.ids[k - 1] : nil,
             nextId: k + 1 < chain.ids.count ? chain.ids[k + 1] : nil, relatedId: recipe.relatedContactId)
         stream.reset()
-        ContactWriter(instance: instance, arnPrefix: arnPrefix, json: stream).contact(context, rng: &rng)
+        ContactWriter(instance: instance, arnPrefix: arnPrefix, json: stream, directory: directory).contact(context, rng: &rng)
         return (stream.bytes(), Instant(millisecondsSinceEpoch: stream.largestMark ?? link.timeline.initiation.millisecondsSinceEpoch))
     }
 

@@ -6,23 +6,26 @@ extension ContactWriter {
     func queueAndAgent(_ f: inout ObjectWriter<ContactShapes.Contact>, _ c: ChainContext, _ traits: Traits, rng: inout SeededGenerator) {
         let t = c.timeline
         f.object(.queueInfo) { q in
-            q.string(.id, rng.uuid())
+            q.string(.id, directory.queueId(rng.int(0...directory.queueCount - 1)))
             q.timestamp(.enqueueTimestamp, t.enqueue)
         }
         if c.answered { f.member(.agentInfo) { agentInfo(voice: traits.voice, outbound: traits.outbound, t, rng: &rng) } }
     }
 
     func agentInfo(voice: Bool, outbound: Bool, _ t: Timeline, rng: inout SeededGenerator) {
+        // A user of the directory, and that user's hierarchy groups (level 1 down to its own).
+        let user = rng.int(0...directory.userCount - 1)
         object(ContactShapes.AgentInfo.self) { a in
-            a.string(.id, rng.uuid())
+            a.string(.id, directory.userId(user))
             a.timestamp(.acceptedByAgentTimestamp, t.connectedToAgent)
             if outbound, rng.chance(0.3) { a.timestamp(.previewEndTimestamp, t.ringStart) }
             a.timestamp(.connectedToAgentTimestamp, t.connectedToAgent)
             if rng.chance(0.2) { a.int(.agentPauseDurationInSeconds, rng.int(0...120)) }
-            if rng.chance(0.5) {
+            let depth = directory.hierarchyDepth(ofUser: user)
+            if depth > 0 {
                 a.object(.hierarchyGroups) { h in
-                    for l in 1...rng.int(1...5) {
-                        h.object(ContactWriter.level(l)) { $0.string(.arn, "\(arnPrefix)/agent-group/\(rng.uuid())") }
+                    for l in 1...depth {
+                        h.object(ContactWriter.level(l)) { $0.string(.arn, "\(arnPrefix)/agent-group/\(directory.hierarchyGroupId(level: l, user: user))") }
                     }
                 }
             }

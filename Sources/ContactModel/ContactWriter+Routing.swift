@@ -93,7 +93,7 @@ extension ContactWriter {
             case 1:
                 a.object(.matchCriteria) { m in
                     m.object(.agentsCriteria) { c in
-                        c.array(.agentIds) { for _ in 0..<rng.int(1...3) { json.string(rng.uuid()) } }
+                        c.array(.agentIds) { for _ in 0..<rng.int(1...3) { json.string(directory.userId(rng.int(0...directory.userCount - 1))) } }
                     }
                 }
                 a.string(.comparisonOperator, "Match")

@@ -14,11 +14,14 @@ struct ContactWriter {
     let arnPrefix: String
     /// Where the contact being made is written.
     let json: JSONStream
+    /// The pools AgentInfo, QueueInfo and AgentsCriteria draw their ids from.
+    let directory: SyntheticDirectory
 
-    init(instance: InstanceInfo, arnPrefix: String, json: JSONStream) {
+    init(instance: InstanceInfo, arnPrefix: String, json: JSONStream, directory: SyntheticDirectory) {
         self.instance = instance
         self.arnPrefix = arnPrefix
         self.json = json
+        self.directory = directory
     }
 
     /// What the contact's chain decided: its channel, method, answer and timeline, and its neighbours.

@@ -90,6 +90,19 @@ public struct FixtureDecoder: Sendable {
     /// Decodes one file's bytes; `jsonLines` for `.jsonl`. Each record goes to `sink` as soon as
     /// it is valid, so a large file never needs all its records in memory at once.
     public func decode(_ bytes: [UInt8], file: String, jsonLines: Bool, sink: (ContactRecord) throws -> Void) rethrows -> [FixtureIssue] {
+        try decode(bytes, file: file, jsonLines: jsonLines, sink: sink, directory: { _ in }, acceptsDirectory: false)
+    }
+
+    /// Decodes contacts and the directory's users and queues (`{"User":{...}}`,
+    /// `{"Queue":{...}}`), each to its sink, as the seed folders hold them mixed.
+    public func decode(_ bytes: [UInt8], file: String, jsonLines: Bool, sink: (ContactRecord) throws -> Void,
+                       directory: (DirectoryRecord) throws -> Void) rethrows -> [FixtureIssue] {
+        try decode(bytes, file: file, jsonLines: jsonLines, sink: sink, directory: directory, acceptsDirectory: true)
+    }
+
+    /// Without `acceptsDirectory`, users and queues are refused where only contacts are expected.
+    private func decode(_ bytes: [UInt8], file: String, jsonLines: Bool, sink: (ContactRecord) throws -> Void,
+                        directory: (DirectoryRecord) throws -> Void, acceptsDirectory: Bool) rethrows -> [FixtureIssue] {
         var issues: [FixtureIssue] = []
         if jsonLines {
             var lineNo = 1
@@ -97,13 +110,13 @@ public struct FixtureDecoder: Sendable {
             for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0a {
                 let line = Array(bytes[start..<i])
                 if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0d }) {
-                    try decodeDocument(line, file: file, firstLine: lineNo, allowMany: false, issues: &issues, sink: sink)
+                    try decodeDocument(line, file: file, firstLine: lineNo, allowMany: false, issues: &issues, sink: sink, directory: directory, acceptsDirectory: acceptsDirectory)
                 }
                 start = i + 1
                 lineNo += 1
             }
         } else {
-            try decodeDocument(bytes, file: file, firstLine: 1, allowMany: true, issues: &issues, sink: sink)
+            try decodeDocument(bytes, file: file, firstLine: 1, allowMany: true, issues: &issues, sink: sink, directory: directory, acceptsDirectory: acceptsDirectory)
         }
         return issues
     }
@@ -116,13 +129,13 @@ public struct FixtureDecoder: Sendable {
         guard case .object = value else {
             throw FixtureErrors(issues: [FixtureIssue(file: file, line: 1, path: "$", message: "expected a contact object or {\"Contact\":{...}}, found \(value.typeName)")])
         }
-        decodeEntry(value, path: "$", line: 1, file: file, issues: &issues) { record = $0 }
+        decodeEntry(value, path: "$", line: 1, file: file, issues: &issues, sink: { record = $0 }, directory: { _ in }, acceptsDirectory: false)
         if let record, issues.isEmpty { return record }
         throw FixtureErrors(issues: issues)
     }
 
     private func decodeDocument(_ bytes: [UInt8], file: String, firstLine: Int, allowMany: Bool,
-                                issues: inout [FixtureIssue], sink: (ContactRecord) throws -> Void) rethrows {
+                                issues: inout [FixtureIssue], sink: (ContactRecord) throws -> Void, directory: (DirectoryRecord) throws -> Void, acceptsDirectory: Bool) rethrows {
         let doc: JSONValue
         do {
             doc = try JSONParser.parse(bytes, firstLine: firstLine)
@@ -130,16 +143,29 @@ public struct FixtureDecoder: Sendable {
             issues.append(FixtureIssue(file: file, line: error.line, path: nil, message: "invalid JSON at column \(error.column): \(error.message)"))
             return
         }
-        try decodeAny(doc, path: "$", line: firstLine, file: file, allowMany: allowMany, issues: &issues, sink: sink)
+        try decodeAny(doc, path: "$", line: firstLine, file: file, allowMany: allowMany, issues: &issues, sink: sink, directory: directory, acceptsDirectory: acceptsDirectory)
     }
 
     /// Decodes any accepted form already parsed (the mock API's bulk upsert uses this).
     public func decodeAny(_ doc: JSONValue, path: String = "$", line: Int = 1, file: String, allowMany: Bool = true,
                           issues: inout [FixtureIssue], sink: (ContactRecord) throws -> Void) rethrows {
+        try decodeAny(doc, path: path, line: line, file: file, allowMany: allowMany, issues: &issues, sink: sink, directory: { _ in }, acceptsDirectory: false)
+    }
+
+    /// Decodes any accepted form, contacts to `sink` and users and queues to `directory` (the
+    /// mock API's `POST /_mock/directory` and bulk upserts).
+    public func decodeAny(_ doc: JSONValue, path: String = "$", line: Int = 1, file: String, allowMany: Bool = true,
+                          issues: inout [FixtureIssue], sink: (ContactRecord) throws -> Void,
+                          directory: (DirectoryRecord) throws -> Void) rethrows {
+        try decodeAny(doc, path: path, line: line, file: file, allowMany: allowMany, issues: &issues, sink: sink, directory: directory, acceptsDirectory: true)
+    }
+
+    private func decodeAny(_ doc: JSONValue, path: String, line: Int, file: String, allowMany: Bool,
+                           issues: inout [FixtureIssue], sink: (ContactRecord) throws -> Void, directory: (DirectoryRecord) throws -> Void, acceptsDirectory: Bool) rethrows {
         switch doc {
         case .array(let items) where allowMany:
             for (k, item) in items.enumerated() {
-                try decodeEntry(item, path: "\(path)[\(k)]", line: FixtureDecoder.firstLine(of: item) ?? line, file: file, issues: &issues, sink: sink)
+                try decodeEntry(item, path: "\(path)[\(k)]", line: FixtureDecoder.firstLine(of: item) ?? line, file: file, issues: &issues, sink: sink, directory: directory, acceptsDirectory: acceptsDirectory)
             }
         case .object(let members) where allowMany && members.count == 1 && members[0].key == "Contacts":
             guard case .array(let items) = members[0].value else {
@@ -147,10 +173,10 @@ public struct FixtureDecoder: Sendable {
                 return
             }
             for (k, item) in items.enumerated() {
-                try decodeEntry(item, path: "\(path).Contacts[\(k)]", line: FixtureDecoder.firstLine(of: item) ?? members[0].line, file: file, issues: &issues, sink: sink)
+                try decodeEntry(item, path: "\(path).Contacts[\(k)]", line: FixtureDecoder.firstLine(of: item) ?? members[0].line, file: file, issues: &issues, sink: sink, directory: directory, acceptsDirectory: acceptsDirectory)
             }
         default:
-            try decodeEntry(doc, path: path, line: FixtureDecoder.firstLine(of: doc) ?? line, file: file, issues: &issues, sink: sink)
+            try decodeEntry(doc, path: path, line: FixtureDecoder.firstLine(of: doc) ?? line, file: file, issues: &issues, sink: sink, directory: directory, acceptsDirectory: acceptsDirectory)
         }
     }
 
@@ -160,10 +186,19 @@ public struct FixtureDecoder: Sendable {
     }
 
     private func decodeEntry(_ entry: JSONValue, path: String, line: Int, file: String,
-                             issues: inout [FixtureIssue], sink: (ContactRecord) throws -> Void) rethrows {
+                             issues: inout [FixtureIssue], sink: (ContactRecord) throws -> Void, directory: (DirectoryRecord) throws -> Void, acceptsDirectory: Bool) rethrows {
         func issue(_ p: String?, _ l: Int, _ m: String) { issues.append(FixtureIssue(file: file, line: l, path: p, message: m)) }
         guard case .object(let members) = entry else {
             issue(path, line, "expected a contact object or {\"Contact\":{...}}, found \(entry.typeName)")
+            return
+        }
+        if !members.contains(where: { $0.key == "Contact" }),
+           let kind = [DirectoryRecord.Kind.user, .queue].first(where: { k in members.contains(where: { $0.key == k.rawValue }) }) {
+            guard acceptsDirectory else {
+                issue(path + "." + kind.rawValue, line, "expected a contact here, found a \(kind.rawValue.lowercased()) of the directory (send it to POST /_mock/directory)")
+                return
+            }
+            try decodeDirectoryEntry(kind, members: members, path: path, line: line, file: file, issues: &issues, sink: directory)
             return
         }
         var contactMembers: [JSONMember]

@@ -75,6 +75,11 @@ public struct BulkSeed: ~Copyable {
         try store.write(record, policy: policy)
     }
 
+    /// Inserts or replaces a user or a queue of the directory.
+    public func writeDirectory(_ record: DirectoryRecord) throws(StoreError) {
+        try store.upsertDirectory(record)
+    }
+
     /// The contacts there will be when the seed commits.
     public func count() throws(StoreError) -> Int {
         try store.count()

@@ -22,6 +22,8 @@ public final class ContactStore {
     /// A store belongs to one thread and nothing reenters it from SQLite.
     @exclusivity(unchecked) var cache: DocumentCache<SQLiteDataVersion>
     var runs: SyntheticRuns
+    /// The users' and queues' lookups (`DirectoryStore`).
+    let directory: DirectoryAccess
 
     /// Opens (creating when absent) and migrates the store. `":memory:"` gives a private
     /// in-memory store.
@@ -38,10 +40,12 @@ public final class ContactStore {
             // small cache turns that into a read and a write per row.
             try db.execute("PRAGMA cache_size=-65536")
             try StoreSchema.migrate(db)
+            try db.execute(DirectoryTables.create)
         }
         lookupStatement = try db.prepare("SELECT document, initiated_at, synthesis_run, recipe FROM contacts WHERE instance_id = ?1 AND contact_id = ?2")
         cache = DocumentCache(source: try SQLiteDataVersion(db))
         runs = SyntheticRuns(db)
+        directory = DirectoryAccess(db)
     }
 
     /// Mirrors the configured instances into the file, for whoever inspects it with sqlite3.
@@ -213,7 +217,7 @@ public final class ContactStore {
         }
     }
 
-    /// Deletes every contact and every synthesis run, in one transaction (see `writing`).
+    /// Deletes every contact, every synthesis run and the directory, in one transaction (see `writing`).
     @discardableResult
     public func deleteAll() throws(StoreError) -> Int {
         try writing { () throws(StoreError) in
@@ -222,6 +226,7 @@ public final class ContactStore {
             try db.prepare("DELETE FROM contacts").run()
             let deleted = db.changes
             try db.prepare("DELETE FROM synthesis_runs").run()
+            try db.execute(DirectoryTables.deleteAll)
             return deleted
         }
     }

@@ -48,8 +48,11 @@ struct SyntheticRuns {
         guard s.int(0) == ContactSynthesizer.generatorVersion else {
             throw .generatorMismatch(path: db.path, found: s.int(0), current: ContactSynthesizer.generatorVersion)
         }
-        let made = ContactSynthesizer(instance: InstanceInfo(id: s.text(1), region: s.text(2), accountId: s.text(3)),
-                                      now: Instant(millisecondsSinceEpoch: s.int(4)), windowStart: Instant(millisecondsSinceEpoch: s.int(5)))
+        let instance = InstanceInfo(id: s.text(1), region: s.text(2), accountId: s.text(3))
+        let now = Instant(millisecondsSinceEpoch: s.int(4)), windowStart = Instant(millisecondsSinceEpoch: s.int(5))
+        s.finishReading()
+        let directory = try db.syntheticDirectorySizes(run: run).map { SyntheticDirectory(instanceId: instance.id, users: $0.users, queues: $0.queues) }
+        let made = ContactSynthesizer(instance: instance, now: now, windowStart: windowStart, directory: directory)
         synthesizers[run] = made
         return made
     }
@@ -84,7 +87,9 @@ struct SyntheticRuns {
             .int(ContactSynthesizer.generatorVersion), .text(synthesizer.instance.id), .text(synthesizer.instance.region),
             .text(synthesizer.instance.accountId), .int(synthesizer.now.millisecondsSinceEpoch), .int(synthesizer.windowStart.millisecondsSinceEpoch),
         ])
-        return db.lastInsertRowID
+        let run = db.lastInsertRowID
+        try db.recordSyntheticDirectory(run: run, synthesizer.directory)
+        return run
     }
 }
 

@@ -36,7 +36,7 @@ struct Seed: ParsableCommand {
     @Option(help: "How many synthetic contacts to generate.") var synthetic: Int?
     @Option(help: "Seed for synthetic contacts.") var seed: UInt64?
     @Option(help: "Instance for contacts that name none.") var instance: String?
-    @Flag(help: "Delete every stored contact first (same transaction).") var replace = false
+    @Flag(help: "Delete every stored contact, user and queue first (same transaction).") var replace = false
 
     func run() throws {
         throw ExitCode(Commands.seed(configPath: options.config, fixtures: fixtures, synthetic: synthetic, seed: seed,

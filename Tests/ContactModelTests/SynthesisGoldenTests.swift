@@ -11,10 +11,16 @@ final class SynthesisGoldenTests: XCTestCase {
     /// The digest of seed 42's first 2,000 contacts at a fixed clock, by generator version.
     static let digests: [Int64: String] = [
         2: "0579bb85-7f18-4489-9dc9-2dea93a0f9c1",
+        // 3: AgentInfo.Id, its HierarchyGroups, QueueInfo.Id and AgentsCriteria.AgentIds come
+        // from the run's directory (SPEC §8) instead of fresh random UUIDs.
+        3: "0fb276c5-9649-492a-a15a-aee9e044653e",
     ]
 
     func testAFixedRunMakesTheBytesItsGeneratorVersionPinned() {
-        let synth = ContactSynthesizer(instance: demoInstance, seed: 42, now: fixedNow, policy: RetentionPolicy())
+        // The directory a seed of 2,000 contacts makes (20 users, 3 queues): from version 3 on,
+        // agents and queues are drawn from it.
+        let synth = ContactSynthesizer(instance: demoInstance, seed: 42, now: fixedNow, policy: RetentionPolicy(),
+                                       directory: SyntheticDirectory(instanceId: demoInstance.id, contacts: 2000))
         var bytes: [UInt8] = []
         var count = 0
         synth.generate(count: 2000) { r in

@@ -11,9 +11,12 @@ enum FixtureDecoderFuzzHarness {
         now: Instant(secondsSinceEpoch: 1_780_000_000))
 
     static func run(_ data: [UInt8]) {
-        let issues = decoder.decode(data, file: "fuzz", jsonLines: data.count % 2 == 0) { record in
+        let issues = decoder.decode(data, file: "fuzz", jsonLines: data.count % 2 == 0, sink: { record in
             precondition((try? JSONParser.parse(record.document)) != nil, "stored document does not parse")
-        }
+        }, directory: { entry in
+            precondition((try? JSONParser.parse(entry.document)) != nil, "stored user or queue does not parse")
+            precondition(!entry.id.isEmpty, "a user or queue without an id")
+        })
         for i in issues { precondition(i.line >= 1, "issue without a line") }
     }
 }

@@ -26,6 +26,10 @@ enum AWSFailure: Error, Sendable {
     /// StartOutboundVoiceContact to a number an outbound rule marks `not-allowed`.
     case destinationNotAllowed(String)
     case contactNotFound(String, reason: String)
+    /// A user or a queue that is not in the instance's directory (`kind`: User, Queue).
+    case resourceNotFound(kind: String, id: String)
+    /// A listing's NextToken that this server did not issue for that listing.
+    case invalidNextToken
     case storeFailed
 
     var rendered: AWSError {
@@ -58,6 +62,10 @@ enum AWSFailure: Error, Sendable {
             return AWSError(status: 403, code: "DestinationNotAllowedException", message: "Outbound calls to \(number) are not allowed.")
         case .contactNotFound(let id, let reason):
             return AWSError(status: 404, code: "ResourceNotFoundException", message: "Contact not found: \(id)", headers: [("x-mock-reason", reason)])
+        case .resourceNotFound(let kind, let id):
+            return AWSError(status: 404, code: "ResourceNotFoundException", message: "\(kind) not found: \(id)", headers: [("x-mock-reason", "unknown")])
+        case .invalidNextToken:
+            return AWSError(status: 400, code: "InvalidParameterException", message: "1 validation error detected: Value at 'nextToken' failed to satisfy constraint: a token this listing issued")
         case .storeFailed:
             return AWSError(status: 500, code: "InternalServiceException", message: AWSError.internalMessage)
         }
@@ -78,6 +86,8 @@ enum AWSFailure: Error, Sendable {
         case .destinationNotAllowed: "destination-not-allowed"
         case .contactNotActive: "contact-not-active"
         case .contactNotFound(_, let reason): reason
+        case .resourceNotFound: "unknown"
+        case .invalidNextToken: "invalid-parameter"
         case .storeFailed: "store-error"
         }
     }
