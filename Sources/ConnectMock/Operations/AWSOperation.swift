@@ -154,8 +154,13 @@ struct OperationCall {
     /// The input checked against the model (labels, query and body in one object, members in
     /// the model's order); `.null` for an operation whose input is its labels alone.
     let input: JSONValue
+    /// The configured instances, and which one the call names: an index rather than a copy, so
+    /// that a call whose handler never reads it (DescribeContact) copies none of its strings.
+    let instances: [InstanceInfo]
+    let instanceIndex: Int
+
     /// The configured instance the call names.
-    let instance: InstanceInfo
+    var instance: InstanceInfo { instances[instanceIndex] }
     let requestId: UUID4
     /// The system clock's reading for this request (the data clock derives from it).
     let now: Instant

@@ -129,7 +129,7 @@ final class AWSPipeline {
             var input = JSONValue.null
             if let gathered { input = try op.validateInput(gathered, labels: labels, now: state.clock.now(atSystemTime: now)) }
             guard let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region else { throw .instanceNotFound(instanceId) }
-            let call = OperationCall(labels: consume labels, input: input, instance: instances[k], requestId: requestId, now: now, arrived: arrived)
+            let call = OperationCall(labels: consume labels, input: input, instances: instances, instanceIndex: k, requestId: requestId, now: now, arrived: arrived)
             let response = try op.handler(call)
             verdict = Verdict(result: .respond(response), status: response.status, operation: name, accessKeyId: accessKeyId)
         } catch {
