@@ -11,7 +11,7 @@ import Timekeeping
 /// Only members the page documents are carried: not `Name`, `Description`, `Attributes`
 /// (user-defined attributes are not in contact events) or `LastUpdateTimestamp`.
 enum ContactEventDetail {
-    static func make(view: JSONValue, type: ContactEventType, updatedProperties: [UpdatedProperty], arn: ContactARN) -> JSONValue {
+    static func make(view: JSONValue, type: ContactEventType, updatedProperties: [UpdatedProperty], arn: ConnectARN) -> JSONValue {
         var out: [JSONMember] = []
         func put(_ key: String, _ value: JSONValue?) {
             if let value { out.append(JSONMember(key: key, value: value)) }
@@ -23,7 +23,7 @@ enum ContactEventDetail {
         }
         let method = view["InitiationMethod"]?.stringValue
         put("eventType", .string(type.rawValue))
-        put("contactId", .string(view["Id"]?.stringValue ?? arn.contactId))
+        put("contactId", .string(view["Id"]?.stringValue ?? arn.id))
         member("initialContactId", "InitialContactId")
         member("previousContactId", "PreviousContactId")
         member("relatedContactId", "RelatedContactId")
@@ -58,7 +58,7 @@ enum ContactEventDetail {
 
     /// `queueArn`, `enqueueTimestamp`, `queueType`, as in the page's samples. The type is
     /// `AGENT` for an agent's own queue (its id is `agent/<user id>`), otherwise `STANDARD`.
-    static func queueInfo(_ queue: JSONValue, _ arn: ContactARN) -> JSONValue {
+    static func queueInfo(_ queue: JSONValue, _ arn: ConnectARN) -> JSONValue {
         var out: [JSONMember] = []
         let id = queue["Id"]?.stringValue
         if let id { out.append(JSONMember(key: "queueArn", value: .string(arn.instanceArn + "/queue/" + id))) }
@@ -69,7 +69,7 @@ enum ContactEventDetail {
 
     /// The page's AgentInfo members: `agentArn` for the user id, the connection, accept and
     /// preview times, `hierarchyGroups`, after contact work and the agent's holds.
-    static func agentInfo(_ agent: JSONValue, _ arn: ContactARN) -> JSONValue {
+    static func agentInfo(_ agent: JSONValue, _ arn: ConnectARN) -> JSONValue {
         var out: [JSONMember] = []
         if let id = agent["Id"]?.stringValue { out.append(JSONMember(key: "agentArn", value: .string(arn.instanceArn + "/agent/" + id))) }
         for name in ["ConnectedToAgentTimestamp", "AcceptedByAgentTimestamp", "PreviewEndTimestamp", "HierarchyGroups",
@@ -82,7 +82,7 @@ enum ContactEventDetail {
 
     /// AWS's own tags first, as every sample on the page shows them (`aws:connect:instanceId`,
     /// and `aws:connect:systemEndpoint` for a phone number), then the contact's.
-    static func tags(_ view: JSONValue, _ arn: ContactARN) -> JSONValue {
+    static func tags(_ view: JSONValue, _ arn: ConnectARN) -> JSONValue {
         var out = [JSONMember(key: "aws:connect:instanceId", value: .string(arn.instanceId))]
         if let endpoint = view["SystemEndpoint"], endpoint["Type"]?.stringValue == "TELEPHONE_NUMBER",
            let address = endpoint["Address"]?.stringValue {

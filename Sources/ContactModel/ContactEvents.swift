@@ -98,7 +98,7 @@ public struct ContactEvents: Sendable {
     }
 
     public let document: JSONValue
-    public let arn: ContactARN
+    public let arn: ConnectARN
     public let timeline: ContactTimeline
     /// Every event the contact gives, in order.
     public let planned: [Planned]
@@ -107,7 +107,7 @@ public struct ContactEvents: Sendable {
     public init(_ contact: JSONValue) throws(ContactDocumentError) {
         anchors = try ContactAnchors(contact)
         guard let text = contact["Arn"]?.stringValue else { throw .missingArn }
-        guard let arn = ContactARN(text) else { throw .notAContactArn(text) }
+        guard let arn = ConnectARN(text, element: "contact") else { throw .notAContactArn(text) }
         self.arn = arn
         document = contact
         timeline = ContactTimeline(anchors)
@@ -121,7 +121,7 @@ public struct ContactEvents: Sendable {
     }
 
     /// The contact's id: `Id`, or the ARN's.
-    public var contactId: String { document["Id"]?.stringValue ?? arn.contactId }
+    public var contactId: String { document["Id"]?.stringValue ?? arn.id }
 
     /// Every event, in order.
     public func all() -> [ContactEvent] { planned.map(render) }
@@ -155,7 +155,7 @@ public struct ContactEvents: Sendable {
 
     func render(_ p: Planned) -> ContactEvent {
         let view = timeline.isComplete(at: p.moment) ? document : ContactView.view(document, anchors, timeline, at: p.moment)
-        let id = ContactEvents.eventId(contactArn: arn.contactArn, type: p.type, moment: p.moment, updatedProperties: p.updatedProperties)
+        let id = ContactEvents.eventId(contactArn: arn.text, type: p.type, moment: p.moment, updatedProperties: p.updatedProperties)
         let json = JSONValue.fields([
             "version": .string("0"),
             "id": .string(id),
@@ -164,7 +164,7 @@ public struct ContactEvents: Sendable {
             "account": .string(arn.account),
             "time": .string(ISO8601.format(Instant(secondsSinceEpoch: p.moment.secondsSinceEpoch))),
             "region": .string(arn.region),
-            "resources": .array([.string(arn.instanceArn), .string(arn.contactArn)]),
+            "resources": .array([.string(arn.instanceArn), .string(arn.text)]),
             "detail": ContactEventDetail.make(view: view, type: p.type, updatedProperties: p.updatedProperties, arn: arn),
         ])
         return ContactEvent(type: p.type, moment: p.moment, contactId: contactId, updatedProperties: p.updatedProperties, id: id, json: json)

@@ -35,7 +35,7 @@ public struct ContactSynthesizer: Sendable {
         self.now = now
         self.windowStart = windowStart
         self.directory = directory ?? SyntheticDirectory(instanceId: instance.id, contacts: 0)
-        arnPrefix = "arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)"
+        arnPrefix = instance.arn
     }
 
     /// The instance's ARN, which every document's ARNs start with; made once, not per document.

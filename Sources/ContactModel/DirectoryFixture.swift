@@ -12,31 +12,6 @@ extension ContactValidator {
     }
 }
 
-/// `arn:aws:connect:REGION:ACCOUNT:instance/IID/agent/UID` (a user) or `.../queue/QID` taken
-/// apart; the id is everything after the element, as for contacts.
-public struct DirectoryArn: Sendable, Equatable {
-    public var region: String
-    public var accountId: String
-    public var instanceId: String
-    public var id: String
-
-    public init?(_ arn: String, kind: DirectoryRecord.Kind) {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[1].hasPrefix("aws"), parts[2] == "connect" else { return nil }
-        let resource = parts[5]
-        guard resource.hasPrefix("instance/") else { return nil }
-        let afterInstance = resource.dropFirst("instance/".count)
-        guard let slash = afterInstance.firstIndex(of: "/"), slash > afterInstance.startIndex else { return nil }
-        let rest = afterInstance[afterInstance.index(after: slash)...]
-        let element = kind.arnElement + "/"
-        guard rest.hasPrefix(element), rest.count > element.count else { return nil }
-        region = String(parts[3])
-        accountId = String(parts[4])
-        instanceId = String(afterInstance[..<slash])
-        id = String(rest.dropFirst(element.count))
-    }
-}
-
 extension DirectoryRecord.Kind {
     /// The document's id and ARN members: `Id`/`Arn` for a user, `QueueId`/`QueueArn` for a queue.
     var idMember: String { self == .user ? "Id" : "QueueId" }
@@ -75,11 +50,11 @@ extension FixtureDecoder {
                 return
             }
         }
-        var arnParts: DirectoryArn?
+        var arnParts: ConnectARN?
         var arnLine = wrapped.line
         if let arnMember = inner.first(where: { $0.key == kind.arnMember }) {
             arnLine = arnMember.line
-            guard case .string(let arn) = arnMember.value, let parsed = DirectoryArn(arn, kind: kind) else {
+            guard case .string(let arn) = arnMember.value, let parsed = ConnectARN(arn, element: kind.arnElement) else {
                 issue(docPath + "." + kind.arnMember, arnMember.line,
                       "expected arn:aws:connect:REGION:ACCOUNT:instance/INSTANCE_ID/\(kind.arnElement)/ID, found \(JSONWriter.string(arnMember.value))")
                 return
@@ -97,9 +72,9 @@ extension FixtureDecoder {
                   "expected a configured instance (\(known.isEmpty ? "none configured" : known)), found \(instanceId ?? "none")")
             return
         }
-        if let a = arnParts, a.region != instance.region || a.accountId != instance.accountId {
+        if let a = arnParts, a.region != instance.region || a.account != instance.accountId {
             issue(docPath + "." + kind.arnMember, arnLine,
-                  "expected region \(instance.region) and account \(instance.accountId) of instance \(instance.id), found \(a.region) and \(a.accountId)")
+                  "expected region \(instance.region) and account \(instance.accountId) of instance \(instance.id), found \(a.region) and \(a.account)")
             return
         }
         let idMember = inner.first(where: { $0.key == kind.idMember })

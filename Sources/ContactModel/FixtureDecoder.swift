@@ -16,9 +16,15 @@ public struct InstanceInfo: Sendable, Equatable {
         self.alias = alias
     }
 
-    public func contactArn(_ contactId: String) -> String {
-        "arn:aws:connect:\(region):\(accountId):instance/\(id)/contact/\(contactId)"
+    /// The instance's ARN, which starts every ARN of its resources.
+    public var arn: String { ConnectARN.instance(region: region, account: accountId, instanceId: id) }
+
+    /// The ARN of a resource of this instance: `resourceArn("contact", id)`.
+    public func resourceArn(_ element: String, _ id: String) -> String {
+        ConnectARN(region: region, account: accountId, instanceId: self.id, element: element, id: id).text
     }
+
+    public func contactArn(_ contactId: String) -> String { resourceArn("contact", contactId) }
 }
 
 /// A contact ready to store: its keys, its initiation instant, and either its normalized
@@ -231,11 +237,11 @@ public struct FixtureDecoder: Sendable {
             contactPath = path == "$" ? "$.Contact" : path
         }
 
-        var arnParts: ContactArn?
+        var arnParts: ConnectARN?
         var arnLine = line
         if let arnMember = contactMembers.first(where: { $0.key == "Arn" }) {
             arnLine = arnMember.line
-            guard case .string(let arn) = arnMember.value, let parsed = ContactArn(arn) else {
+            guard case .string(let arn) = arnMember.value, let parsed = ConnectARN(arn, element: "contact") else {
                 issue(contactPath + ".Arn", arnMember.line, "expected arn:aws:connect:REGION:ACCOUNT:instance/INSTANCE_ID/contact/CONTACT_ID, found \(JSONWriter.string(arnMember.value))")
                 return
             }
@@ -252,8 +258,8 @@ public struct FixtureDecoder: Sendable {
                   "expected a configured instance (\(known.isEmpty ? "none configured" : known)), found \(instanceId ?? "none")")
             return
         }
-        if let a = arnParts, a.region != instance.region || a.accountId != instance.accountId {
-            issue(contactPath + ".Arn", arnLine, "expected region \(instance.region) and account \(instance.accountId) of instance \(instance.id), found \(a.region) and \(a.accountId)")
+        if let a = arnParts, a.region != instance.region || a.account != instance.accountId {
+            issue(contactPath + ".Arn", arnLine, "expected region \(instance.region) and account \(instance.accountId) of instance \(instance.id), found \(a.region) and \(a.account)")
             return
         }
         let idMember = contactMembers.first(where: { $0.key == "Id" })
@@ -263,13 +269,13 @@ public struct FixtureDecoder: Sendable {
                 issue(contactPath + ".Id", idMember.line, "expected a string, found \(idMember.value.typeName)")
                 return
             }
-            if let a = arnParts, a.contactId != id {
-                issue(contactPath + ".Id", idMember.line, "expected the Id in the Arn (\(a.contactId)), found \(id)")
+            if let a = arnParts, a.id != id {
+                issue(contactPath + ".Id", idMember.line, "expected the Id in the Arn (\(a.id)), found \(id)")
                 return
             }
             contactId = id
         } else if let a = arnParts {
-            contactId = a.contactId
+            contactId = a.id
         } else {
             let identity: [UInt8] = JSONWriter.bytes(JSONValue.object(contactMembers)) + Array(instanceId.utf8)
             contactId = StableIdentifier.uuid(from: identity)
@@ -296,31 +302,6 @@ public struct FixtureDecoder: Sendable {
             return
         }
         try sink(ContactRecord(instanceId: instanceId, contactId: contactId, initiation: initiation, document: JSONWriter.bytes(normalized)))
-    }
-}
-
-/// `arn:aws:connect:REGION:ACCOUNT:instance/INSTANCE_ID/contact/CONTACT_ID` taken apart.
-public struct ContactArn: Sendable, Equatable {
-    public var region: String
-    public var accountId: String
-    public var instanceId: String
-    public var contactId: String
-
-    public init?(_ arn: String) {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[1].hasPrefix("aws"), parts[2] == "connect" else { return nil }
-        // Everything after `instance/ID/contact/` is the contact id, slashes and colons included:
-        // the model gives ContactId no pattern, so an id DescribeContact served seeds back.
-        let resource = parts[5]
-        guard resource.hasPrefix("instance/") else { return nil }
-        let afterInstance = resource.dropFirst("instance/".count)
-        guard let slash = afterInstance.firstIndex(of: "/"), slash > afterInstance.startIndex else { return nil }
-        let rest = afterInstance[afterInstance.index(after: slash)...]
-        guard rest.hasPrefix("contact/"), rest.count > "contact/".count else { return nil }
-        region = String(parts[3])
-        accountId = String(parts[4])
-        instanceId = String(afterInstance[..<slash])
-        contactId = String(rest.dropFirst("contact/".count))
     }
 }
 

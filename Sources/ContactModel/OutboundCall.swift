@@ -65,7 +65,7 @@ public enum OutboundCall {
         func at(_ seconds: Int) -> JSONValue { .number(String(start + Int64(seconds))) }
         var m: [JSONMember] = []
         func put(_ key: String, _ value: JSONValue?) { if let value { m.append(JSONMember(key: key, value: value)) } }
-        put("Arn", .string("arn:aws:connect:\(instance.region):\(instance.accountId):instance/\(instance.id)/contact/\(contactId)"))
+        put("Arn", .string(instance.contactArn(contactId)))
         put("Id", .string(contactId))
         put("InitialContactId", .string(contactId))
         put("InitiationMethod", .string("API"))

@@ -36,7 +36,7 @@ public struct DirectoryRecord: Sendable, Equatable {
 extension InstanceInfo {
     /// `arn:aws:connect:REGION:ACCOUNT:instance/IID/agent/UID` or `.../queue/QID`.
     public func directoryArn(_ kind: DirectoryRecord.Kind, _ id: String) -> String {
-        "arn:aws:connect:\(region):\(accountId):instance/\(self.id)/\(kind.arnElement)/\(id)"
+        resourceArn(kind.arnElement, id)
     }
 }
 

@@ -21,15 +21,15 @@ final class CurrentWithAWSTests: XCTestCase {
     func testTheArnsContactIdIsEverythingAfterContact() {
         let prefix = "arn:aws:connect:us-east-1:123456789012:instance/\(demoInstance.id)/contact/"
         for id in ["plain", "a/b", "a/b/c/", "with space", "colon:inside:it", "ünïcødé/日本", "contact/contact"] {
-            XCTAssertEqual(ContactArn(prefix + id)?.contactId, id, id)
-            XCTAssertEqual(ContactArn(prefix + id)?.instanceId, demoInstance.id, id)
+            XCTAssertEqual(ConnectARN(prefix + id, element: "contact")?.id, id, id)
+            XCTAssertEqual(ConnectARN(prefix + id, element: "contact")?.instanceId, demoInstance.id, id)
             let (records, issues) = decode(contact(#","Arn":"# + JSONWriter.string(.string(prefix + id))))
             XCTAssertEqual(issues, [], id)
             XCTAssertEqual(records.first?.contactId, id)
         }
         for bad in [prefix.dropLast(1) + "", String(prefix.dropLast(8)) + "agent/x", "arn:aws:connect:us-east-1:123456789012:instance//contact/x",
                     "arn:aws:connect:us-east-1:123456789012:instance/\(demoInstance.id)/contact/"] {
-            XCTAssertNil(ContactArn(String(bad)), String(bad))
+            XCTAssertNil(ConnectARN(String(bad), element: "contact"), String(bad))
         }
     }
 

@@ -27,24 +27,31 @@ final class NameBasedUUIDTests: XCTestCase {
     }
 }
 
-final class ContactARNTests: XCTestCase {
+final class ConnectARNTests: XCTestCase {
     func testParts() {
-        let arn = ContactARN("arn:aws:connect:eu-west-2:111122223333:instance/abc-1/contact/id/with/slashes")
+        let arn = ConnectARN("arn:aws:connect:eu-west-2:111122223333:instance/abc-1/contact/id/with/slashes", element: "contact")
         XCTAssertEqual(arn?.region, "eu-west-2")
         XCTAssertEqual(arn?.account, "111122223333")
         XCTAssertEqual(arn?.instanceId, "abc-1")
-        XCTAssertEqual(arn?.contactId, "id/with/slashes")
+        XCTAssertEqual(arn?.id, "id/with/slashes")
         XCTAssertEqual(arn?.instanceArn, "arn:aws:connect:eu-west-2:111122223333:instance/abc-1")
-        XCTAssertEqual(arn?.contactArn, "arn:aws:connect:eu-west-2:111122223333:instance/abc-1/contact/id/with/slashes")
-        XCTAssertEqual(ContactARN("arn:aws-us-gov:connect:us-gov-west-1:1:instance/i/contact/c")?.instanceArn,
+        XCTAssertEqual(arn?.text, "arn:aws:connect:eu-west-2:111122223333:instance/abc-1/contact/id/with/slashes")
+        XCTAssertEqual(ConnectARN("arn:aws-us-gov:connect:us-gov-west-1:1:instance/i/contact/c", element: "contact")?.instanceArn,
                        "arn:aws-us-gov:connect:us-gov-west-1:1:instance/i")
+    }
+
+    func testTheOtherElementsAndTheFormBackToText() {
+        let user = ConnectARN("arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u/1", element: "agent")
+        XCTAssertEqual(user?.id, "u/1")
+        XCTAssertNil(ConnectARN("arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u/1", element: "queue"))
+        XCTAssertEqual(user?.text, "arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u/1")
     }
 
     func testNotContactARNs() {
         for bad in ["", "arn:aws:connect:us-east-1:1:instance/i", "arn:aws:s3:us-east-1:1:instance/i/contact/c",
                     "arn:aws:connect::1:instance/i/contact/c", "arn:aws:connect:us-east-1:1:instance//contact/c",
                     "arn:aws:connect:us-east-1:1:instance/i/contact/", "arn:aws:connect:us-east-1:1:queue/i/contact/c"] {
-            XCTAssertNil(ContactARN(bad), bad)
+            XCTAssertNil(ConnectARN(bad, element: "contact"), bad)
         }
     }
 }

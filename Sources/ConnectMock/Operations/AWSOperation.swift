@@ -140,9 +140,8 @@ final class AWSOperation {
 
     /// The resource AccessDenied names: `arn:aws:connect:REGION:ACCOUNT:instance/ID/contact/CID`.
     func resourceArn(region: String, account: String, instanceId: String, resourceId: String?) -> String {
-        let instance = "arn:aws:connect:\(region):\(account):instance/\(instanceId)"
-        guard let r = resourceId else { return instance }
-        return instance + "/" + resourceKind + "/" + r
+        guard let r = resourceId else { return ConnectARN.instance(region: region, account: account, instanceId: instanceId) }
+        return ConnectARN(region: region, account: account, instanceId: instanceId, element: resourceKind, id: r).text
     }
 }
 
