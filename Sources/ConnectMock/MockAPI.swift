@@ -142,27 +142,21 @@ final class MockAPI {
         case ("faults", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" {
-                let b = try body(r)
-                try b.onlyKeys(["faults"])
-                guard let list = try b.child("faults") else { throw APIError(status: 400, message: "expected a \"faults\" list", path: "$.faults") }
+                let list = try listBody(r, "faults")
                 state.setFaults(try list.items().map { i throws(ConfigError) in try FaultRule.read(i) })
             }
             return MockAPI.json(.fields(["faults": .array(state.currentFaults().map(\.json))]))
         case ("outbound", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" {
-                let b = try body(r)
-                try b.onlyKeys(["rules"])
-                guard let list = try b.child("rules") else { throw APIError(status: 400, message: "expected a \"rules\" list", path: "$.rules") }
+                let list = try listBody(r, "rules")
                 state.outbound.setRules(try list.items().map { i throws(ConfigError) in try OutboundRule.read(i) })
             }
             return MockAPI.json(.fields(["rules": .array(state.outbound.currentRules().map(\.json))]))
         case ("webhooks", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" {
-                let b = try body(r)
-                try b.onlyKeys(["webhooks"])
-                guard let list = try b.child("webhooks") else { throw APIError(status: 400, message: "expected a \"webhooks\" list", path: "$.webhooks") }
+                let list = try listBody(r, "webhooks")
                 try state.setWebhooks(try list.items().map { i throws(ConfigError) in try MockConfig.EventsSection.readWebhook(i) })
             }
             return MockAPI.json(.fields(["webhooks": .array(state.webhooks.snapshot().map(MockState.webhookJSON))]))
@@ -176,6 +170,14 @@ final class MockAPI {
         default:
             throw APIError(status: 404, message: "no route \(r.path) in the mock API")
         }
+    }
+
+    /// A body that is `{"KEY":[...]}` and nothing else (the PUTs that replace a list of rules).
+    private func listBody(_ r: HTTPRequest, _ key: String) throws -> ValueReader {
+        let b = try body(r)
+        try b.onlyKeys([key])
+        guard let list = try b.child(key) else { throw APIError(status: 400, message: "expected a \"\(key)\" list", path: "$.\(key)") }
+        return list
     }
 
     private func body(_ r: HTTPRequest) throws -> ValueReader {

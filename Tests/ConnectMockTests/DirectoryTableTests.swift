@@ -57,11 +57,7 @@ final class DirectoryTableTests: XCTestCase {
             for row in rows {
                 let reply = try exchange.send(MockHarness.request("GET", row.target, headers: row.headers))
                 let label = "\(row.name) (\(exchange.name))"
-                XCTAssertEqual(reply.status, row.status, "\(label): \(reply.text)")
-                XCTAssertEqual(reply.headers["x-amzn-errortype"], row.code, label)
-                XCTAssertEqual(reply.headers["content-type"], "application/json", label)
-                XCTAssertNotNil(reply.headers["x-amzn-requestid"], label)
-                XCTAssertEqual(reply.headers["x-mock-reason"], row.reason, label)
+                assertAWSReply(reply, status: row.status, code: row.code, reason: row.reason, label)
                 if row.code == nil { continue }
                 XCTAssertEqual(reply.json?["Message"] as? String, row.message, label)
             }

@@ -114,3 +114,14 @@ struct LiveExchange: Exchange {
         return Reply(status: status, headers: headers, body: Array(text[end.upperBound...]))
     }
 }
+
+/// The parts of an AWS answer every table row checks: status, error type, JSON content type,
+/// a request id, and the mock's reason header.
+func assertAWSReply(_ reply: Reply, status: Int, code: String?, reason: String?, _ label: String,
+                    file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(reply.status, status, "\(label): \(reply.text)", file: file, line: line)
+    XCTAssertEqual(reply.headers["x-amzn-errortype"], code, label, file: file, line: line)
+    XCTAssertEqual(reply.headers["content-type"], "application/json", label, file: file, line: line)
+    XCTAssertNotNil(reply.headers["x-amzn-requestid"], label, file: file, line: line)
+    XCTAssertEqual(reply.headers["x-mock-reason"], reason, label, file: file, line: line)
+}
