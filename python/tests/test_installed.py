@@ -1,6 +1,8 @@
 """The wheel as installed: where the package comes from, what it imports, the binary it bundles."""
 import os
 import re
+
+import pytest
 import subprocess
 import sys
 import sysconfig
@@ -87,10 +89,11 @@ def test_the_python_defaults_are_the_shipped_config(tmp_path):
     assert sorted(os.listdir(SEED_DATA)) == sorted(os.listdir(os.path.join(REPO, "seed-data")))
 
 
-def test_the_readme_shows_the_user_example_as_it_runs_here():
-    """README's pytest example is test_user_example.py (less its docstring), which this suite runs."""
+@pytest.mark.parametrize("example", ["test_user_example.py", "test_user_unfolding.py"])
+def test_the_readme_shows_the_user_examples_as_they_run_here(example):
+    """README's pytest examples are these files (less their docstrings), which this suite runs."""
     here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "test_user_example.py")) as f:
+    with open(os.path.join(here, example)) as f:
         code = f.read().split('"""', 2)[2].lstrip("\n")
     with open(os.path.join(REPO, "README.md")) as f:
         blocks = re.findall(r"```python\n(.*?)```", f.read(), re.S)
