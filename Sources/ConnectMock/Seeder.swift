@@ -1,6 +1,7 @@
 import ContactModel
 import ContactStore
 import Foundation
+import JSON
 import Timekeeping
 
 /// What a seed wrote, and how many of those the data clock hides now, by reason.
@@ -134,7 +135,15 @@ public struct Seeder {
     /// Generates blocks on every core while this thread writes them, in order.
     static func pipelined(_ synth: ContactSynthesizer, count: Int, write: (ContactRecord) throws -> Void) throws {
         let pipe = BatchPipe<ContactRecord>(batchCount: ContactSynthesizer.blockCount(for: count), window: 8)
-        pipe.startProducers(threads: max(1, ProcessInfo.processInfo.activeProcessorCount)) { synth.block($0, of: count) }
+        // The producers also read each contact's search fields from its document, in parallel.
+        pipe.startProducers(threads: max(1, ProcessInfo.processInfo.activeProcessorCount)) { k in
+            let stream = JSONStream()
+            return synth.block(k, of: count).map { record in
+                var r = record
+                if let recipe = r.recipe { r.search = synth.searchFields(for: recipe, stream: stream) }
+                return r
+            }
+        }
         do {
             while let batch = pipe.take() {
                 for record in batch { try write(record) }

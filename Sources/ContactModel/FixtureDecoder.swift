@@ -31,6 +31,9 @@ public struct ContactRecord: Sendable, Equatable {
     /// Empty when `recipe` is set.
     public var document: [UInt8]
     public var recipe: SyntheticRecipe?
+    /// What a search reads of it; the store reads it from the document when nil (a synthetic
+    /// contact's seed fills it in on the producer threads, where making the document is free).
+    public var search: SearchFields?
 
     public init(instanceId: String, contactId: String, initiation: Instant, document: [UInt8]) {
         self.instanceId = instanceId
