@@ -194,7 +194,10 @@ final class MockHandler: HTTPHandler {
         self.state = state
         metrics = state.metrics.makeShard()
         journal = state.journal.makeShard()
-        pipeline = AWSPipeline(state: state, operations: [.describeContact(state: state, store: store)])
+        pipeline = AWSPipeline(state: state, operations: [
+            .describeContact(state: state, store: store), .searchContacts(state: state, store: store),
+            .getContactAttributes(state: state, store: store), .updateContactAttributes(state: state, store: store),
+        ])
         api = MockAPI(state: state, store: store)
     }
 

@@ -20,6 +20,12 @@ enum AWSFailure: Error, Sendable {
     case invalidInput(InputViolation)
     case instanceNotFound(String)
     case contactNotFound(String, reason: String)
+    /// A SearchContacts member the mock cannot evaluate faithfully (named by its path).
+    case notEvaluated(member: String)
+    /// A NextToken this query did not give out.
+    case invalidNextToken
+    /// UpdateContactAttributes would leave the chain with more than AWS's 32,768 UTF-8 bytes.
+    case attributesTooLarge(bytes: Int)
     case storeFailed
 
     var rendered: AWSError {
@@ -46,6 +52,14 @@ enum AWSFailure: Error, Sendable {
             return AWSError(status: 404, code: "ResourceNotFoundException", message: "Instance not found: \(id)")
         case .contactNotFound(let id, let reason):
             return AWSError(status: 404, code: "ResourceNotFoundException", message: "Contact not found: \(id)", headers: [("x-mock-reason", reason)])
+        case .notEvaluated(let member):
+            return AWSError(status: 400, code: "InvalidRequestException",
+                            message: "connect-mock does not evaluate \(member); remove it from the request (the mock never answers a page it cannot compute faithfully)")
+        case .invalidNextToken:
+            return AWSError(status: 400, code: "InvalidParameterException", message: "The NextToken is not valid for this request.")
+        case .attributesTooLarge(let bytes):
+            return AWSError(status: 400, code: "InvalidParameterException",
+                            message: "Attributes: the contact's attributes would take \(bytes) UTF-8 bytes; at most 32768 are allowed across all attributes of a contact")
         case .storeFailed:
             return AWSError(status: 500, code: "InternalServiceException", message: AWSError.internalMessage)
         }
@@ -63,6 +77,9 @@ enum AWSFailure: Error, Sendable {
         case .malformedBody: "malformed-body"
         case .instanceNotFound: "unknown-instance"
         case .contactNotFound(_, let reason): reason
+        case .notEvaluated: "not-evaluated"
+        case .invalidNextToken: "invalid-next-token"
+        case .attributesTooLarge: "attributes-too-large"
         case .storeFailed: "store-error"
         }
     }
