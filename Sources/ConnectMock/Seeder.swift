@@ -98,6 +98,7 @@ public struct Seeder {
             report.written += 1
             if let reason = policy.hiddenReason(initiation: record.initiation, now: now) { report.hidden[reason, default: 0] += 1 }
         }
+        var chains = ChainAttributes()
         try store.bulkSeed(syntheticCount: syntheticCount) { seed in
             if replace { try seed.deleteAll() }
             for file in files {
@@ -106,6 +107,9 @@ public struct Seeder {
                     continue
                 }
                 let issues = try decoder.decode(Array(data), file: file, jsonLines: file.hasSuffix(".jsonl")) { record in
+                    if let problem = chains.check(record, file: file) {
+                        if problems.count < SeedFailure.limit { problems.append(problem) } else { more = true }
+                    }
                     if problems.isEmpty {
                         try seed.write(record, policy: policy)
                         tally(record)
@@ -153,5 +157,27 @@ public struct Seeder {
             throw error
         }
         pipe.waitForProducers()
+    }
+}
+
+/// SPEC §8: contacts of one chain share their attributes, so the fixtures of a seed that give
+/// `Attributes` for contacts of one chain must give the same map (in any order).
+struct ChainAttributes {
+    private var seen: [String: (map: [String: String], at: String)] = [:]
+
+    mutating func check(_ record: ContactRecord, file: String) -> String? {
+        guard let fields = record.search, let text = fields.attributes,
+              let parsed = try? JSONParser.parse(text), let members = parsed.members else { return nil }
+        var map: [String: String] = [:]
+        for m in members { map[m.key] = m.value.stringValue ?? "" }
+        let key = record.instanceId + "\u{0}" + fields.chainId
+        let here = "\(file):\(record.line)"
+        guard let first = seen[key] else {
+            seen[key] = (map, here)
+            return nil
+        }
+        if first.map == map { return nil }
+        return "\(here): $.Contact.Attributes: expected the attributes given for chain \(fields.chainId) at \(first.at) "
+            + "(contacts of one chain share one map), found \(text)"
     }
 }
