@@ -117,10 +117,10 @@ enum StoreSchema {
         CREATE INDEX IF NOT EXISTS contacts_by_time ON contacts (instance_id, initiated_at, contact_id);
         CREATE INDEX IF NOT EXISTS contacts_by_expiry ON contacts (expires_at);
         CREATE INDEX IF NOT EXISTS contacts_by_chain ON contacts (instance_id, chain_id);
-        CREATE INDEX IF NOT EXISTS contacts_by_scheduled ON contacts (instance_id, scheduled_at, contact_id) WHERE scheduled_at IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS contacts_by_agent_time ON contacts (instance_id, agent_at, contact_id) WHERE agent_at IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS contacts_by_disconnect ON contacts (instance_id, disconnect_at, contact_id) WHERE disconnect_at IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS contacts_by_enqueue ON contacts (instance_id, enqueue_at, contact_id) WHERE enqueue_at IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS contacts_by_scheduled ON contacts (instance_id, scheduled_at) WHERE scheduled_at IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS contacts_by_agent_time ON contacts (instance_id, agent_at) WHERE agent_at IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS contacts_by_disconnect ON contacts (instance_id, disconnect_at) WHERE disconnect_at IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS contacts_by_enqueue ON contacts (instance_id, enqueue_at) WHERE enqueue_at IS NOT NULL;
         CREATE INDEX IF NOT EXISTS contacts_by_queue ON contacts (instance_id, queue_id, initiated_at) WHERE queue_id IS NOT NULL;
         CREATE INDEX IF NOT EXISTS contacts_by_agent ON contacts (instance_id, agent_id, initiated_at) WHERE agent_id IS NOT NULL
         """

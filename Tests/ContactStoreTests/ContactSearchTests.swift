@@ -127,6 +127,18 @@ final class ContactSearchTests: XCTestCase {
         }
     }
 
+    /// The scanner that skips what it does not need reads what a parse of the whole document reads.
+    func testScannedFieldsEqualParsedFields() throws {
+        for r in synthetic {
+            let document = synthesizer.document(for: r.recipe!)
+            let whole = SearchFields(contact: try JSONParser.parse(document))
+            XCTAssertEqual(SearchFields(document: document), whole)
+        }
+        let odd = Array(#"{ "Id" : "x\"y", "Tags":{"a\u0041":"b"}, "Channel":"VOICE", "N":[1,{"c":"}"}], "InitiationMethod":"API", "Z":true}"#.utf8)
+        XCTAssertEqual(SearchFields(document: odd), SearchFields(contact: try JSONParser.parse(odd)))
+        XCTAssertNil(SearchFields(document: Array("[1]".utf8)))
+    }
+
     /// A page's cursor gives the same next page every time while the store is unchanged.
     func testPagesAreStable() throws {
         let store = try seeded()
