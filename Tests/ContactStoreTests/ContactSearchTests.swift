@@ -139,6 +139,38 @@ final class ContactSearchTests: XCTestCase {
         XCTAssertNil(SearchFields(document: Array("[1]".utf8)))
     }
 
+    /// The byte-copying summary holds what a summary built from parsed values holds.
+    func testSummaryBytesEqualTheParsedSummary() throws {
+        func reference(_ c: JSONValue) -> JSONValue {
+            var out: [JSONMember] = []
+            for key in ["Arn", "Id", "InitialContactId", "PreviousContactId", "InitiationMethod", "Channel", "QueueInfo", "AgentInfo",
+                        "InitiationTimestamp", "DisconnectTimestamp", "ScheduledTimestamp", "SegmentAttributes", "Name", "RoutingCriteria",
+                        "Tags", "GlobalResiliencyMetadata"] {
+                guard let v = c[key] else { continue }
+                func pick(_ o: JSONValue, _ names: [String]) -> JSONValue? {
+                    let kept = names.compactMap { n in o[n].map { JSONMember(key: n, value: $0) } }
+                    return kept.isEmpty ? nil : .object(kept)
+                }
+                switch key {
+                case "QueueInfo": if let p = pick(v, ["Id", "EnqueueTimestamp"]) { out.append(JSONMember(key: key, value: p)) }
+                case "AgentInfo": if let p = pick(v, ["Id", "ConnectedToAgentTimestamp"]) { out.append(JSONMember(key: key, value: p)) }
+                case "SegmentAttributes":
+                    let kept = (v.members ?? []).compactMap { m in pick(m.value, ["ValueString", "ValueMap"]).map { JSONMember(key: m.key, value: $0) } }
+                    if !kept.isEmpty { out.append(JSONMember(key: key, value: .object(kept))) }
+                default: out.append(JSONMember(key: key, value: v))
+                }
+            }
+            return .object(out)
+        }
+        var docs = synthetic.prefix(400).map { synthesizer.document(for: $0.recipe!) }
+        docs.append(Array(#"{"Id":"a","AgentInfo":{"DeviceInfo":{"PlatformName":"x"}},"SegmentAttributes":{"s":{"ValueInteger":3},"t":{"ValueString":"v"}}}"#.utf8))
+        for doc in docs {
+            var bytes: [UInt8] = []
+            XCTAssertTrue(SearchSummary.append(doc, to: &bytes))
+            XCTAssertEqual(try JSONParser.parse(bytes), reference(try JSONParser.parse(doc)))
+        }
+    }
+
     /// A page's cursor gives the same next page every time while the store is unchanged.
     func testPagesAreStable() throws {
         let store = try seeded()
@@ -219,7 +251,8 @@ final class ContactSearchTests: XCTestCase {
         let drop = StoreSchema.searchColumns.map { "ALTER TABLE contacts DROP COLUMN \($0.name);" }.joined()
         let script = """
             DROP INDEX contacts_by_chain; DROP INDEX contacts_by_scheduled; DROP INDEX contacts_by_agent_time; DROP INDEX contacts_by_disconnect;
-            DROP INDEX contacts_by_enqueue; DROP INDEX contacts_by_queue; DROP INDEX contacts_by_agent; \(drop) PRAGMA user_version = 4;
+            DROP INDEX contacts_by_enqueue; DROP INDEX contacts_by_queue; DROP INDEX contacts_by_agent; DROP INDEX contacts_by_time; \(drop)
+            CREATE INDEX contacts_by_time ON contacts (instance_id, initiated_at, contact_id); PRAGMA user_version = 4;
             """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -28,13 +28,19 @@ extension AWSOperation {
                 state.logger.error("search failed: \(error)")
                 throw .storeFailed
             }
-            var members = [JSONMember(key: "Contacts", value: .array(page.hits.map { SearchRequest.summary(of: $0.document) }))]
-            if page.more, let last = page.hits.last {
-                members.append(JSONMember(key: "NextToken", value: .string(SearchRequest.encodeToken(last.cursor, fingerprint: fingerprint))))
+            var body = Array(#"{"Contacts":["#.utf8)
+            body.reserveCapacity(page.hits.count * 2048)
+            for (k, hit) in page.hits.enumerated() {
+                if k > 0 { body.append(UInt8(ascii: ",")) }
+                if !SearchSummary.append(hit.document, to: &body) { body += Array("{}".utf8) }
             }
-            members.append(JSONMember(key: "TotalCount", value: .int(page.total)))
-            return HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId),
-                                body: JSONWriter.bytes(.object(members)))
+            body += Array("]".utf8)
+            if page.more, let last = page.hits.last {
+                // base64url: nothing in it needs escaping in a JSON string.
+                body += Array(#","NextToken":""#.utf8) + Array(SearchRequest.encodeToken(last.cursor, fingerprint: fingerprint).utf8) + [UInt8(ascii: "\"")]
+            }
+            body += Array(#","TotalCount":\#(page.total)}"#.utf8)
+            return HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId), body: body)
         }
     }
 }
@@ -168,32 +174,5 @@ enum SearchRequest {
         default: return nil
         }
         return SearchCursor(value: value, contactId: id)
-    }
-
-    /// A ContactSearchSummary: the members of the stored contact that the shape has, in its order.
-    static func summary(of document: [UInt8]) -> JSONValue {
-        guard let contact = try? JSONParser.parse(document) else { return .object([]) }
-        var out: [JSONMember] = []
-        func copy(_ key: String) {
-            if let v = contact[key] { out.append(JSONMember(key: key, value: v)) }
-        }
-        func pick(_ key: String, _ members: [String]) {
-            guard let v = contact[key] else { return }
-            let kept = members.compactMap { m in v[m].map { JSONMember(key: m, value: $0) } }
-            if !kept.isEmpty { out.append(JSONMember(key: key, value: .object(kept))) }
-        }
-        for key in ["Arn", "Id", "InitialContactId", "PreviousContactId", "InitiationMethod", "Channel"] { copy(key) }
-        pick("QueueInfo", ["Id", "EnqueueTimestamp"])
-        pick("AgentInfo", ["Id", "ConnectedToAgentTimestamp"])
-        for key in ["InitiationTimestamp", "DisconnectTimestamp", "ScheduledTimestamp"] { copy(key) }
-        if case .object(let segments)? = contact["SegmentAttributes"] {
-            let kept: [JSONMember] = segments.compactMap { m in
-                let inner = ["ValueString", "ValueMap"].compactMap { k in m.value[k].map { JSONMember(key: k, value: $0) } }
-                return inner.isEmpty ? nil : JSONMember(key: m.key, value: .object(inner))
-            }
-            if !kept.isEmpty { out.append(JSONMember(key: "SegmentAttributes", value: .object(kept))) }
-        }
-        for key in ["Name", "RoutingCriteria", "Tags", "GlobalResiliencyMetadata"] { copy(key) }
-        return .object(out)
     }
 }
