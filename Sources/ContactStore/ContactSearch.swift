@@ -199,13 +199,20 @@ extension ContactStore {
             }
         }
         let direction = q.ascending ? "ASC" : "DESC"
-        let sql = "SELECT contact_id, \(s), document, initiated_at, synthesis_run, recipe FROM contacts WHERE \(condition)"
+        // Ids only: the scan stays in the index when it covers the condition (selecting the
+        // document made SQLite look up every row of the range when filtering on the queue or
+        // agent id: 30 to 110 ms for a 7-day range of a million contacts, instead of 1 to 2).
+        let sql = "SELECT contact_id, \(s), id FROM contacts WHERE \(condition)"
             + " ORDER BY \(s) \(direction), contact_id \(direction) LIMIT ?"
         return (sql, values + [.int(Int64(limit))])
     }
 
     /// One page of `query`'s matches visible at `now`, after `cursor`, and how many match in all.
     public func search(_ query: ContactQuery, policy: RetentionPolicy, now: Instant, after cursor: SearchCursor?, limit: Int) throws(StoreError) -> SearchPage {
+        // One read transaction: the count and the page see the same commit.
+        let ownRead = !inTransaction
+        if ownRead { try db.execute("BEGIN") }
+        defer { if ownRead { try? db.execute("COMMIT") } }
         let (countCondition, countValues) = ContactStore.searchCondition(query, policy: policy, now: now)
         let count = try db.prepare("SELECT count(*) FROM contacts WHERE " + countCondition)
         try count.bind(countValues)
@@ -215,18 +222,27 @@ extension ContactStore {
         let (sql, values) = ContactStore.pageStatement(query, policy: policy, now: now, after: cursor, limit: limit + 1)
         let page = try db.prepare(sql)
         try page.bind(values)
-        var hits: [SearchPage.Hit] = []
+        var found: [(id: String, cursor: SearchCursor, row: Int64)] = []
         var more = false
         while try page.step() {
-            if hits.count == limit {
+            if found.count == limit {
                 more = true
                 break
             }
             let id = page.text(0)
             let value: SearchCursor.Value = page.isNull(1) ? .null : query.sort.isText ? .text(page.text(1)) : .int(page.int(1))
-            hits.append(SearchPage.Hit(contactId: id, cursor: SearchCursor(value: value, contactId: id), document: try runs.document(page, from: 2)))
+            found.append((id, SearchCursor(value: value, contactId: id), page.int(2)))
         }
         page.finishReading()
+        let read = try db.prepare("SELECT document, initiated_at, synthesis_run, recipe FROM contacts WHERE id = ?1")
+        var hits: [SearchPage.Hit] = []
+        hits.reserveCapacity(found.count)
+        for f in found {
+            try read.bind([.int(f.row)])
+            guard try read.step() else { throw .unreadable(path: path, reason: "contact row \(f.row) vanished inside a read") }
+            hits.append(SearchPage.Hit(contactId: f.id, cursor: f.cursor, document: try runs.document(read, from: 0)))
+            read.finishReading()
+        }
         return SearchPage(hits: hits, total: total, more: more)
     }
 
