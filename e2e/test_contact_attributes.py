@@ -124,3 +124,19 @@ def test_fixture_chains_must_agree(tmp_path):
     r = subprocess.run([BINARY, "seed", "--config", str(cfg), "--fixtures", str(f)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert f"\n{f}:2: $.Contact.Attributes: expected the attributes given for chain a at {f}:1" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("operation,error,status", [
+    ("GetContactAttributes", "InvalidRequestException", 400), ("GetContactAttributes", "InternalServiceException", 500),
+    ("UpdateContactAttributes", "InternalServiceException", 500), ("UpdateContactAttributes", "InvalidActiveRegionException", 400),
+    ("UpdateContactAttributes", "ResourceNotFoundException", 404),
+])
+def test_every_modeled_error_can_be_injected(workers, operation, error, status):
+    c = workers.client()
+    workers.mock("PUT", "/_mock/faults", json={"faults": [{"match": {"operation": operation}, "error": error}]})
+    try:
+        call = (lambda: c.get_contact_attributes(InstanceId=INSTANCE, InitialContactId="x")) if operation == "GetContactAttributes" \
+            else (lambda: c.update_contact_attributes(InstanceId=INSTANCE, InitialContactId="x", Attributes={"a": "b"}))
+        assert client_error(call)[:2] == (status, error)
+    finally:
+        workers.mock("PUT", "/_mock/faults", json={"faults": []})
