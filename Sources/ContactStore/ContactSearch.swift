@@ -119,7 +119,11 @@ public struct SearchPage: Sendable {
 extension ContactStore {
     /// The WHERE clause of `query` (visibility at `now` under `policy` included) and its values.
     static func searchCondition(_ q: ContactQuery, policy: RetentionPolicy, now: Instant) -> (String, [SQLiteConnection.Statement.Value]) {
-        var sql = "instance_id = ? AND \(q.timeField.rawValue) BETWEEN ? AND ? AND initiated_at >= ? AND initiated_at <= ? AND expires_at > ?"
+        // With a TimeRange on another timestamp, the visibility bounds on initiated_at are kept
+        // from the index choice (unary `+`): SQLite took them as a range of the initiation index,
+        // which is every visible contact, rather than the TimeRange's own index.
+        let initiated = q.timeField == .initiation ? "initiated_at" : "+initiated_at"
+        var sql = "instance_id = ? AND \(q.timeField.rawValue) BETWEEN ? AND ? AND \(initiated) >= ? AND \(initiated) <= ? AND expires_at > ?"
         var values: [SQLiteConnection.Statement.Value] = [
             .text(q.instanceId), .int(q.start.millisecondsSinceEpoch), .int(q.end.millisecondsSinceEpoch),
             .int(policy.cutoff.millisecondsSinceEpoch), .int(now.millisecondsSinceEpoch), .int(now.millisecondsSinceEpoch),

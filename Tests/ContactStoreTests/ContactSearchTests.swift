@@ -201,6 +201,13 @@ final class ContactSearchTests: XCTestCase {
                     for step in reads {
                         XCTAssertTrue(step.hasPrefix("SEARCH contacts USING "), "\(field) criterion \(criterion): \(plan)")
                     }
+                    // The range read is the TimeRange's own (the queue and agent indexes also
+                    // hold a range of initiations; with a channel only the time index can).
+                    let own = ["initiated_at": "contacts_by_time", "scheduled_at": "contacts_by_scheduled", "agent_at": "contacts_by_agent_time",
+                               "disconnect_at": "contacts_by_disconnect", "enqueue_at": "contacts_by_enqueue"][field.rawValue]!
+                    if criterion == 0 {
+                        XCTAssertTrue(reads.contains { $0.contains("INDEX \(own) ") && $0.contains("\(field.rawValue)>?") }, "\(field): \(plan)")
+                    }
                 }
             }
         }
