@@ -43,7 +43,7 @@ import botocore.credentials
 import requests
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(REPO, ".build", "release", "connect-mock")
+BIN = os.environ.get("CONNECT_MOCK_BENCH_BIN", os.path.join(REPO, ".build", "release", "connect-mock"))
 INSTANCE = "8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01"
 
 
@@ -299,6 +299,57 @@ def sqlite_ceiling(tmp, source_db, n):
     return {"rate": n / (done - t), "insert_s": inserted - t, "index_s": indexed - inserted, "commit_s": done - indexed}
 
 
+def signed_post(url, body):
+    req = botocore.awsrequest.AWSRequest(method="POST", url=url, data=body, headers={"Content-Type": "application/json"})
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials(KEY, SECRET), "connect", "us-east-1").add_auth(req)
+    return dict(req.headers)
+
+
+def search_latency(tmp, db, requests_count=2000, days=7):
+    """SearchContacts on one worker over the store in `db` (SPEC §8: a TimeRange and one
+    criterion, a page of 100): sequential requests over keep-alive, each a random `days`-day
+    window of the retention window and one criterion in turn (a channel, two initiation methods,
+    or three queue ids of the store), signed before the clock starts; client-side latency."""
+    with sqlite3.connect(db) as c:
+        lo, hi = c.execute("SELECT min(initiated_at), max(initiated_at) FROM contacts").fetchone()
+        queues = [r[0] for r in c.execute("SELECT DISTINCT queue_id FROM contacts WHERE queue_id IS NOT NULL LIMIT 200")]
+    config = write_config(tmp, db, 1, tag="-search")
+    with open(config) as f:
+        cfg = json.load(f)
+    # The data clock at the newest contact: every stored contact is visible, whenever the store was seeded.
+    cfg["clock"] = {"now": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(hi // 1000 + 60))}
+    with open(config, "w") as f:
+        json.dump(cfg, f)
+    proc, url = start_mock(config)
+    try:
+        rng = random.Random(7)
+        criteria = [lambda: {"Channels": [rng.choice(["VOICE", "CHAT", "TASK", "EMAIL"])]},
+                    lambda: {"InitiationMethods": rng.sample(["INBOUND", "OUTBOUND", "TRANSFER", "API", "CALLBACK"], 2)},
+                    lambda: {"QueueIds": rng.sample(queues, 3)}]
+        session = requests.Session()
+        bodies = []
+        for k in range(requests_count + 100):
+            start = rng.randrange(lo // 1000, hi // 1000 - days * 86400)
+            bodies.append(json.dumps({"InstanceId": INSTANCE, "MaxResults": 100, "SearchCriteria": criteria[k % 3](),
+                                      "TimeRange": {"Type": "INITIATION_TIMESTAMP", "StartTime": start, "EndTime": start + days * 86400}}))
+        times, hits, totals = [], 0, []
+        for k, body in enumerate(bodies):
+            headers = signed_post(url + "/search-contacts", body)
+            t = time.perf_counter()
+            r = session.post(url + "/search-contacts", data=body, headers=headers, timeout=30)
+            elapsed = time.perf_counter() - t
+            assert r.status_code == 200, r.text
+            if k >= 100:  # the first 100 warm the page cache
+                times.append(elapsed * 1000)
+                hits += len(r.json()["Contacts"])
+                totals.append(r.json()["TotalCount"])
+        times.sort()
+        return {"p50": times[len(times) // 2], "p99": times[int(len(times) * 0.99)], "max": times[-1],
+                "mean_page": hits / len(times), "mean_total": sum(totals) / len(totals), "n": len(times), "days": days}
+    finally:
+        stop(proc)
+
+
 def same_text(ratio):
     return "-" if ratio is None else f"{ratio:.2f}x"
 
@@ -313,6 +364,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--contacts", type=int, default=100_000)
     ap.add_argument("--seed-rate-contacts", type=int, default=1_000_000)
+    ap.add_argument("--search-only", metavar="DB", help="only measure SearchContacts over an existing store file, then exit")
     ap.add_argument("--distinct-contacts", type=int, default=10_000)
     ap.add_argument("--baseline", help="an older connect-mock release binary, measured with one worker beside this one in every "
                                        "round (on a store it seeds itself, since synthesis may differ between versions)")
@@ -320,6 +372,11 @@ def main():
     tmp = tempfile.mkdtemp(prefix="connect-mock-bench-")
     os.chmod(tmp, 0o755)  # nginx's worker runs as another user
     try:
+        if args.search_only:
+            r = search_latency(tmp, args.search_only)
+            print(f"SearchContacts, {r['days']}-day TimeRange and one criterion, pages of 100 ({r['mean_page']:.0f} a page, "
+                  f"{r['mean_total']:,.0f} matches on average): p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms, max {r['max']:.2f} ms, {r['n']:,} requests")
+            return
         db = os.path.join(tmp, "bench.sqlite")
         cfg1 = write_config(tmp, db, 1)
         t = time.monotonic()
@@ -470,6 +527,8 @@ def main():
         seed_rate = args.seed_rate_contacts / (time.monotonic() - t)
         note(f"seeded {args.seed_rate_contacts} contacts at {seed_rate:,.0f}/s")
         os.remove(big_db)
+        search = search_latency(tmp, big_db)
+        note(f"SearchContacts over {args.seed_rate_contacts} contacts: p99 {search['p99']:.2f} ms")
         ceiling = sqlite_ceiling(tmp, db, args.seed_rate_contacts)
         note(f"SQLite alone wrote {args.seed_rate_contacts} rows at {ceiling['rate']:,.0f}/s")
 
@@ -495,6 +554,9 @@ def main():
               f" {distinct['user_us']:.2f} + {distinct['sys_us']:.2f} us CPU, non-2xx {distinct['non2xx']}")
         print(f"exec to first 200, {args.contacts:,} contacts stored: {start:.1f} ms (best of 5)")
         print(f"seed --synthetic {args.contacts:,}: {seed100k:,.0f} contacts/s; --synthetic {args.seed_rate_contacts:,}: {seed_rate:,.0f} contacts/s")
+        print(f"SearchContacts, {args.seed_rate_contacts:,} contacts, one worker, a {search['days']}-day TimeRange and one criterion, pages of 100"
+              f" ({search['mean_page']:.0f} contacts a page, {search['mean_total']:,.0f} matches on average): p50 {search['p50']:.2f} ms,"
+              f" p99 {search['p99']:.2f} ms, max {search['max']:.2f} ms over {search['n']:,} requests (target: p99 <= 25 ms)")
         print(f"SQLite alone, the seed's schema, settings and rows, no synthesis, {args.seed_rate_contacts:,} rows: {ceiling['rate']:,.0f} rows/s"
               f" (insert {ceiling['insert_s']:.1f} s, indexes {ceiling['index_s']:.1f} s, commit {ceiling['commit_s']:.1f} s)")
         print(f"3,000 open connections: RSS {connections['rss']:.1f} MB, a signed request answered {'200' if connections['ok'] else 'NOT 200'}"

@@ -27,7 +27,7 @@ def pytest_sessionstart(session):
         os.remove(os.path.join(LOG_DIR, name))
 
 
-CONTACT_INDEXES = ["contacts_by_expiry", "contacts_by_time", "contacts_key"]
+CONTACT_INDEXES = ["contacts_by_agent", "contacts_by_agent_time", "contacts_by_chain", "contacts_by_disconnect", "contacts_by_enqueue", "contacts_by_expiry", "contacts_by_queue", "contacts_by_scheduled", "contacts_by_time", "contacts_key"]
 
 
 def index_names(db):

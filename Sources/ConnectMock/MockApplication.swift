@@ -210,7 +210,8 @@ final class MockHandler: HTTPHandler {
         metrics = state.metrics.makeShard()
         journal = state.journal.makeShard()
         pipeline = AWSPipeline(state: state, operations: [
-            .describeContact(state: state, store: store),
+            .describeContact(state: state, store: store), .searchContacts(state: state, store: store),
+            .getContactAttributes(state: state, store: store), .updateContactAttributes(state: state, store: store),
             .startOutboundVoiceContact(state: state, store: store),
             .stopContact(state: state, store: store),
             .describeUser(state: state, store: store), .describeQueue(state: state, store: store),

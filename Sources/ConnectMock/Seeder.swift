@@ -1,6 +1,7 @@
 import ContactModel
 import ContactStore
 import Foundation
+import JSON
 import Timekeeping
 
 /// What a seed wrote, and how many of those the data clock hides now, by reason.
@@ -101,6 +102,7 @@ public struct Seeder {
             report.written += 1
             if let reason = policy.hiddenReason(initiation: record.initiation, now: now) { report.hidden[reason, default: 0] += 1 }
         }
+        var chains = ChainAttributes()
         try store.bulkSeed(syntheticCount: syntheticCount) { seed in
             if replace { try seed.deleteAll() }
             for file in files {
@@ -109,6 +111,9 @@ public struct Seeder {
                     continue
                 }
                 let issues = try decoder.decode(Array(data), file: file, jsonLines: file.hasSuffix(".jsonl"), sink: { record in
+                    if let problem = chains.check(record, file: file) {
+                        if problems.count < SeedFailure.limit { problems.append(problem) } else { more = true }
+                    }
                     if problems.isEmpty {
                         try seed.write(record, policy: policy)
                         tally(record)
@@ -149,7 +154,15 @@ public struct Seeder {
     /// Generates blocks on every core while this thread writes them, in order.
     static func pipelined(_ synth: ContactSynthesizer, count: Int, write: (ContactRecord) throws -> Void) throws {
         let pipe = BatchPipe<ContactRecord>(batchCount: ContactSynthesizer.blockCount(for: count), window: 8)
-        pipe.startProducers(threads: max(1, ProcessInfo.processInfo.activeProcessorCount)) { synth.block($0, of: count) }
+        // The producers also read each contact's search fields from its document, in parallel.
+        pipe.startProducers(threads: max(1, ProcessInfo.processInfo.activeProcessorCount)) { k in
+            let stream = JSONStream()
+            return synth.block(k, of: count).map { record in
+                var r = record
+                if let recipe = r.recipe { r.search = synth.searchFields(for: recipe, stream: stream) }
+                return r
+            }
+        }
         do {
             while let batch = pipe.take() {
                 for record in batch { try write(record) }
@@ -159,5 +172,27 @@ public struct Seeder {
             throw error
         }
         pipe.waitForProducers()
+    }
+}
+
+/// SPEC §8: contacts of one chain share their attributes, so the fixtures of a seed that give
+/// `Attributes` for contacts of one chain must give the same map (in any order).
+struct ChainAttributes {
+    private var seen: [String: (map: [String: String], at: String)] = [:]
+
+    mutating func check(_ record: ContactRecord, file: String) -> String? {
+        guard let fields = record.search, let text = fields.attributes,
+              let parsed = try? JSONParser.parse(text), let members = parsed.members else { return nil }
+        var map: [String: String] = [:]
+        for m in members { map[m.key] = m.value.stringValue ?? "" }
+        let key = record.instanceId + "\u{0}" + fields.chainId
+        let here = "\(file):\(record.line)"
+        guard let first = seen[key] else {
+            seen[key] = (map, here)
+            return nil
+        }
+        if first.map == map { return nil }
+        return "\(here): $.Contact.Attributes: expected the attributes given for chain \(fields.chainId) at \(first.at) "
+            + "(contacts of one chain share one map), found \(text)"
     }
 }

@@ -37,6 +37,11 @@ public struct ContactRecord: Sendable, Equatable {
     /// Empty when `recipe` is set.
     public var document: [UInt8]
     public var recipe: SyntheticRecipe?
+    /// What a search reads of it; the store reads it from the document when nil (a synthetic
+    /// contact's seed fills it in on the producer threads, where making the document is free).
+    public var search: SearchFields?
+    /// Where a fixture gave its Attributes (else the contact itself), for errors that name it.
+    public var line = 0
 
     public init(instanceId: String, contactId: String, initiation: Instant, document: [UInt8]) {
         self.instanceId = instanceId
@@ -301,7 +306,10 @@ public struct FixtureDecoder: Sendable {
             issue(contactPath + ".InitiationTimestamp", line, "expected a timestamp the mock can store, found \(JSONWriter.string(normalized["InitiationTimestamp"] ?? .null))")
             return
         }
-        try sink(ContactRecord(instanceId: instanceId, contactId: contactId, initiation: initiation, document: JSONWriter.bytes(normalized)))
+        var record = ContactRecord(instanceId: instanceId, contactId: contactId, initiation: initiation, document: JSONWriter.bytes(normalized))
+        record.search = SearchFields(contact: normalized)
+        record.line = contactMembers.first(where: { $0.key == "Attributes" })?.line ?? line
+        try sink(record)
     }
 }
 

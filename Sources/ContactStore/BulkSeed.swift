@@ -1,4 +1,5 @@
 import ContactModel
+import JSON
 
 extension ContactStore {
     /// Synthetic counts from which a seed writes through the rollback journal (when it has the
@@ -99,7 +100,8 @@ public struct BulkSeed: ~Copyable {
             let run = try store.runs.record(synthesizer)
             let withoutIndexes = try bulk && store.isEmpty()
             if withoutIndexes { try store.db.execute(StoreSchema.dropIndexes) }
-            let load = SyntheticLoad(statement: withoutIndexes ? try store.insertStatement() : try store.upsertStatement(), run: run)
+            let load = SyntheticLoad(statement: withoutIndexes ? try store.insertStatement() : try store.upsertStatement(), run: run,
+                                     synthesizer: synthesizer)
             let result = try body(load)
             if withoutIndexes { try store.db.execute(StoreSchema.indexes) }
             store.cache.invalidate()
@@ -116,15 +118,20 @@ public struct BulkSeed: ~Copyable {
 public struct SyntheticLoad: ~Copyable {
     private let statement: SQLiteConnection.Statement
     private let run: Int64
+    private let synthesizer: ContactSynthesizer
+    private let stream = JSONStream()
 
-    fileprivate init(statement: SQLiteConnection.Statement, run: Int64) {
+    fileprivate init(statement: SQLiteConnection.Statement, run: Int64, synthesizer: ContactSynthesizer) {
         self.statement = statement
         self.run = run
+        self.synthesizer = synthesizer
     }
 
-    /// Writes a contact of this run: its recipe, and an empty document.
+    /// Writes a contact of this run: its recipe, an empty document, and its search fields
+    /// (`record.search`, or read here from the document its recipe makes).
     public func write(_ record: ContactRecord, policy: RetentionPolicy) throws(StoreError) {
-        precondition(record.recipe != nil, "a synthetic contact has a recipe")
-        try statement.run(ContactStore.rowValues(record, policy: policy, synthesisRun: run))
+        guard let recipe = record.recipe else { preconditionFailure("a synthetic contact has a recipe") }
+        let fields = record.search ?? synthesizer.searchFields(for: recipe, stream: stream)
+        try statement.run(ContactStore.rowValues(record, policy: policy, synthesisRun: run, fields: fields))
     }
 }

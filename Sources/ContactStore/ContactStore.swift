@@ -172,11 +172,18 @@ public final class ContactStore {
         precondition((record.recipe == nil) == (synthesisRun == nil), "a recipe and its synthesis run go together")
         try writing { () throws(StoreError) in
             defer { cache.invalidate() }
-            try upsertStatement().run(ContactStore.rowValues(record, policy: policy, synthesisRun: synthesisRun))
+            var fields = record.search
+            if fields == nil, let recipe = record.recipe, let synthesisRun {
+                fields = try runs.synthesizer(synthesisRun).searchFields(for: recipe)
+            }
+            try upsertStatement().run(ContactStore.rowValues(record, policy: policy, synthesisRun: synthesisRun,
+                                                             fields: fields ?? SearchFields(document: record.document) ?? SearchFields()))
         }
     }
 
-    static let insertSQL = "INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document, synthesis_run, recipe) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    static let insertSQL = "INSERT INTO contacts (instance_id, contact_id, initiated_at, expires_at, document, synthesis_run, recipe, "
+        + StoreSchema.searchColumns.map(\.name).joined(separator: ", ") + ") VALUES ("
+        + (1...(7 + StoreSchema.searchColumns.count)).map { "?\($0)" }.joined(separator: ", ") + ")"
 
     /// The insert-or-replace every write but a bulk seed's uses; matches on the unique index.
     func upsertStatement() throws(StoreError) -> SQLiteConnection.Statement {
@@ -184,8 +191,8 @@ public final class ContactStore {
         let s = try db.prepare(ContactStore.insertSQL + """
              ON CONFLICT (instance_id, contact_id) DO UPDATE SET
                 initiated_at = excluded.initiated_at, expires_at = excluded.expires_at, document = excluded.document,
-                synthesis_run = excluded.synthesis_run, recipe = excluded.recipe
-            """)
+                synthesis_run = excluded.synthesis_run, recipe = excluded.recipe,
+            """ + StoreSchema.searchColumns.map { "\($0.name) = excluded.\($0.name)" }.joined(separator: ", "))
         upsertPrepared = s
         return s
     }
@@ -200,12 +207,21 @@ public final class ContactStore {
     }
 
     /// `insertSQL`'s parameters for `record`.
-    static func rowValues(_ record: ContactRecord, policy: RetentionPolicy, synthesisRun: Int64?) -> [SQLiteConnection.Statement.Value] {
+    static func rowValues(_ record: ContactRecord, policy: RetentionPolicy, synthesisRun: Int64?, fields: SearchFields) -> [SQLiteConnection.Statement.Value] {
         [
             .text(record.instanceId), .text(record.contactId), .int(record.initiation.millisecondsSinceEpoch),
             .int(policy.expiry(of: record.initiation).millisecondsSinceEpoch), .blob(record.document),
             synthesisRun.map { .int($0) } ?? .null, record.recipe.map { .blob($0.bytes) } ?? .null,
-        ]
+        ] + searchValues(fields)
+    }
+
+    /// The search columns' values (`StoreSchema.searchColumns`' order).
+    static func searchValues(_ f: SearchFields) -> [SQLiteConnection.Statement.Value] {
+        func int(_ v: Int64?) -> SQLiteConnection.Statement.Value { v.map { .int($0) } ?? .null }
+        func text(_ v: String?) -> SQLiteConnection.Statement.Value { v.map { .text($0) } ?? .null }
+        return [.text(f.channel), .text(f.method), .text(f.chainId), int(f.scheduled), int(f.connectedToAgent), int(f.disconnect),
+                int(f.enqueue), int(f.routingExpiry), text(f.queueId), text(f.agentId), text(f.hierarchy), text(f.attributes),
+                text(f.segments), text(f.tags)]
     }
 
     @discardableResult

@@ -38,7 +38,7 @@ struct SyntheticRuns {
         return (made.document, made.latest)
     }
 
-    private mutating func synthesizer(_ run: Int64) throws(StoreError) -> ContactSynthesizer {
+    mutating func synthesizer(_ run: Int64) throws(StoreError) -> ContactSynthesizer {
         if let known = synthesizers[run] { return known }
         let s = try db.prepare("SELECT generator, instance_id, region, account_id, now, window_start FROM synthesis_runs WHERE id = ?1")
         try s.bind([.int(run)])

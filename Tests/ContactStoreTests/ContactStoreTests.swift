@@ -6,7 +6,7 @@ import XCTest
 
 final class ContactStoreTests: XCTestCase {
     /// Every index a contacts table of the current schema has, sorted by name.
-    static let allIndexes = ["contacts_by_expiry", "contacts_by_time", "contacts_key"]
+    static let allIndexes = ["contacts_by_agent", "contacts_by_agent_time", "contacts_by_chain", "contacts_by_disconnect", "contacts_by_enqueue", "contacts_by_expiry", "contacts_by_queue", "contacts_by_scheduled", "contacts_by_time", "contacts_key"]
 
     func record(_ id: String, at seconds: Int64, doc: String = "{}") -> ContactRecord {
         ContactRecord(instanceId: "i", contactId: id, initiation: Instant(secondsSinceEpoch: seconds), document: Array(doc.utf8))

@@ -28,8 +28,12 @@ enum AWSFailure: Error, Sendable {
     case contactNotFound(String, reason: String)
     /// A user or a queue that is not in the instance's directory (`kind`: User, Queue).
     case resourceNotFound(kind: String, id: String)
-    /// A listing's NextToken that this server did not issue for that listing.
+    /// A SearchContacts member the mock cannot evaluate faithfully (named by its path).
+    case notEvaluated(member: String)
+    /// A NextToken this query or listing did not give out.
     case invalidNextToken
+    /// UpdateContactAttributes would leave the chain with more than AWS's 32,768 UTF-8 bytes.
+    case attributesTooLarge(bytes: Int)
     case storeFailed
 
     var rendered: AWSError {
@@ -64,8 +68,14 @@ enum AWSFailure: Error, Sendable {
             return AWSError(status: 404, code: "ResourceNotFoundException", message: "Contact not found: \(id)", headers: [("x-mock-reason", reason)])
         case .resourceNotFound(let kind, let id):
             return AWSError(status: 404, code: "ResourceNotFoundException", message: "\(kind) not found: \(id)", headers: [("x-mock-reason", "unknown")])
+        case .notEvaluated(let member):
+            return AWSError(status: 400, code: "InvalidRequestException",
+                            message: "connect-mock does not evaluate \(member); remove it from the request (the mock never answers a page it cannot compute faithfully)")
         case .invalidNextToken:
-            return AWSError(status: 400, code: "InvalidParameterException", message: "1 validation error detected: Value at 'nextToken' failed to satisfy constraint: a token this listing issued")
+            return AWSError(status: 400, code: "InvalidParameterException", message: "The NextToken is not valid for this request.")
+        case .attributesTooLarge(let bytes):
+            return AWSError(status: 400, code: "InvalidParameterException",
+                            message: "Attributes: the contact's attributes would take \(bytes) UTF-8 bytes; at most 32768 are allowed across all attributes of a contact")
         case .storeFailed:
             return AWSError(status: 500, code: "InternalServiceException", message: AWSError.internalMessage)
         }
@@ -87,7 +97,9 @@ enum AWSFailure: Error, Sendable {
         case .contactNotActive: "contact-not-active"
         case .contactNotFound(_, let reason): reason
         case .resourceNotFound: "unknown"
-        case .invalidNextToken: "invalid-parameter"
+        case .notEvaluated: "not-evaluated"
+        case .invalidNextToken: "invalid-next-token"
+        case .attributesTooLarge: "attributes-too-large"
         case .storeFailed: "store-error"
         }
     }
