@@ -83,11 +83,12 @@ def test_a_bad_config_fails_the_tests_with_the_servers_message(pytester):
     result.stdout.fnmatch_lines(["*ServerStartError*", "*connect-mock stderr*", "*months*"])
 
 
-def test_the_user_example_passes_as_a_user_runs_it(pytester):
+@pytest.mark.parametrize("example,tests", [("test_user_example.py", 3), ("test_user_unfolding.py", 2)])
+def test_the_user_examples_pass_as_a_user_runs_them(pytester, example, tests):
     here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "test_user_example.py")) as f:
+    with open(os.path.join(here, example)) as f:
         pytester.makepyfile(test_example=f.read())
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=tests)
 
 
 def test_a_suite_that_asks_for_no_fixture_starts_no_server(pytester):
