@@ -190,3 +190,20 @@ def test_a_webhook_gets_every_event_in_order_even_after_being_down_and_failing(s
 def test_webhook_urls_are_checked(server):
     r = server.mock("PUT", "/_mock/webhooks", json={"webhooks": [{"url": "https://example.com/hook"}]})
     assert r.status_code == 400 and r.json()["path"] == "$.webhooks[0].url", r.text
+
+
+def test_search_summaries_show_a_contact_as_it_stands_at_the_clock(server):
+    server.mock("PUT", f"/_mock/contacts/{INSTANCE}/summary-1", json=contact_ahead("summary-1"))
+    client = server.client()
+
+    def summary():
+        found = client.search_contacts(InstanceId=INSTANCE, TimeRange={
+            "Type": "INITIATION_TIMESTAMP", "StartTime": START, "EndTime": START + datetime.timedelta(hours=1)})["Contacts"]
+        return next(c for c in found if c["Id"] == "summary-1")
+
+    at(server, 20)
+    s = summary()
+    assert "QueueInfo" in s and "AgentInfo" not in s and "DisconnectTimestamp" not in s
+    at(server, 300)
+    s = summary()
+    assert "AgentInfo" in s and s["DisconnectTimestamp"] == START + datetime.timedelta(seconds=300)

@@ -182,9 +182,26 @@ final class EventSchedule: @unchecked Sendable {
 extension MockState {
     /// After a start, a seed or a reset: events from now on only, for the contacts whose
     /// moments lie ahead.
-    func watchContactsAhead(_ store: ContactStore) {
+    ///
+    /// `inBackground` (at start, with a database file): on a thread of its own with its own
+    /// connection, so that reading the recent contacts (each synthetic one made from its
+    /// recipe) does not delay the first answer; a moment passed before it is done is made by the
+    /// next advance, since watching starts from `now`.
+    func watchContactsAhead(_ store: ContactStore, inBackground: Bool = false) {
         let now = clock.now()
         events.restart(at: now)
-        events.watchStored(store, instances: config.instances.map(\.id), now: now)
+        let instances = config.instances.map(\.id)
+        guard inBackground else {
+            events.watchStored(store, instances: instances, now: now)
+            return
+        }
+        let path = config.databasePath
+        startBackgroundThread { [self] in
+            do {
+                events.watchStored(try ContactStore(path: path, readOnly: true), instances: instances, now: now)
+            } catch {
+                logger.error("reading the contacts to watch for events failed: \(error)")
+            }
+        }
     }
 }

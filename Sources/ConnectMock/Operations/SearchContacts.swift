@@ -11,6 +11,7 @@ extension AWSOperation {
     /// TimeRange and SearchCriteria select, in the Sort's order, a page at a time.
     static func searchContacts(state: MockState, store: ContactStore) -> AWSOperation {
         let policy = state.config.retention.policy
+        let asOfClock = state.config.contacts.view == .asOfClock
         return AWSOperation("SearchContacts", resource: nil, resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
             let input = call.input
             let query = try SearchRequest.query(input, instanceId: call.instance.id)
@@ -22,8 +23,9 @@ extension AWSOperation {
                 cursor = c
             }
             let page: SearchPage
+            let now = state.clock.now(atSystemTime: call.now)
             do {
-                page = try store.search(query, policy: policy, now: state.clock.now(atSystemTime: call.now), after: cursor, limit: limit)
+                page = try store.search(query, policy: policy, now: now, after: cursor, limit: limit)
             } catch {
                 state.logger.error("search failed: \(error)")
                 throw .storeFailed
@@ -32,7 +34,10 @@ extension AWSOperation {
             body.reserveCapacity(page.hits.count * 2048)
             for (k, hit) in page.hits.enumerated() {
                 if k > 0 { body.append(UInt8(ascii: ",")) }
-                if !SearchSummary.append(hit.document, to: &body) { body += Array("{}".utf8) }
+                // The summary of the contact as it stands at now (SPEC §9); a contact whose
+                // moments are all past is its stored bytes.
+                let document = asOfClock ? ((try? ContactView.bytes(hit.document, at: now)) ?? hit.document) : hit.document
+                if !SearchSummary.append(document, to: &body) { body += Array("{}".utf8) }
             }
             body += Array("]".utf8)
             if page.more, let last = page.hits.last {
