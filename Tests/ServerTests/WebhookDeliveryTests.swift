@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the delivery tests share one in-test receiver and its helpers, and
+// each scenario (down then up, failing, slow, full queue, replaced, shut down) is a few lines on top.
 import Foundation
 import XCTest
 @testable import Server
