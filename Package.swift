@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "ContactModel", dependencies: ["ASCII", "JSON", "Timekeeping"]),
         .target(name: "ContactStore", dependencies: ["CSQLite", "ContactModel", "JSON"]),
         .target(name: "Server", dependencies: [
-            "ASCII", "CLibUV", "HTTP1",
+            "ASCII", "CLibUV", "HTTP1", "Timekeeping",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ConnectMock", dependencies: [
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "ContactModelTests", dependencies: ["ContactModel", "JSON", "Timekeeping"], exclude: ["Fixtures"]),
         .testTarget(name: "ContactStoreTests", dependencies: ["ContactStore", "ContactModel", "JSON"]),
         .testTarget(name: "FuzzTests", dependencies: ["ASCII", "HTTP1", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Timekeeping"]),
         .testTarget(name: "ConnectMockTests", dependencies: ["ASCII", "ConnectMock", "Server", "SigV4", "ContactModel", "JSON", "Timekeeping"]),
     ]
 )

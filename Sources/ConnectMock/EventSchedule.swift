@@ -176,7 +176,6 @@ final class EventSchedule: @unchecked Sendable {
         }
     }
 
-    var watchedCount: Int { lock.withLock { watched.count } }
 }
 
 extension MockState {

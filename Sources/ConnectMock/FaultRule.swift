@@ -48,14 +48,14 @@ public struct FaultRule: Sendable {
 
     /// The error `e` names, when the model lists it for the rule's operation.
     private static func modeledError(_ e: ValueReader, operation: String?) throws(ConfigError) -> ModeledError {
-        // Every served operation lists the errors any operation may give, so DescribeContact's
-        // entry answers for them when no operation is named.
-        let errors: [ModeledError]
+        // The errors any operation may give (throttling, an internal error) are injectable
+        // everywhere, also for an operation whose model entry does not list them (StopContact
+        // lists no ThrottlingException): a rule without `operation` injects them into it anyway.
+        let all = ModeledOperation.served.flatMap(\.errors)
+        let anywhere = ModeledOperation.anyOperationErrors.compactMap { code in all.first { $0.code == code } }
+        var errors = anywhere
         if let operation, let op = ModeledOperation.named(operation) {
-            errors = op.errors
-        } else {
-            let all = ModeledOperation.served.flatMap(\.errors)
-            errors = ModeledOperation.anyOperationErrors.compactMap { code in all.first { $0.code == code } }
+            errors = op.errors + anywhere.filter { a in !op.errors.contains { $0.code == a.code } }
         }
         let code = try e.string()
         guard let found = errors.first(where: { $0.code == code }) else {

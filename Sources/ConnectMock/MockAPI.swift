@@ -295,9 +295,6 @@ final class MockAPI {
         return MockAPI.json(.object(out))
     }
 
-    /// The one place a store failure becomes a status: the client learns whether to retry
-    /// (503), to free space (507) or that the file is at fault (500). Every write is one
-    /// transaction, so in each case nothing was changed.
     static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "application/json", body: JSONWriter.bytes(value))
     }

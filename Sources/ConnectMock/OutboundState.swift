@@ -14,9 +14,9 @@ final class OutboundState: @unchecked Sendable {
 
     struct Issued {
         var contactId: String
-        /// The data clock's now when the call was placed, and when it ends.
+        /// The data clock's now when the call was placed. Whether the contact is still in progress
+        /// is the store's to say (StopContact may have ended it).
         var issued: Instant
-        var ends: Instant
     }
 
     /// AWS: "The token is valid for 7 days after creation."
@@ -30,13 +30,13 @@ final class OutboundState: @unchecked Sendable {
     func currentRules() -> [OutboundRule] { lock.withLock { rules } }
     func setRules(_ new: [OutboundRule]) { lock.withLock { rules = new } }
 
-    /// The contact an earlier call with this token (in this instance) started, when it is still
-    /// in progress at `now` and the token has not expired.
+    /// The contact an earlier call with this token (in this instance) started, while the token
+    /// has not expired; the caller asks the store whether that contact is still in progress.
     func contact(forToken token: String, instanceId: String, now: Instant) -> String? {
         lock.withLock {
             guard let i = tokens[instanceId + "\u{0}" + token] else { return nil }
             let age = (now.millisecondsSinceEpoch - i.issued.millisecondsSinceEpoch) / 1000
-            guard age < Self.tokenLifetimeSeconds, now < i.ends else { return nil }
+            guard age < Self.tokenLifetimeSeconds else { return nil }
             return i.contactId
         }
     }

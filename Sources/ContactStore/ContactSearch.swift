@@ -108,6 +108,8 @@ public struct SearchPage: Sendable {
         public var contactId: String
         public var cursor: SearchCursor
         public var document: [UInt8]
+        /// The contact's latest moment when synthesis knows it (nil for a stored document).
+        public var latest: Instant?
     }
 
     public var hits: [Hit]
@@ -244,7 +246,8 @@ extension ContactStore {
         for f in found {
             try read.bind([.int(f.row)])
             guard try read.step() else { throw .unreadable(path: path, reason: "contact row \(f.row) vanished inside a read") }
-            hits.append(SearchPage.Hit(contactId: f.id, cursor: f.cursor, document: try runs.document(read, from: 0)))
+            let row = try runs.documentAndLatest(read, from: 0)
+            hits.append(SearchPage.Hit(contactId: f.id, cursor: f.cursor, document: row.document, latest: row.latest))
             read.finishReading()
         }
         return SearchPage(hits: hits, total: total, more: more)
@@ -292,28 +295,34 @@ extension ContactStore {
     /// from its recipe for a synthetic contact, which then becomes a stored document), given
     /// the new members, put in the model's order by `normalize`, and written back. Every
     /// store's document cache sees the write (`transaction` counts it for the process, and
-    /// SQLite's data_version moves for other processes).
+    /// SQLite's data_version moves for other processes). Returns the documents written, by
+    /// contact id, for the events of the update.
+    @discardableResult
     public func updateChainAttributes(instanceId: String, chainId: String, now: Instant,
                                       normalize: (JSONValue) throws -> JSONValue,
-                                      merge: ([JSONMember]) throws -> [JSONMember]) throws {
+                                      merge: ([JSONMember]) throws -> [JSONMember]) throws -> [(contactId: String, document: [UInt8])] {
         try transaction { store in
             let merged = try merge(try store.chainAttributes(instanceId: instanceId, chainId: chainId))
-            let read = try db.prepare("SELECT id, document, initiated_at, synthesis_run, recipe FROM contacts WHERE instance_id = ?1 AND chain_id = ?2")
+            let read = try db.prepare("SELECT id, document, initiated_at, synthesis_run, recipe, contact_id FROM contacts WHERE instance_id = ?1 AND chain_id = ?2")
             try read.bind([.text(instanceId), .text(chainId)])
-            var rows: [(id: Int64, document: [UInt8])] = []
-            while try read.step() { rows.append((read.int(0), try runs.document(read, from: 1))) }
+            var rows: [(id: Int64, document: [UInt8], contactId: String)] = []
+            while try read.step() { rows.append((read.int(0), try runs.document(read, from: 1), read.text(5))) }
             read.finishReading()
             let update = try db.prepare("UPDATE contacts SET document = ?2, synthesis_run = NULL, recipe = NULL, attributes = ?3 WHERE id = ?1")
             let attributesText = merged.isEmpty ? SQLiteConnection.Statement.Value.null : .text(JSONWriter.string(.object(merged)))
+            var written: [(contactId: String, document: [UInt8])] = []
             for row in rows {
                 guard case .object(var members) = try JSONParser.parse(row.document) else { continue }
                 members.removeAll { $0.key == "Attributes" || $0.key == "LastUpdateTimestamp" }
                 members.append(JSONMember(key: "Attributes", value: .object(merged)))
                 members.append(JSONMember(key: "LastUpdateTimestamp", value: .number(TimestampValue.json(now))))
                 let normalized = try normalize(.object(members))
-                try update.run([.int(row.id), .blob(JSONWriter.bytes(normalized)), attributesText])
+                let bytes = JSONWriter.bytes(normalized)
+                try update.run([.int(row.id), .blob(bytes), attributesText])
+                written.append((row.contactId, bytes))
             }
             cache.invalidate()
+            return written
         }
     }
 }

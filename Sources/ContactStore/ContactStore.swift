@@ -39,8 +39,10 @@ public final class ContactStore {
             // 64 MiB of page cache: seeds insert random UUID keys all over the B-trees, and a
             // small cache turns that into a read and a write per row.
             try db.execute("PRAGMA cache_size=-65536")
-            try StoreSchema.migrate(db)
+            // The directory's tables first: the migration makes synthetic documents, whose
+            // synthesizer reads its run's directory sizes.
             try db.execute(DirectoryTables.create)
+            try StoreSchema.migrate(db)
         }
         lookupStatement = try db.prepare("SELECT document, initiated_at, synthesis_run, recipe FROM contacts WHERE instance_id = ?1 AND contact_id = ?2")
         cache = DocumentCache(source: try SQLiteDataVersion(db))

@@ -66,7 +66,9 @@ final class DirectoryAccess {
         defer { s.finishReading() }
         guard try s.step() else { return nil }
         let document = s.blob(0)
-        t.cache.insert(ContactStore.StoredContact(document: document, initiation: Instant(millisecondsSinceEpoch: 0)),
+        // A user or a queue has no moments: nothing to parse for the view as of the clock.
+        let none = Instant(millisecondsSinceEpoch: 0)
+        t.cache.insert(ContactStore.StoredContact(document: document, initiation: none, latest: none),
                        instanceId: instanceId, contactId: id)
         return document
     }

@@ -1,3 +1,4 @@
+import Timekeeping
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -89,7 +90,7 @@ final class HTTPPoster {
     private func exchange(_ request: [UInt8]) throws(WebhookDeliveryError) -> Int {
         do {
             if fd < 0 { try connect() }
-            let deadline = Monotonic.now() + timeouts.responseMilliseconds * 1_000_000
+            let deadline = MonotonicClock.nanoseconds() + timeouts.responseMilliseconds * 1_000_000
             try send(request, deadline: deadline)
             let (status, keepAlive) = try receive(deadline: deadline)
             if !keepAlive { closeConnection() }
@@ -111,7 +112,7 @@ final class HTTPPoster {
         let rc = getaddrinfo(url.host, String(url.port), &hints, &result)
         guard rc == 0, let first = result else { throw .resolveFailed(code: rc) }
         defer { freeaddrinfo(result) }
-        let deadline = Monotonic.now() + timeouts.connectMilliseconds * 1_000_000
+        let deadline = MonotonicClock.nanoseconds() + timeouts.connectMilliseconds * 1_000_000
         var lastError = WebhookDeliveryError.connectFailed(errno: ECONNREFUSED)
         var next: UnsafeMutablePointer<addrinfo>? = first
         while let info = next {
@@ -194,7 +195,7 @@ final class HTTPPoster {
     /// owner asks to stop (`.cancelled`).
     private func wait(for events: Int16, deadline: UInt64, timedOut: WebhookDeliveryError) throws(WebhookDeliveryError) {
         while true {
-            let now = Monotonic.now()
+            let now = MonotonicClock.nanoseconds()
             guard now < deadline else { throw timedOut }
             var fds = [pollfd(fd: fd, events: events, revents: 0), pollfd(fd: doorbell.readFD, events: Int16(POLLIN), revents: 0)]
             let timeout = Int32(min((deadline - now + 999_999) / 1_000_000, UInt64(Int32.max)))
@@ -220,13 +221,6 @@ final class HTTPPoster {
 }
 
 /// The monotonic clock, in nanoseconds.
-enum Monotonic {
-    static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-}
 
 /// A doorbell between threads: a non-blocking socket pair, readable once rung until drained.
 /// (Swift's Glibc module declares neither eventfd nor pipe2.)

@@ -1,3 +1,4 @@
+import Timekeeping
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -184,10 +185,10 @@ public final class WebhookDispatcher: Sendable {
     /// Waits (blocking the caller: not for a loop thread) until no receiver has an event
     /// pending, or the timeout passes; true when everything was delivered.
     public func drain(timeoutMilliseconds: UInt64) -> Bool {
-        let deadline = Monotonic.now() + timeoutMilliseconds * 1_000_000
+        let deadline = MonotonicClock.nanoseconds() + timeoutMilliseconds * 1_000_000
         while true {
             if snapshot().allSatisfy({ $0.pending == 0 }) { return true }
-            if Monotonic.now() >= deadline { return false }
+            if MonotonicClock.nanoseconds() >= deadline { return false }
             usleep(2_000)
         }
     }

@@ -1,3 +1,4 @@
+import Timekeeping
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -132,10 +133,10 @@ final class WebhookReceiver: Sendable {
 
     /// Sleeps the backoff; false when told to stop meanwhile.
     private func sleep(milliseconds: UInt64) -> Bool {
-        let deadline = Monotonic.now() + milliseconds * 1_000_000
+        let deadline = MonotonicClock.nanoseconds() + milliseconds * 1_000_000
         while true {
             if isStopping { return false }
-            let now = Monotonic.now()
+            let now = MonotonicClock.nanoseconds()
             if now >= deadline { return true }
             waitForDoorbell(timeoutMilliseconds: Int32(min((deadline - now + 999_999) / 1_000_000, UInt64(Int32.max))))
         }

@@ -138,6 +138,12 @@ final class AWSOperation {
         }
     }
 
+    /// A 200 with a JSON body, as every operation but the Describe calls answers.
+    static func json(_ value: JSONValue, requestId: UUID4) -> HTTPResponse {
+        HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", requestId),
+                     body: JSONWriter.bytes(value))
+    }
+
     /// The resource AccessDenied names: `arn:aws:connect:REGION:ACCOUNT:instance/ID/contact/CID`.
     func resourceArn(region: String, account: String, instanceId: String, resourceId: String?) -> String {
         guard let r = resourceId else { return ConnectARN.instance(region: region, account: account, instanceId: instanceId) }

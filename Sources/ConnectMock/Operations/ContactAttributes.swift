@@ -37,8 +37,7 @@ extension AWSOperation {
                 state.logger.error("store lookup failed: \(error)")
                 throw .storeFailed
             }
-            return HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId),
-                                body: JSONWriter.bytes(.fields(["Attributes": .object(attributes)])))
+            return AWSOperation.json(.fields(["Attributes": .object(attributes)]), requestId: call.requestId)
         }
     }
 
@@ -52,8 +51,9 @@ extension AWSOperation {
             let chain = try visibleChain(store, state: state, instanceId: call.instance.id, contactId: contactId, now: call.now)
             let now = state.clock.now(atSystemTime: call.now)
             let validator = ContactValidator(now: now, unknownMembers: .keep)
+            let written: [(contactId: String, document: [UInt8])]
             do {
-                try store.updateChainAttributes(instanceId: call.instance.id, chainId: chain, now: now,
+                written = try store.updateChainAttributes(instanceId: call.instance.id, chainId: chain, now: now,
                                                 normalize: { try validator.normalize($0, line: 0) },
                                                 merge: { try ContactAttributes.merge($0, given) })
             } catch let failure as AWSFailure {
@@ -62,7 +62,14 @@ extension AWSOperation {
                 state.logger.error("attribute update failed: \(error)")
                 throw .storeFailed
             }
-            return HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId), body: Array("{}".utf8))
+            // AWS's contact events: an attribute update is CONTACT_DATA_UPDATED with
+            // userDefinedAttributes, one for each contact of the chain.
+            for (id, document) in written {
+                state.events.written(document: document, instanceId: call.instance.id, contactId: id, now: now, fromMoments: false) { events in
+                    [events.event(.contactDataUpdated, at: now, updatedProperties: [.userDefinedAttributes])]
+                }
+            }
+            return AWSOperation.json(.object([]), requestId: call.requestId)
         }
     }
 }

@@ -95,8 +95,7 @@ extension AWSOperation {
         if rows.count > limit, let last = page.last {
             out.append(JSONMember(key: "NextToken", value: .string(DirectoryPageToken.encode(last.id, kind: kind))))
         }
-        return HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId),
-                            body: JSONWriter.bytes(.object(out)))
+        return AWSOperation.json(.object(out), requestId: call.requestId)
     }
 }
 

@@ -36,7 +36,9 @@ extension AWSOperation {
                 if k > 0 { body.append(UInt8(ascii: ",")) }
                 // The summary of the contact as it stands at now (SPEC §9); a contact whose
                 // moments are all past is its stored bytes.
-                let document = asOfClock ? ((try? ContactView.bytes(hit.document, at: now)) ?? hit.document) : hit.document
+                // A synthetic contact whose latest moment is past (most of them) is not parsed.
+                let unfolding = asOfClock && (hit.latest.map { now < $0 } ?? true)
+                let document = unfolding ? ((try? ContactView.bytes(hit.document, at: now)) ?? hit.document) : hit.document
                 if !SearchSummary.append(document, to: &body) { body += Array("{}".utf8) }
             }
             body += Array("]".utf8)

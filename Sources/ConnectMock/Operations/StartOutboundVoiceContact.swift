@@ -17,8 +17,16 @@ extension AWSOperation {
             let now = state.clock.now(atSystemTime: call.now)
             let instance = call.instance
             let token = input["ClientToken"]?.stringValue
+            // AWS: "If a contact is already started, the contact ID is returned. If the contact is
+            // disconnected, a new contact is started." In progress: its latest moment (its end,
+            // or the stop's) is still ahead.
             if let token, let earlier = state.outbound.contact(forToken: token, instanceId: instance.id, now: now) {
-                return AWSOperation.json(.fields(["ContactId": .string(earlier)]), requestId: call.requestId)
+                let stored: ContactStore.StoredContact?
+                do { stored = try store.lookup(instanceId: instance.id, contactId: earlier, now: call.arrived) } catch {
+                    state.logger.error("store lookup failed: \(error)")
+                    throw .storeFailed
+                }
+                if let stored, now < stored.latest { return AWSOperation.json(.fields(["ContactId": .string(earlier)]), requestId: call.requestId) }
             }
             // AWS: without a queue, the call needs a source number to show as caller id.
             if input["QueueId"] == nil, input["SourcePhoneNumber"] == nil {
@@ -40,7 +48,6 @@ extension AWSOperation {
                 state.logger.error("outbound contact does not validate: \(error)")
                 throw .storeFailed
             }
-            let ends = OutboundState.Issued(contactId: contactId, issued: now, ends: ContactFacts(document).disconnect ?? now)
             let bytes = JSONWriter.bytes(document)
             do {
                 _ = try store.upsert(ContactRecord(instanceId: instance.id, contactId: contactId, initiation: now, document: bytes), policy: policy)
@@ -49,29 +56,8 @@ extension AWSOperation {
                 state.logger.error("storing an outbound contact failed: \(error)")
                 throw .storeFailed
             }
-            if let token { state.outbound.remember(token: token, instanceId: instance.id, ends) }
+            if let token { state.outbound.remember(token: token, instanceId: instance.id, .init(contactId: contactId, issued: now)) }
             return AWSOperation.json(.fields(["ContactId": .string(contactId)]), requestId: call.requestId)
         }
-    }
-
-    /// A 200 with a JSON body, as every operation but the Describe calls answers.
-    static func json(_ value: JSONValue, requestId: UUID4) -> HTTPResponse {
-        HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", requestId),
-                     body: JSONWriter.bytes(value))
-    }
-}
-
-/// The moments of a normalized contact that operations read (timestamps are epoch seconds).
-struct ContactFacts {
-    var disconnect: Instant?
-    var initiation: Instant?
-
-    init(_ document: JSONValue) {
-        func instant(_ v: JSONValue?) -> Instant? {
-            guard case .number(let text)? = v, let s = Double(text) else { return nil }
-            return Instant(millisecondsSinceEpoch: Int64((s * 1000).rounded()))
-        }
-        disconnect = instant(document["DisconnectTimestamp"])
-        initiation = instant(document["InitiationTimestamp"])
     }
 }

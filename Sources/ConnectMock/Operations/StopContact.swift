@@ -32,7 +32,9 @@ extension AWSOperation {
                 state.logger.error("a stored contact does not parse: \(error)")
                 throw .storeFailed
             }
-            if let end = ContactFacts(parsed).disconnect, end <= now { throw .contactNotActive(contactId) }
+            if case .number(let t)? = parsed["DisconnectTimestamp"], let end = TimestampValue.parse(epochSeconds: t), end <= now {
+                throw .contactNotActive(contactId)
+            }
             if parsed["Channel"]?.stringValue == "VOICE", let method = parsed["InitiationMethod"]?.stringValue, notStoppableVoice.contains(method) {
                 throw .invalidRequest("StopContact does not end VOICE contacts initiated by \(method).")
             }
@@ -53,8 +55,11 @@ extension AWSOperation {
             do {
                 _ = try store.upsert(ContactRecord(instanceId: instance.id, contactId: contactId, initiation: stored.initiation,
                                                    document: bytes), policy: policy)
+                // The ending's events, as the stopped contact's plan has them at now: DISCONNECTED,
+                // and COMPLETED with it when no after contact work follows (AWS's events page).
                 state.events.written(document: bytes, instanceId: instance.id, contactId: contactId, now: now, fromMoments: false) { events in
-                    [events.event(.disconnected, at: now)]
+                    events.planned.filter { $0.moment == now && ($0.type == .disconnected || $0.type == .completed) }
+                        .map { events.event($0.type, at: $0.moment) }
                 }
             } catch {
                 state.logger.error("storing a stopped contact failed: \(error)")
