@@ -1,4 +1,5 @@
 """Starts the real connect-mock binary for each test module and hands out real clients."""
+import datetime
 import json
 import os
 import signal
@@ -17,6 +18,12 @@ INSTANCE = "8c7f1a52-4b3e-4f0e-9d1a-2f6b7c8d9e01"
 KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 FROZEN = "2026-06-01T12:00:00Z"
+START = datetime.datetime.fromisoformat(FROZEN.replace("Z", "+00:00"))
+# Every contact a store can hold: a SearchContacts TimeRange wider than any retention window.
+WIDE = {"Type": "INITIATION_TIMESTAMP", "StartTime": datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc),
+        "EndTime": datetime.datetime(2027, 1, 1, tzinfo=datetime.timezone.utc)}
+# The configured key limited to the London instance (base_config).
+LONDON_KEY, LONDON_SECRET = "AKIALONDONONLYEXAMPLE", "londonOnlySecretExample0123456789abcdef"
 LOG_DIR = os.environ.get("CONNECT_MOCK_E2E_LOGS", os.path.join(tempfile.gettempdir(), "connect-mock-e2e-logs"))
 
 
@@ -49,7 +56,7 @@ def base_config(**overrides):
             {"accessKeyId": KEY, "secretAccessKey": SECRET, "name": "demo"},
             {"accessKeyId": "ASIATEMPORARYEXAMPLE", "secretAccessKey": "temporarySecretKeyExample0123456789abcdef",
              "name": "session-user", "sessionToken": "FQoGZXIvYXdzEXAMPLEtokenValue+/=="},
-            {"accessKeyId": "AKIALONDONONLYEXAMPLE", "secretAccessKey": "londonOnlySecretExample0123456789abcdef",
+            {"accessKeyId": LONDON_KEY, "secretAccessKey": LONDON_SECRET,
              "name": "london-reader", "instances": ["11111111-2222-4333-8444-555555555555"]},
         ],
         "auth": {"mode": "verify", "maxSkewSeconds": 300, "explainFailures": True},
@@ -92,6 +99,22 @@ class MockServer:
 
     def mock(self, method, path, **kw):
         return requests.request(method, self.url + path, timeout=10, **kw)
+
+    def listed(self):
+        """Every row of `GET /_mock/contacts`, all pages, each page answered 200."""
+        out, token = [], None
+        while True:
+            r = self.mock("GET", "/_mock/contacts", params={"limit": 1000, **({"nextToken": token} if token else {})})
+            assert r.status_code == 200, f"listing answered {r.status_code}: {r.text}"
+            out += r.json()["Contacts"]
+            token = r.json().get("NextToken")
+            if not token:
+                return out
+
+    def at(self, seconds):
+        """Freezes the data clock `seconds` after FROZEN."""
+        t = (START + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert self.mock("PUT", "/_mock/clock", json={"now": t}).status_code == 200
 
     def stop(self):
         if self.proc.poll() is None:

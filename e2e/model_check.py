@@ -133,3 +133,19 @@ def full_contact(shape=CONTACT_SHAPE, depth=0, name="x"):
     if t == "timestamp":
         return "2026-05-30T10:00:00.250Z"
     raise AssertionError(t)
+
+
+def output_problems(client, *operations):
+    """Validates each raw 200 response of `operations` against botocore's output shape, through
+    `client`'s after-call hook, into the one list returned (botocore's own parser drops unknown
+    members, so the raw body is what is checked)."""
+    import json
+    problems = []
+    for operation in operations:
+        shape = client.meta.service_model.operation_model(operation).output_shape
+
+        def check(http_response, shape=shape, operation=operation, **_):
+            if http_response.status_code == 200:
+                problems.extend(validate(json.loads(http_response.content), shape, f"$.{operation}"))
+        client.meta.events.register(f"after-call.connect.{operation}", check)
+    return problems

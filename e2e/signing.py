@@ -1,5 +1,7 @@
 """Requests signed by real signers (botocore, awscrt, requests-aws4auth, curl), sent with plain HTTP."""
 import datetime
+import io
+import json
 import subprocess
 import urllib.parse
 from unittest import mock
@@ -36,16 +38,23 @@ def send(req):
 
 
 def crt_get(url, key, secret, region="us-east-1"):
+    return crt_request("GET", url, key, secret, region)
+
+
+def crt_request(method, url, key, secret, region="us-east-1", json_body=None):
+    """`method` to `url`, signed by awscrt (the CRT's own SigV4); a JSON body when given."""
     parsed = urllib.parse.urlsplit(url)
     path = parsed.path + ("?" + parsed.query if parsed.query else "")
-    request = crt_http.HttpRequest("GET", path, crt_http.HttpHeaders([("Host", parsed.netloc)]))
+    fields = [("Host", parsed.netloc)] + ([("Content-Type", "application/json")] if json_body is not None else [])
+    body = json.dumps(json_body).encode() if json_body is not None else None
+    request = crt_http.HttpRequest(method, path, crt_http.HttpHeaders(fields), body_stream=io.BytesIO(body) if body else None)
     config = crt_auth.AwsSigningConfig(
         algorithm=crt_auth.AwsSigningAlgorithm.V4, signature_type=crt_auth.AwsSignatureType.HTTP_REQUEST_HEADERS,
         credentials_provider=crt_auth.AwsCredentialsProvider.new_static(key, secret), region=region, service="connect",
         date=datetime.datetime.now(datetime.timezone.utc), use_double_uri_encode=True, should_normalize_uri_path=True)
     crt_auth.aws_sign_request(request, config).result(timeout=10)
     headers = {name: value for name, value in request.headers}
-    return requests.get(url, headers=headers, timeout=10)
+    return requests.request(method, url, headers=headers, data=body, timeout=10)
 
 
 def aws4auth_get(url, key, secret, region="us-east-1"):

@@ -6,11 +6,10 @@ import os
 import subprocess
 import urllib.parse
 
-import pytest
 import requests
 from botocore import UNSIGNED
 
-from conftest import BINARY, INSTANCE, KEY, SECRET, base_config, client_error as error
+from conftest import BINARY, INSTANCE, KEY, LONDON_KEY, LONDON_SECRET, SECRET, base_config, client_error as error
 from contacts import MODEL
 from model_check import validate
 from signing import botocore_signed, crt_get, send
@@ -21,7 +20,6 @@ PREFIX = f"arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}"
 JANE = "a1b2c3d4-0000-4e5f-8a9b-0c1d2e3f4a5b"
 SUPPORT = "4c2d5a10-6f1e-4b7a-8e3d-1a2b3c4d5e6f"
 BILLING = "0f1e2d3c-4b5a-4697-8877-aabbccddeeff"
-LONDON_KEY, LONDON_SECRET = "AKIALONDONONLYEXAMPLE", "londonOnlySecretExample0123456789abcdef"
 
 
 def output_shape(operation):
@@ -68,28 +66,24 @@ def test_every_agent_and_queue_of_the_seeded_contacts_is_in_the_directory(server
     """The seed-data's contacts and 3,000 synthetic ones: each AgentInfo.Id is a user, each
     QueueInfo.Id a queue, and an agent's hierarchy groups end at the user's own group."""
     c = server.client()
-    users, queues, token, agents = {}, set(), None, 0
-    while True:
-        page = server.mock("GET", "/_mock/contacts?limit=1000" + (f"&nextToken={q(token)}" if token else "")).json()
-        for row in page["Contacts"]:
-            contact = c.describe_contact(InstanceId=INSTANCE, ContactId=row["Id"])["Contact"]
-            agent = contact.get("AgentInfo", {}).get("Id")
-            if agent:
-                agents += 1
-                if agent not in users:
-                    users[agent] = c.describe_user(InstanceId=INSTANCE, UserId=agent)["User"]
-                groups = contact["AgentInfo"].get("HierarchyGroups")
-                if groups and users[agent].get("HierarchyGroupId"):
-                    deepest = groups[max(groups)]["Arn"]
-                    assert deepest == f"{PREFIX}/agent-group/{users[agent]['HierarchyGroupId']}", row["Id"]
-            queue = contact.get("QueueInfo", {}).get("Id")
-            if queue and queue not in queues:
-                c.describe_queue(InstanceId=INSTANCE, QueueId=queue)
-                queues.add(queue)
-        token = page.get("NextToken")
-        if not token:
-            break
-    assert agents > 1000 and len(users) > 20 and len(queues) >= 3
+    users, queues, agents, grouped = {}, set(), 0, 0
+    for row in server.listed():
+        contact = c.describe_contact(InstanceId=INSTANCE, ContactId=row["Id"])["Contact"]
+        agent = contact.get("AgentInfo", {}).get("Id")
+        if agent:
+            agents += 1
+            if agent not in users:
+                users[agent] = c.describe_user(InstanceId=INSTANCE, UserId=agent)["User"]
+            groups = contact["AgentInfo"].get("HierarchyGroups")
+            if groups and users[agent].get("HierarchyGroupId"):
+                grouped += 1
+                deepest = groups[max(groups)]["Arn"]
+                assert deepest == f"{PREFIX}/agent-group/{users[agent]['HierarchyGroupId']}", row["Id"]
+        queue = contact.get("QueueInfo", {}).get("Id")
+        if queue and queue not in queues:
+            c.describe_queue(InstanceId=INSTANCE, QueueId=queue)
+            queues.add(queue)
+    assert agents > 1000 and len(users) > 20 and len(queues) >= 3 and grouped > 100, (agents, len(users), len(queues), grouped)
 
 
 def test_list_users_with_the_boto3_paginator(server):

@@ -1,16 +1,13 @@
 """StartOutboundVoiceContact (SPEC §9): a VOICE contact made at the data clock's now, laid out
 by the outcome rules, idempotent by ClientToken, and the model's errors."""
-import datetime
-
 import pytest
 
-from conftest import FROZEN, INSTANCE, client_error
+from conftest import INSTANCE, START, client_error
 from contacts import CONTACT_SHAPE
 from model_check import validate
 
 FLOW = "11111111-aaaa-4bbb-8ccc-222222222222"
 QUEUE = "33333333-dddd-4eee-8fff-444444444444"
-START = datetime.datetime.fromisoformat(FROZEN.replace("Z", "+00:00"))
 
 
 def start(client, destination="+12065550100", **kw):
@@ -18,17 +15,11 @@ def start(client, destination="+12065550100", **kw):
     return client.start_outbound_voice_contact(InstanceId=INSTANCE, ContactFlowId=FLOW, DestinationPhoneNumber=destination, **kw)
 
 
-def at(server, seconds):
-    """Moves the frozen data clock to `seconds` after the module's start."""
-    t = (START + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert server.mock("PUT", "/_mock/clock", json={"now": t}).status_code == 200
-
-
 @pytest.fixture(autouse=True)
 def frozen_at_start(server):
-    at(server, 0)
+    server.at(0)
     yield
-    at(server, 0)
+    server.at(0)
 
 
 def test_an_outbound_call_is_a_voice_contact_initiated_now_by_the_api(server):
@@ -46,7 +37,7 @@ def test_an_outbound_call_is_a_voice_contact_initiated_now_by_the_api(server):
     assert c["Campaign"] == {"CampaignId": "c-1"}
     # Ringing: not yet answered, queued or ended.
     assert not {"ConnectedToSystemTimestamp", "QueueInfo", "DisconnectTimestamp"} & set(c)
-    at(server, 5)
+    server.at(5)
     c = client.describe_contact(InstanceId=INSTANCE, ContactId=r["ContactId"])["Contact"]
     assert c["QueueInfo"]["Id"] == QUEUE and "DisconnectTimestamp" not in c
     entry = server.mock("GET", "/_mock/requests?operation=StartOutboundVoiceContact").json()["requests"][-1]
@@ -60,11 +51,11 @@ def test_the_same_client_token_gives_the_same_contact_while_it_is_in_progress(se
     c = start(client, ClientToken="retry-2")["ContactId"]
     assert a == b != c
     # Past its end (the default rule: 5 s ringing, 60 s talk) the token starts a new contact.
-    server.mock("PUT", "/_mock/clock", json={"now": "2026-06-01T12:01:06Z"})
+    server.at(66)
     try:
         assert start(client, ClientToken="retry-1")["ContactId"] != a
     finally:
-        server.mock("PUT", "/_mock/clock", json={"now": FROZEN})
+        server.at(0)
 
 
 @pytest.mark.parametrize("outcome,ring,end,reason", [
@@ -83,9 +74,9 @@ def test_each_outcome_rule_lays_out_the_call(server, outcome, ring, end, reason)
         cid = start(client, destination="+442071838750")["ContactId"]
         default = start(client)["ContactId"]
         assert "DisconnectTimestamp" not in server.signed_get(cid).json()["Contact"]
-        at(server, end - 1)
+        server.at(end - 1)
         assert "DisconnectTimestamp" not in server.signed_get(cid).json()["Contact"]
-        at(server, end)
+        server.at(end)
         c = server.signed_get(cid).json()["Contact"]
         assert validate(c, CONTACT_SHAPE) == []
         assert c["DisconnectReason"] == reason
@@ -94,7 +85,7 @@ def test_each_outcome_rule_lays_out_the_call(server, outcome, ring, end, reason)
         assert ("ConnectedToSystemTimestamp" in c) == answered
         assert (c.get("AnsweringMachineDetectionStatus") == "VOICEMAIL_BEEP") == (outcome == "machine")
         # Other destinations take the default: answered after 5 s, 60 s of talk.
-        at(server, 65)
+        server.at(65)
         other = server.signed_get(default).json()["Contact"]
         assert other["DisconnectTimestamp"] - other["InitiationTimestamp"] == 65
     finally:
@@ -146,7 +137,7 @@ def test_a_poller_follows_an_outbound_call_to_its_disconnect_by_moving_the_clock
         if "DisconnectTimestamp" in c:
             break
         t += 10
-        at(server, t)
+        server.at(t)
     assert t == 70 and seen[0] == [] and seen[1] == ["ConnectedToSystemTimestamp", "QueueInfo"]
     assert c["LastUpdateTimestamp"] == c["DisconnectTimestamp"]
 
@@ -154,14 +145,14 @@ def test_a_poller_follows_an_outbound_call_to_its_disconnect_by_moving_the_clock
 def test_stop_contact_ends_a_call_in_progress_at_now_and_refuses_an_ended_one(server):
     client = server.client()
     cid = start(client)["ContactId"]
-    at(server, 20)
+    server.at(20)
     assert client.stop_contact(InstanceId=INSTANCE, ContactId=cid)["ResponseMetadata"]["HTTPStatusCode"] == 200
     c = server.signed_get(cid).json()["Contact"]
     assert validate(c, CONTACT_SHAPE) == []
     assert c["DisconnectTimestamp"] - c["InitiationTimestamp"] == 20 and c["DisconnectReason"] == "API"
     assert c["LastUpdateTimestamp"] == c["DisconnectTimestamp"]
     # Later moments are gone: at the old end the contact still ended at 20 s.
-    at(server, 65)
+    server.at(65)
     assert server.signed_get(cid).json()["Contact"]["DisconnectTimestamp"] - c["InitiationTimestamp"] == 20
     with pytest.raises(client.exceptions.ContactNotFoundException) as e:
         client.stop_contact(InstanceId=INSTANCE, ContactId=cid)
@@ -173,9 +164,18 @@ def test_stop_contact_ends_a_call_in_progress_at_now_and_refuses_an_ended_one(se
 def test_stop_contact_before_the_answer_drops_the_answer_and_keeps_the_reason_given(server):
     client = server.client()
     cid = start(client)["ContactId"]
-    at(server, 2)
+    server.at(2)
     client.stop_contact(InstanceId=INSTANCE, ContactId=cid, DisconnectReason={"Code": "CUSTOMER_NOT_AVAILABLE"})
-    at(server, 100)
+    server.at(100)
     c = server.signed_get(cid).json()["Contact"]
     assert "ConnectedToSystemTimestamp" not in c and "QueueInfo" not in c
     assert c["DisconnectReason"] == "CUSTOMER_NOT_AVAILABLE"
+
+
+def test_a_client_token_whose_contact_was_stopped_starts_a_new_one(server):
+    """AWS: "If the contact is disconnected, a new contact is started" - StopContact included."""
+    client = server.client()
+    a = start(client, ClientToken="stopped-1")["ContactId"]
+    server.at(10)
+    client.stop_contact(InstanceId=INSTANCE, ContactId=a)
+    assert start(client, ClientToken="stopped-1")["ContactId"] != a

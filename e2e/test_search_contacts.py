@@ -6,19 +6,15 @@ import json
 import os
 import random
 import subprocess
-import urllib.parse
 
 import pytest
 import requests
-from awscrt import auth as crt_auth
-from awscrt import http as crt_http
 
-from conftest import INSTANCE, KEY, SECRET, client_error, start_server
-from model_check import validate
+from conftest import INSTANCE, KEY, LONDON_KEY, LONDON_SECRET, SECRET, WIDE, client_error, start_server
+from model_check import output_problems, validate
+from signing import crt_request
 
 UTC = datetime.timezone.utc
-WIDE = {"Type": "INITIATION_TIMESTAMP", "StartTime": datetime.datetime(2020, 1, 1, tzinfo=UTC),
-        "EndTime": datetime.datetime(2027, 1, 1, tzinfo=UTC)}
 
 
 @pytest.fixture(scope="module")
@@ -28,28 +24,9 @@ def synthetic():
     assert s.stop() == 0
 
 
-@pytest.fixture(scope="module")
-def server():
-    s = start_server("search-fixtures")
-    yield s
-    assert s.stop() == 0
-
-
-def output_checked(client, operation):
-    """Registers a hook that validates each raw response of `operation` against botocore's output shape."""
-    shape = client.meta.service_model.operation_model(operation).output_shape
-    problems = []
-
-    def check(http_response, **_):
-        if http_response.status_code == 200:
-            problems.extend(validate(json.loads(http_response.content), shape, f"$.{operation}"))
-    client.meta.events.register(f"after-call.connect.{operation}", check)
-    return problems
-
-
 def test_paginator_walks_every_match_once_and_totals_agree(synthetic):
     c = synthetic.client()
-    problems = output_checked(c, "SearchContacts")
+    problems = output_problems(c, "SearchContacts")
     pages = list(c.get_paginator("search_contacts").paginate(
         InstanceId=INSTANCE, TimeRange=WIDE, SearchCriteria={"Channels": ["VOICE", "CHAT"]}, PaginationConfig={"PageSize": 100}))
     ids = [x["Id"] for p in pages for x in p["Contacts"]]
@@ -113,7 +90,7 @@ def test_modeled_errors(server):
     assert client_error(lambda: wrong.search_contacts(InstanceId=INSTANCE, TimeRange=WIDE))[:2] == (403, "InvalidSignatureException")
     other = server.client(key="AKIAUNKNOWNEXAMPLE")
     assert client_error(lambda: other.search_contacts(InstanceId=INSTANCE, TimeRange=WIDE))[:2] == (403, "UnrecognizedClientException")
-    london = server.client(key="AKIALONDONONLYEXAMPLE", secret="londonOnlySecretExample0123456789abcdef")
+    london = server.client(key=LONDON_KEY, secret=LONDON_SECRET)
     status, code, message = client_error(lambda: london.search_contacts(InstanceId=INSTANCE, TimeRange=WIDE))
     assert (status, code) == (403, "AccessDeniedException") and "connect:SearchContacts" in message
     server.mock("PUT", "/_mock/faults", json={"faults": [{"match": {"operation": "SearchContacts"}, "error": "ThrottlingException"}]})
@@ -134,17 +111,8 @@ def test_the_cli_and_awscrt(synthetic):
     out = json.loads(r.stdout)
     assert len(out["Contacts"]) == 250 and {x["Channel"] for x in out["Contacts"]} == {"EMAIL"}
 
-    body = json.dumps({"InstanceId": INSTANCE, "TimeRange": {"Type": "INITIATION_TIMESTAMP", "StartTime": 1577836800, "EndTime": 1798761600},
-                       "MaxResults": 3}).encode()
-    parsed = urllib.parse.urlsplit(synthetic.url + "/search-contacts")
-    request = crt_http.HttpRequest("POST", parsed.path, crt_http.HttpHeaders([("Host", parsed.netloc), ("Content-Type", "application/json")]),
-                                   body_stream=__import__("io").BytesIO(body))
-    config = crt_auth.AwsSigningConfig(
-        algorithm=crt_auth.AwsSigningAlgorithm.V4, signature_type=crt_auth.AwsSignatureType.HTTP_REQUEST_HEADERS,
-        credentials_provider=crt_auth.AwsCredentialsProvider.new_static(KEY, SECRET), region="us-east-1", service="connect",
-        date=datetime.datetime.now(UTC), use_double_uri_encode=True, should_normalize_uri_path=True)
-    crt_auth.aws_sign_request(request, config).result(timeout=10)
-    r = requests.post(synthetic.url + "/search-contacts", headers={n: v for n, v in request.headers}, data=body, timeout=10)
+    r = crt_request("POST", synthetic.url + "/search-contacts", KEY, SECRET, json_body={
+        "InstanceId": INSTANCE, "TimeRange": {"Type": "INITIATION_TIMESTAMP", "StartTime": 1577836800, "EndTime": 1798761600}, "MaxResults": 3})
     assert r.status_code == 200, r.text
     assert len(r.json()["Contacts"]) == 3 and r.json()["TotalCount"] == 10000
 
@@ -209,13 +177,7 @@ def ordered(found, sort):
 
 
 def test_search_finds_what_a_brute_force_filter_finds(synthetic):
-    ids, token = [], None
-    while True:
-        page = synthetic.mock("GET", "/_mock/contacts?limit=1000" + ("&nextToken=" + urllib.parse.quote(token, safe="") if token else "")).json()
-        ids += [c["Id"] for c in page["Contacts"]]
-        token = page.get("NextToken")
-        if not token:
-            break
+    ids = [c["Id"] for c in synthetic.listed()]
     assert len(ids) == 10000
     session = requests.Session()
     every = [fields(synthetic.signed_get(cid, session=session).json()["Contact"]) for cid in ids]
@@ -226,10 +188,11 @@ def test_search_finds_what_a_brute_force_filter_finds(synthetic):
     segments = sorted({(k, v) for f in every for k, v in f["Segments"].items()})
     rng = random.Random(20261206)
     c = synthetic.client()
-    problems = output_checked(c, "SearchContacts")
+    problems = output_problems(c, "SearchContacts")
     paginator = c.get_paginator("search_contacts")
     types = ["INITIATION_TIMESTAMP", "SCHEDULED_TIMESTAMP", "CONNECTED_TO_AGENT_TIMESTAMP", "DISCONNECT_TIMESTAMP", "ENQUEUE_TIMESTAMP"]
     sorts = types[:4] + ["INITIATION_METHOD", "CHANNEL", "EXPIRY_TIMESTAMP"]
+    found_some = 0
     for round_ in range(300):
         start = rng.randrange(lo // 1000 - 86400, hi // 1000)
         end = start + rng.choice([86400 * 3, 86400 * 30, 86400 * 120, 86400 * 800])
@@ -273,4 +236,7 @@ def test_search_finds_what_a_brute_force_filter_finds(synthetic):
             totals.add(page["TotalCount"])
         assert got == expected, f"round {round_}: {json.dumps(q, default=str)} {sort}"
         assert totals == {len(expected)}, f"round {round_}"
+        found_some += bool(expected)
+    # Rounds where both sides find nothing test little: most must find something.
+    assert found_some >= 150, found_some
     assert problems == []

@@ -24,18 +24,7 @@ def race_server(name, tmp_path, workers=2):
 
 def listing(s):
     """Every stored contact's (instance, id), all pages, each page answered 200."""
-    out, token = [], None
-    while True:
-        params = {"limit": 1000}
-        if token:
-            params["nextToken"] = token
-        r = s.mock("GET", "/_mock/contacts", params=params)
-        assert r.status_code == 200, f"listing answered {r.status_code}: {r.text}"
-        body = r.json()
-        out += [(c["InstanceId"], c["Id"]) for c in body["Contacts"]]
-        token = body.get("NextToken")
-        if not token:
-            return out
+    return [(c["InstanceId"], c["Id"]) for c in s.listed()]
 
 
 def check_reads(s, contacts):

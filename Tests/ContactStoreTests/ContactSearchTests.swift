@@ -261,12 +261,7 @@ final class ContactSearchTests: XCTestCase {
             DROP INDEX contacts_by_enqueue; DROP INDEX contacts_by_queue; DROP INDEX contacts_by_agent; DROP INDEX contacts_by_time; \(drop)
             CREATE INDEX contacts_by_time ON contacts (instance_id, initiated_at, contact_id); PRAGMA user_version = 4;
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, script]
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        try writeWithPythonSQLite(path, script)
         let store = try ContactStore(path: path)
         XCTAssertEqual(try store.indexNames(), ContactStoreTests.allIndexes)
         let s = try store.db.prepare("SELECT contact_id, channel, chain_id, attributes FROM contacts")

@@ -320,12 +320,7 @@ extension ContactStoreTests {
         for (k, script) in earlier.enumerated() {
             let path = temporaryStorePath("v\(k + 1)")
             defer { removeStoreFiles(path) }
-            let created = Process()
-            created.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            created.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, script]
-            try created.run()
-            created.waitUntilExit()
-            XCTAssertEqual(created.terminationStatus, 0)
+            try writeWithPythonSQLite(path, script)
             let store = try ContactStore(path: path)
             XCTAssertEqual(try store.lookup(instanceId: "i", contactId: "old")?.document, Array("{}".utf8), "version \(k + 1)")
             XCTAssertEqual(try store.indexNames(), ContactStoreTests.allIndexes, "version \(k + 1)")
@@ -365,4 +360,15 @@ func temporaryStorePath(_ name: String) -> String {
 /// Removes a store file and the files SQLite keeps beside it.
 func removeStoreFiles(_ path: String) {
     for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
+/// Runs `script` on the file at `path` with Python's own SQLite, not this build's: how the tests
+/// make files of earlier schema versions, written as those versions wrote them.
+func writeWithPythonSQLite(_ path: String, _ script: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, script]
+    try p.run()
+    p.waitUntilExit()
+    XCTAssertEqual(p.terminationStatus, 0, "python3's sqlite3 could not run the script", file: file, line: line)
 }

@@ -79,10 +79,9 @@ final class DocumentCacheTests: XCTestCase {
         XCTAssertNil(try reader.cached(instanceId: "i", contactId: "a", now: 11))
     }
 
-    /// A delete inside a transaction empties this connection's cache at once, so a lookup
-    /// later in the same transaction does not find what it deleted (`data_version` would not
-    /// change: the write is this connection's own and not committed).
-    func testClearedByADeleteInsideATransaction() throws {
+    /// `invalidate` (what `ContactStore.delete` calls, committed or not) empties the cache: the
+    /// delete inside a transaction itself is StoreFailureTests' test.
+    func testInvalidateEmptiesTheCache() throws {
         let source = FakeDataVersion()
         var cache = makeCache(source)
         _ = try cache.cached(instanceId: "i", contactId: "a", now: 10)
