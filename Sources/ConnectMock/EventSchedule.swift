@@ -159,10 +159,8 @@ final class EventSchedule: @unchecked Sendable {
         var planned: ContactEvents.Planned
 
         static func precedes(_ a: Due, _ b: Due) -> Bool {
-            if a.planned.moment != b.planned.moment { return a.planned.moment < b.planned.moment }
-            if a.contactId != b.contactId { return a.contactId < b.contactId }
-            if a.planned.type != b.planned.type { return a.planned.type < b.planned.type }
-            return a.planned.updatedProperties.map(\.rawValue).lexicographicallyPrecedes(b.planned.updatedProperties.map(\.rawValue))
+            ContactEvent.order(a.planned.moment, a.contactId, a.planned.type, a.planned.updatedProperties,
+                               before: b.planned.moment, b.contactId, b.planned.type, b.planned.updatedProperties)
         }
     }
 

@@ -111,20 +111,10 @@ enum ContactEventDetail {
             return .object(given.map { JSONMember(key: $0.key, value: convert($0.value, shape: valueShape)) })
         case .timestamp:
             guard case .number(let text) = value, let instant = TimestampValue.parse(epochSeconds: text) else { return value }
-            return .string(isoMilliseconds(instant))
+            return .string(ISO8601.format(instant, alwaysMilliseconds: true))
         default:
             return value
         }
-    }
-
-    /// `2021-08-04T17:17:53.000Z`: the page's timestamp form, milliseconds always written.
-    static func isoMilliseconds(_ instant: Instant) -> String {
-        let c = instant.civil
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(c.millisecond, 3))Z"
     }
 
     static func lowerFirst(_ name: String) -> String {

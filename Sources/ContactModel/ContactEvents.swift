@@ -61,10 +61,16 @@ public struct ContactEvent: Sendable, Equatable {
     /// SPEC §9's order: by moment, then contact id, then type (`ContactEventType`'s order),
     /// then the updated properties' names for two updates of one contact at one moment.
     public static func precedes(_ a: ContactEvent, _ b: ContactEvent) -> Bool {
-        if a.moment != b.moment { return a.moment < b.moment }
-        if a.contactId != b.contactId { return a.contactId < b.contactId }
-        if a.type != b.type { return a.type < b.type }
-        return a.updatedProperties.map(\.rawValue).lexicographicallyPrecedes(b.updatedProperties.map(\.rawValue))
+        order(a.moment, a.contactId, a.type, a.updatedProperties, before: b.moment, b.contactId, b.type, b.updatedProperties)
+    }
+
+    /// The one order of events, for rendered events and for those not yet rendered.
+    public static func order(_ m1: Instant, _ c1: String, _ t1: ContactEventType, _ p1: [UpdatedProperty],
+                             before m2: Instant, _ c2: String, _ t2: ContactEventType, _ p2: [UpdatedProperty]) -> Bool {
+        if m1 != m2 { return m1 < m2 }
+        if c1 != c2 { return c1 < c2 }
+        if t1 != t2 { return t1 < t2 }
+        return p1.map(\.rawValue).lexicographicallyPrecedes(p2.map(\.rawValue))
     }
 }
 

@@ -250,13 +250,7 @@ public struct SearchFields: Sendable, Equatable {
         if let a = contact["AgentInfo"] {
             agentId = a["Id"]?.stringValue
             connectedToAgent = SearchFields.millis(a["ConnectedToAgentTimestamp"])
-            if let h = a["HierarchyGroups"] {
-                let ids: [JSONValue] = (1...5).map { level in
-                    guard let arn = h["Level\(level)"]?["Arn"]?.stringValue else { return .null }
-                    return .string(SearchFields.lastPathElement(arn))
-                }
-                if ids.contains(where: { $0 != .null }) { hierarchy = JSONWriter.string(.array(ids)) }
-            }
+            if let h = a["HierarchyGroups"] { hierarchy = SearchFields.hierarchy(h) }
         }
         if case .array(let steps)? = contact["RoutingCriteria"]?["Steps"] {
             routingExpiry = steps.compactMap { SearchFields.millis($0["Expiry"]?["ExpiryTimestamp"]) }.max()

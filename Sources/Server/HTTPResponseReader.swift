@@ -1,3 +1,4 @@
+import HTTP1
 /// Why a webhook receiver's answer could not be read as an HTTP/1.1 response.
 public enum HTTPResponseFailure: Error, Equatable, Sendable, CustomStringConvertible {
     /// Not `HTTP/1.x NNN reason`.
@@ -217,16 +218,5 @@ struct HTTPResponseReader {
         case 0x61...0x66: Int(b - 0x61 + 10)
         default: nil
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingSpaces() -> String {
-        let u = Array(utf8)
-        var start = 0
-        var end = u.count
-        while start < end, u[start] == 0x20 || u[start] == 0x09 { start += 1 }
-        while end > start, u[end - 1] == 0x20 || u[end - 1] == 0x09 { end -= 1 }
-        return String(decoding: u[start..<end], as: UTF8.self)
     }
 }

@@ -1,11 +1,12 @@
 /// ISO 8601 as AWS CLIs print it and as fixtures and the config write it.
 public enum ISO8601 {
     /// `2026-01-15T00:00:00Z`, with `.sss` only when the milliseconds are not zero.
-    public static func format(_ instant: Instant) -> String {
+    /// `alwaysMilliseconds` writes `.000` too, as Connect's contact events spell timestamps.
+    public static func format(_ instant: Instant, alwaysMilliseconds: Bool = false) -> String {
         let c = instant.civil
         var s = pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2)
         s += "T" + pad(c.hour, 2) + ":" + pad(c.minute, 2) + ":" + pad(c.second, 2)
-        if c.millisecond != 0 { s += "." + pad(c.millisecond, 3) }
+        if c.millisecond != 0 || alwaysMilliseconds { s += "." + pad(c.millisecond, 3) }
         return s + "Z"
     }
 
