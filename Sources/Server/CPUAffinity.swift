@@ -5,7 +5,7 @@ import Glibc
 ///
 /// With two workers and a client on two cores, the scheduler now and then runs both workers on
 /// one core, and the connections of the worker waiting for its turn stall for a time slice;
-/// with one worker per core that wait goes, and p99 with it (see the README's benchmark).
+/// with one worker per core that wait goes, and p99 with it (see BENCHMARKS.md).
 public enum CPUAffinity {
     /// Why the kernel refused; the process runs on unpinned.
     public struct Failure: Error, CustomStringConvertible {
