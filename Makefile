@@ -114,5 +114,5 @@ bench: release
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light)
 	$(VENV_PY) bench/run.py $(if $(BASELINE),--baseline $(BASELINE))
-	@command -v valgrind >/dev/null && $(VENV_PY) bench/callgrind.py $(RELEASE_BIN) 2000 || true
-	@if [ -n "$(BASELINE)" ] && command -v valgrind >/dev/null; then echo "baseline:"; $(VENV_PY) bench/callgrind.py $(BASELINE) 2000; fi
+	@if command -v valgrind >/dev/null; then $(VENV_PY) bench/callgrind.py $(RELEASE_BIN) 2000 $(BASELINE); \
+		else echo "valgrind is not installed: no instruction counts"; fi

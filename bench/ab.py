@@ -1,40 +1,31 @@
 """Old and new release binaries, one worker each, measured alternately (ABBA), serving the same
-contact document: the old binary's synthetic contact at offset 500, PUT into both stores.
+contact document: the old binary's synthetic contact at offset 500, PUT into both stores
+(`run.same_document`, which `make bench BASELINE=...` uses too).
 
-`make bench BASELINE=...` lets each binary serve its own synthetic contact, and a generator change
-changes that document (generator version 3's is twice version 2's size), so its old-against-new
-ratio also measures the bytes. This compares the request paths alone:
+Longer runs than `make bench`'s one-worker pair, with nothing else in between:
     python3 bench/ab.py NEW_BINARY OLD_BINARY PAIRS
 """
-import os, sys, sqlite3, subprocess, tempfile, statistics, requests, json
+import os, sys, subprocess, tempfile, statistics
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run
 new, old, pairs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 tmp = tempfile.mkdtemp()
 setups = []
-doc = None
 for name, binary in (("old", old), ("new", new)):
     db = os.path.join(tmp, name + ".sqlite")
     cfg = run.write_config(tmp, db, 1, tag="-" + name)
     subprocess.run([binary, "seed", "--config", cfg, "--synthetic", "100000", "--seed", "1"], check=True, capture_output=True)
-    proc, url = run.start_mock(cfg, binary=binary)
-    if doc is None:
-        cid = sqlite3.connect(db).execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 1 OFFSET 500").fetchone()[0]
-        p = f"/contacts/{run.INSTANCE}/{cid}"
-        doc = requests.get(url + p, headers=run.signed_headers(url + p)).json()
-    r = requests.put(url + f"/_mock/contacts/{run.INSTANCE}/same-contact", json={"Contact": {k: v for k, v in doc["Contact"].items() if k not in ("Id", "Arn")}})
-    assert r.status_code in (200, 201), r.text
-    path = f"/contacts/{run.INSTANCE}/same-contact"
-    body = requests.get(url + path, headers=run.signed_headers(url + path)).content
+    setups.append((name, binary, cfg))
+bodies = run.same_document(setups[0][1:], run.contact_at(os.path.join(tmp, "old.sqlite"), 500), [setups[1][1:]])
+for (name, _, _), body in zip(setups, bodies):
     print(name, len(body))
-    run.stop(proc)
-    setups.append((name, binary, cfg, path))
+assert len(bodies[0]) == len(bodies[1]), "the two binaries serve the one document with different lengths"
 res = {"new": [], "old": []}
 for k in range(pairs):
     order = setups if k % 2 == 0 else list(reversed(setups))
-    for name, binary, cfg, path in order:
+    for name, binary, cfg in order:
         proc, url = run.start_mock(cfg, binary=binary)
-        script = run.wrk_script(tmp, name, path, run.signed_headers(url + path))
+        script = run.wrk_script(tmp, name, run.SAME_PATH, run.signed_headers(url + run.SAME_PATH))
         run.run_wrk(url, script, 2)
         r = run.measured_wrk(url, script, 8, [proc.pid])
         run.stop(proc)

@@ -3,13 +3,19 @@
 
 Runs the given binary under `valgrind --tool=callgrind` twice, answering 0 and then N signed
 requests over one keep-alive connection, and prints (Ir(N) - Ir(0)) / N.
-    python3 bench/callgrind.py [BINARY] [N]
+    python3 bench/callgrind.py [BINARY] [N] [BASELINE]
+
+Alone, the binary answers for the first synthetic contact of a store it seeds (1,000, --seed 1).
+With BASELINE, an older release binary, both are counted on one document, since each version's
+generator makes documents of its own size: the baseline's first synthetic contact, PUT as
+`same-contact` into each binary's own store (`run.same_document`, each binary started normally
+for it); one line for each binary, then the difference.
 """
 import os
 import re
+import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -45,22 +51,46 @@ def instructions(binary, config, path, n):
     return total
 
 
+def prepare(tmp, name, binary):
+    """The binary stripped (valgrind 3.19 cannot read the DWARF of the static release binary;
+    counting needs none), a config and a store of its own seeded with 1,000 synthetic contacts."""
+    stripped = os.path.join(tmp, name)
+    subprocess.run(["strip", "-o", stripped, binary], check=True)
+    db = os.path.join(tmp, name + ".sqlite")
+    config = run.write_config(tmp, db, 1, tag="-" + name)
+    subprocess.run([stripped, "seed", "--config", config, "--synthetic", "1000", "--seed", "1"], check=True, capture_output=True)
+    return stripped, config, db
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else run.BIN
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+    baseline = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else None
     tmp = tempfile.mkdtemp(prefix="connect-mock-callgrind-")
-    # valgrind 3.19 cannot read the DWARF of the static release binary; counting needs none.
-    stripped = os.path.join(tmp, "connect-mock")
-    subprocess.run(["strip", "-o", stripped, binary], check=True)
-    label, binary = binary, stripped
-    db = os.path.join(tmp, "c.sqlite")
-    config = run.write_config(tmp, db, 1)
-    subprocess.run([binary, "seed", "--config", config, "--synthetic", "1000", "--seed", "1"], check=True, capture_output=True)
-    cid = sqlite3.connect(db).execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 1").fetchone()[0]
-    path = f"/contacts/{run.INSTANCE}/{cid}"
-    base = instructions(binary, config, path, 0)
-    loaded = instructions(binary, config, path, n)
-    print(f"{label}: {(loaded - base) / n:,.0f} instructions per signed DescribeContact ({n} requests)")
+    try:
+        new = prepare(tmp, "connect-mock", binary)
+        if baseline is None:
+            path = f"/contacts/{run.INSTANCE}/{run.contact_at(new[2], 0)}"
+            counted = [(binary, new)]
+            what = ""
+        else:
+            old = prepare(tmp, "baseline", baseline)
+            old_body, new_body = run.same_document(old[:2], run.contact_at(old[2], 0), [new[:2]])
+            assert len(old_body) == len(new_body), f"the baseline serves {len(old_body)} bytes, this binary {len(new_body)}"
+            path = run.SAME_PATH
+            counted = [(binary, new), (f"{baseline} (baseline)", old)]
+            what = f", the baseline's first synthetic contact as {run.SAME_CONTACT}, {len(new_body):,} bytes from both"
+        per_request = []
+        for label, (stripped, config, _) in counted:
+            base = instructions(stripped, config, path, 0)
+            loaded = instructions(stripped, config, path, n)
+            per_request.append((loaded - base) / n)
+            print(f"{label}: {per_request[-1]:,.0f} instructions per signed DescribeContact ({n} requests{what})", flush=True)
+        if baseline is not None:
+            new_ir, old_ir = per_request
+            print(f"difference: {new_ir - old_ir:+,.0f} instructions per request ({100 * (new_ir / old_ir - 1):+.2f}%) against the baseline")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

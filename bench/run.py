@@ -19,6 +19,11 @@ the servers are measured in interleaved rounds: each round runs connect-mock and
 worker, then both with two, then both with two pinned, back to back (nginx first in every other
 round). A ratio is taken within each round, and the table shows the median round, with every
 round's figures below it.
+
+With --baseline OLD, each round also measures the old binary with one worker beside this one with
+one worker, both serving one document (`same_document`): the old binary's synthetic contact, PUT
+into both stores, since each version's generator makes documents of its own size. The new-against-
+old ratio is the median round's ratio of those two rows.
 """
 import argparse
 import json
@@ -62,6 +67,11 @@ def nginx_name(workers, pinned=False, cached=False):
 
 NGINX = nginx_name(1)
 BASELINE = "baseline binary (workers=1)"
+# With --baseline, both binaries also serve one document: the baseline's synthetic contact, PUT
+# into each store under this id (`same_document`).
+SAME_CONTACT = "same-contact"
+SAME_PATH = f"/contacts/{INSTANCE}/{SAME_CONTACT}"
+SAME_DOCUMENT = "connect-mock (workers=1, baseline doc)"
 NGINX_CACHED = nginx_name(1, cached=True)
 KEY, SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
@@ -205,6 +215,39 @@ def start_mock(config, binary=BIN):
     proc = subprocess.Popen([binary, "serve", "--config", config], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     url = proc.stdout.readline().decode().strip().split(" on ", 1)[1]
     return proc, url
+
+
+def contact_at(db, offset):
+    """The id of the contact at `offset` in id order in the store file `db`."""
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 1 OFFSET ?", (offset,)).fetchone()[0]
+
+
+def same_document(source, contact_id, others):
+    """One document for an old-against-new comparison, since each version's generator makes its
+    own (version 3's are about twice version 2's bytes). `source` and each of `others` are
+    (binary, config) pairs. The source binary serves its contact `contact_id`; that document,
+    fetched signed as JSON and without its Id and Arn, is PUT as SAME_CONTACT through the mock API
+    into the source's store and into each of the others', every binary started for it (not under
+    valgrind) and stopped after. Returns the body bytes each then serves at SAME_PATH, signed,
+    the source's first."""
+    served = []
+    for k, (binary, config) in enumerate([source] + list(others)):
+        proc, url = start_mock(config, binary=binary)
+        try:
+            if k == 0:
+                p = f"/contacts/{INSTANCE}/{contact_id}"
+                r = requests.get(url + p, headers=signed_headers(url + p), timeout=5)
+                assert r.status_code == 200, r.text
+                contact = {key: v for key, v in r.json()["Contact"].items() if key not in ("Id", "Arn")}
+            r = requests.put(f"{url}/_mock/contacts/{INSTANCE}/{SAME_CONTACT}", json={"Contact": contact}, timeout=10)
+            assert r.status_code in (200, 201), r.text
+            r = requests.get(url + SAME_PATH, headers=signed_headers(url + SAME_PATH), timeout=5)
+            assert r.status_code == 200, r.text
+            served.append(r.content)
+        finally:
+            stop(proc)
+    return served
 
 
 def stop(proc):
@@ -403,7 +446,9 @@ def main():
     ap.add_argument("--search-only", metavar="DB", help="only measure SearchContacts over an existing store file, then exit")
     ap.add_argument("--distinct-contacts", type=int, default=10_000)
     ap.add_argument("--baseline", help="an older connect-mock release binary, measured with one worker beside this one in every "
-                                       "round (on a store it seeds itself, since synthesis may differ between versions)")
+                                       "round, both serving the same document: the baseline's synthetic contact, from a store it "
+                                       "seeds itself, PUT into both stores (each version's generator makes its own documents, "
+                                       "of different sizes)")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="connect-mock-bench-")
     os.chmod(tmp, 0o755)  # nginx's worker runs as another user
@@ -419,8 +464,7 @@ def main():
         subprocess.run([BIN, "seed", "--config", cfg1, "--synthetic", str(args.contacts), "--seed", "1"], check=True, capture_output=True)
         seed100k = args.contacts / (time.monotonic() - t)
         note(f"seeded {args.contacts} contacts at {seed100k:,.0f}/s")
-        with sqlite3.connect(db) as c:
-            contact_id = c.execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 1 OFFSET 500").fetchone()[0]
+        contact_id = contact_at(db, 500)
         path = f"/contacts/{INSTANCE}/{contact_id}"
         # The file holds the synthetic contact's recipe; its bytes are what the mock serves.
         proc, url = start_mock(cfg1)
@@ -467,27 +511,21 @@ def main():
                 nginx.wait()
             return nginx_name(workers, pinned, cached), r
 
+        # The baseline serves its own store, seeded with the same count and seed (a store made by
+        # another generator version is refused), and the new binary beside it serves the same
+        # document: the baseline's contact at the same offset, PUT as SAME_CONTACT into both
+        # stores (after the startup measurement, so that one still counts the seeded contacts).
         baseline = None
         if args.baseline:
             bdb = os.path.join(tmp, "baseline.sqlite")
             bcfg = write_config(tmp, bdb, 1, tag="-baseline")
             subprocess.run([args.baseline, "seed", "--config", bcfg, "--synthetic", str(args.contacts), "--seed", "1"],
                            check=True, capture_output=True)
-            with sqlite3.connect(bdb) as c:
-                bid = c.execute("SELECT contact_id FROM contacts ORDER BY contact_id LIMIT 1 OFFSET 500").fetchone()[0]
-            baseline = (bcfg, f"/contacts/{INSTANCE}/{bid}")
-
-        def measure_baseline(k):
-            bcfg, bpath = baseline
-            proc, url = start_mock(bcfg, binary=args.baseline)
-            try:
-                script = wrk_script(tmp, "baseline", bpath, signed_headers(url + bpath))
-                assert requests.get(url + bpath, headers=signed_headers(url + bpath), timeout=5).status_code == 200
-                run_wrk(url, script, 2)
-                r = measured_wrk(url, script, args.seconds, [proc.pid])
-            finally:
-                stop(proc)
-            return BASELINE, r
+            old_body, new_body = same_document((args.baseline, bcfg), contact_at(bdb, 500), [(BIN, cfg1)])
+            baseline = {"old": len(old_body), "new": len(new_body), "identical": old_body == new_body}
+            note(f"the baseline's document as {SAME_CONTACT}: {len(old_body)} bytes served by the baseline, {len(new_body)} by this binary"
+                 f"{'' if old_body == new_body else ' (not byte for byte the same)'}")
+            assert len(old_body) == len(new_body), f"the two binaries serve {len(old_body)} and {len(new_body)} bytes for one document"
 
         with sqlite3.connect(db) as c:
             user_id = c.execute("SELECT id FROM directory_users ORDER BY id LIMIT 1").fetchone()[0]
@@ -496,8 +534,8 @@ def main():
         hook_cfg = write_config(tmp, db, 1, tag="-webhook", extra={"events": {"retain": 10000, "webhooks": [
             {"url": f"http://127.0.0.1:{receiver.server_address[1]}/events"}]}})
 
-        def measure_path(name, p):
-            proc, url = start_mock(cfg1)
+        def measure_path(name, p, config=cfg1, binary=BIN):
+            proc, url = start_mock(config, binary=binary)
             try:
                 script = wrk_script(tmp, "path", p, signed_headers(url + p))
                 assert requests.get(url + p, headers=signed_headers(url + p), timeout=5).status_code == 200
@@ -524,10 +562,13 @@ def main():
             for workers, pinned in SETUPS:
                 # Every other round runs nginx first, so that a machine slowing down or speeding
                 # up within a round does not always favour the same side of the ratio. With a
-                # baseline, the old binary runs between the new one and nginx (one worker).
+                # baseline, this binary and the old one, each serving the baseline's document,
+                # run back to back between this binary's own-contact row and nginx (one worker),
+                # this binary first in even rounds.
                 order = [measure_mock, measure_nginx]
                 if baseline and (workers, pinned) == (1, False):
-                    order.insert(1, lambda k, workers, pinned: measure_baseline(k))
+                    order[1:1] = [lambda k, workers, pinned: measure_path(SAME_DOCUMENT, SAME_PATH),
+                                  lambda k, workers, pinned: measure_path(BASELINE, SAME_PATH, bcfg, args.baseline)]
                 for measure in order if k % 2 == 0 else reversed(order):
                     name, r = measure(k, workers, pinned)
                     rounds.setdefault(name, []).append(r)
@@ -554,7 +595,7 @@ def main():
         same_workers = {name(*setup): nginx_name(*setup) for setup in SETUPS for name in (mock_name, nginx_name)}
         same_workers[mock_name(1, auth_off=True)] = NGINX
         same_workers[NGINX_CACHED] = NGINX
-        same_workers[BASELINE] = NGINX
+        same_workers[BASELINE] = same_workers[SAME_DOCUMENT] = NGINX
         extra_rows = [n for n in rounds if n.startswith("connect-mock Describe") or "webhook" in n]
         for n in extra_rows:
             same_workers[n] = NGINX
@@ -589,7 +630,8 @@ def main():
         # Every request a different contact: synthetic documents are made from their recipes
         # on a cache miss, which the replayed request above never has.
         with sqlite3.connect(db) as c:
-            every = [row[0] for row in c.execute("SELECT contact_id FROM contacts ORDER BY contact_id")]
+            # Not the baseline's document: the synthetic contacts alone, as without a baseline.
+            every = [row[0] for row in c.execute("SELECT contact_id FROM contacts WHERE contact_id != ? ORDER BY contact_id", (SAME_CONTACT,))]
         ids = random.Random(1).sample(every, args.distinct_contacts)
         proc, url = start_mock(cfg1)
         dscript = distinct_script(tmp, url, [f"/contacts/{INSTANCE}/{cid}" for cid in ids])
@@ -626,7 +668,10 @@ def main():
         for n in extra_rows:
             print(f"{n} against connect-mock (workers=1) DescribeContact: {median_ratio(rounds[n], rounds[mock_name(1)]):.2f}x (median round)")
         if baseline:
-            print(f"connect-mock (workers=1) against {BASELINE} ({args.baseline}): {median_ratio(rounds[mock_name(1)], rounds[BASELINE]):.2f}x"
+            print(f"connect-mock (workers=1) against {BASELINE} ({args.baseline}), both serving the baseline's document"
+                  f" ({baseline['new']:,} and {baseline['old']:,} bytes{'' if baseline['identical'] else ', not byte for byte the same'};"
+                  f" this binary's own contact in the rows against nginx is {len(response_bytes):,}):"
+                  f" {median_ratio(rounds[SAME_DOCUMENT], rounds[BASELINE]):.2f}x"
                   " (median round; each round measures one worker of each, back to back)")
         print()
         for name, r in results.items():
