@@ -41,8 +41,20 @@ public enum IdentifierRule {
     public static func violation(of value: String, min: Int? = nil, max: Int?) -> Violation? {
         let b = value.utf8.span
         if b.withUnsafeBytes({ ASCIIBytes.firstControl(in: $0, 0..<$0.count) }) < b.count { return .controlCharacters }
-        if let min, b.count < min { return .tooShort(min: min) }
-        if let max, b.count > max, value.count > max { return .tooLong(max: max) }
+        return lengthViolation(bytes: b.count, characters: { value.count }, min: min, max: max)
+    }
+
+    /// The same for a value known to be visible ASCII (a path label sent without escapes):
+    /// no control character, and one byte a character, so only its length is checked.
+    public static func violation(ofVisibleASCII count: Int, min: Int? = nil, max: Int?) -> Violation? {
+        lengthViolation(bytes: count, characters: { count }, min: min, max: max)
+    }
+
+    /// Characters are counted only when the bytes are over the limit: a value never has more
+    /// characters than bytes.
+    private static func lengthViolation(bytes: Int, characters: () -> Int, min: Int?, max: Int?) -> Violation? {
+        if let min, bytes < min { return .tooShort(min: min) }
+        if let max, bytes > max, characters() > max { return .tooLong(max: max) }
         return nil
     }
 

@@ -24,17 +24,24 @@ final class Connection {
     /// outlives them, and a checked `unowned` reference cost two atomic operations at each of
     /// the request path's several reads of it.
     private unowned(unsafe) let server: HTTPServer
+    /// The server's loop, for reading its clock: through `server.loop` each read retained and
+    /// released the loop object, twice a request.
+    private let rawLoop: UnsafeMutablePointer<uv_loop_t>
     private let tcp: LoopHandle<uv_tcp_t>
     private let state: LoopOwned<State>
     /// The idle timer, also the linger timer: the machine says when it fires.
     private let timer: LoopTimer
     private var delayTimer: LoopTimer?
 
+    /// Milliseconds of the loop's clock.
+    private var loopNow: UInt64 { uv_now(rawLoop) }
+
     var stream: UnsafeMutablePointer<uv_stream_t> { UnsafeMutableRawPointer(tcp.pointer).assumingMemoryBound(to: uv_stream_t.self) }
 
     /// Throws when libuv cannot make the tcp handle.
     init(server: HTTPServer) throws(LibUVError) {
         self.server = server
+        rawLoop = server.loop.raw
         // The handle first: nothing else is made when it fails.
         tcp = try LoopHandle("a connection's socket", afterClose: { owner in
             let connection = Unmanaged<Connection>.fromOpaque(owner).takeUnretainedValue()
@@ -48,7 +55,7 @@ final class Connection {
         timer = LoopTimer(loop: server.loop)
         tcp.hold(self)
         timer.onFire { [unowned self] in
-            self.perform(self.state.value.machine.timerFired(now: self.server.loop.now, midRequest: self.state.value.parser.isMidRequest))
+            self.perform(self.state.value.machine.timerFired(now: self.loopNow, midRequest: self.state.value.parser.isMidRequest))
         }
     }
 
@@ -60,7 +67,7 @@ final class Connection {
         let rc = uv_tcp_nodelay(tcp.pointer, 1)
         // Without it small responses may wait on Nagle's algorithm: slower, still correct.
         if rc != 0 { server.logger.debug("uv_tcp_nodelay: \(String(cString: uv_strerror(rc)))") }
-        perform(state.value.machine.start(now: server.loop.now))
+        perform(state.value.machine.start(now: loopNow))
     }
 
     // MARK: Performing actions
@@ -78,7 +85,7 @@ final class Connection {
         }
         if let at = actions.timer {
             // The machine's deadline is loop time; a past one fires on the next turn.
-            timer.rearm(afterMilliseconds: at - min(at, server.loop.now))
+            timer.rearm(afterMilliseconds: at - min(at, loopNow))
         }
         if actions.refuseSlowRequest {
             respondToParseError(HTTPParseError(.requestTimeout(milliseconds: server.options.idleTimeoutMilliseconds)))
@@ -150,7 +157,7 @@ final class Connection {
         }
         guard n > 0, let base, state.value.machine.bytesRead() else { return }
         state.value.parser.append(UnsafeRawBufferPointer(start: base, count: n))
-        let now = server.loop.now
+        let now = loopNow
         let waiting = processRequests()
         perform(state.value.machine.readProcessed(now: now, midRequest: state.value.parser.isMidRequest, parserWaiting: waiting))
     }
@@ -193,7 +200,7 @@ final class Connection {
     }
 
     private func delayedResponseDue(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {
-        let now = server.loop.now
+        let now = loopNow
         let due = state.value.machine.delayedResponseDue(keepAlive: keepAlive, now: now)
         send(response, version: version, keepAlive: due.keepAlive, headOnly: headOnly)
         perform(due.actions)
@@ -221,7 +228,7 @@ final class Connection {
     /// (`uv_try_write` takes nothing while earlier bytes wait in libuv's queue, so the order
     /// holds.)
     func transmit(_ parts: InlineArray<4, UnsafeRawBufferPointer>) {
-        defer { perform(state.value.machine.writeDone(now: server.loop.now)) }
+        defer { perform(state.value.machine.writeDone(now: loopNow)) }
         if state.value.machine.isClosed { return }
         var total = 0
         let written = withUnsafeTemporaryAllocation(of: uv_buf_t.self, capacity: 4) { bufs -> Int32 in
@@ -260,7 +267,7 @@ final class Connection {
         if status != 0, status != UV_ECANCELED.rawValue, status != UV_EPIPE.rawValue, status != UV_ECONNRESET.rawValue {
             server.logger.debug("write: \(String(cString: uv_strerror(status)))")
         }
-        perform(state.value.machine.writeDone(now: server.loop.now, failed: status != 0))
+        perform(state.value.machine.writeDone(now: loopNow, failed: status != 0))
     }
 
     /// The server is shutting down: the machine closes the connection now, or once what is in

@@ -67,12 +67,12 @@ public enum URIEncoding {
         decodeValidating(b, r).text
     }
 
-    /// The decoded text, and whether its bytes were valid UTF-8 (where they were not, `text`
-    /// holds U+FFFD in their place).
-    public static func decodeValidating(_ b: Span<UInt8>, _ r: Range<Int>) -> (text: String, valid: Bool) {
+    /// The decoded text, whether its bytes were valid UTF-8 (where they were not, `text` holds
+    /// U+FFFD in their place), and whether there was an escape to decode.
+    public static func decodeValidating(_ b: Span<UInt8>, _ r: Range<Int>) -> (text: String, valid: Bool, escaped: Bool) {
         // Bytes as received: the HTTP parser admits only visible ASCII in a target, so without
         // an escape there is nothing to validate.
-        guard ASCIIBytes.first(UInt8(ascii: "%"), in: b, r) < r.upperBound else { return (ASCIIBytes.string(b, r), true) }
+        guard ASCIIBytes.first(UInt8(ascii: "%"), in: b, r) < r.upperBound else { return (ASCIIBytes.string(b, r), true, false) }
         var out: [UInt8] = []
         out.reserveCapacity(r.count)
         var i = r.lowerBound
@@ -86,8 +86,8 @@ public enum URIEncoding {
                 i += 1
             }
         }
-        if let text = String(validating: out, as: UTF8.self) { return (text, true) }
-        return (String(decoding: out, as: UTF8.self), false)
+        if let text = String(validating: out, as: UTF8.self) { return (text, true, true) }
+        return (String(decoding: out, as: UTF8.self), false, true)
     }
 
     static func hexValue(_ c: UInt8) -> UInt8? {

@@ -85,7 +85,12 @@ final class AWSOperation {
         for k in labelChecks.indices {
             let label = labelChecks[k].label
             if labels.notUTF8 == label { return .invalidParameter(member: labelChecks[k].member, .notUTF8) }
-            if let v = IdentifierRule.violation(of: labels[label], min: labelChecks[k].min, max: labelChecks[k].max) {
+            let violation = if let count = labels.plainCount(label) {
+                IdentifierRule.violation(ofVisibleASCII: count, min: labelChecks[k].min, max: labelChecks[k].max)
+            } else {
+                IdentifierRule.violation(of: labels[label], min: labelChecks[k].min, max: labelChecks[k].max)
+            }
+            if let v = violation {
                 return .invalidParameter(member: labelChecks[k].member, v)
             }
         }
@@ -130,6 +135,19 @@ final class AWSOperation {
         }
     }
 
+    /// Which configured instance the call names, found without copying the id out of the
+    /// labels (a copy retains and releases the label's string on every request).
+    func instanceIndex(in instances: [InstanceInfo], labels: borrowing LabelValues, input: JSONValue?) -> Int? {
+        switch instanceField {
+        case .label(let k):
+            for i in instances.indices where labels.equals(k, instances[i].id) { return i }
+            return nil
+        case .member(let name):
+            guard let id = input?[name]?.stringValue else { return nil }
+            return instances.firstIndex(where: { $0.id == id })
+        }
+    }
+
     /// An id the pipeline needs before validation: a label, or a body member when it is a string.
     func read(_ field: InputField, labels: LabelValues, input: JSONValue?) -> String {
         switch field {
@@ -151,6 +169,13 @@ final class AWSOperation {
     }
 }
 
+/// The configured instances, one object per pipeline, which calls point at without counting.
+final class InstanceTable {
+    let all: [InstanceInfo]
+
+    init(_ all: [InstanceInfo]) { self.all = all }
+}
+
 /// What a handler gets: a call that has passed authentication, authorization, throttling,
 /// faults and validation, with its instance resolved. Only what handlers read, so that making
 /// one per request copies little.
@@ -161,11 +186,14 @@ struct OperationCall {
     let input: JSONValue
     /// The configured instances, and which one the call names: an index rather than a copy, so
     /// that a call whose handler never reads it (DescribeContact) copies none of its strings.
-    let instances: [InstanceInfo]
+    /// Unowned and unsafe because a reference count would be one more atomic increment and
+    /// decrement per request: the pipeline owns the table for as long as it exists, and a call
+    /// lives only inside the pipeline's `handle`.
+    unowned(unsafe) let instances: InstanceTable
     let instanceIndex: Int
 
     /// The configured instance the call names.
-    var instance: InstanceInfo { instances[instanceIndex] }
+    var instance: InstanceInfo { instances.all[instanceIndex] }
     let requestId: UUID4
     /// The system clock's reading for this request (the data clock derives from it).
     let now: Instant

@@ -18,6 +18,8 @@ final class AWSPipeline {
     /// `MockConfig` per request would retain and release every string and array in it.
     private let authMode: MockConfig.AuthMode
     private let instances: [InstanceInfo]
+    /// The same, as the object calls point at.
+    private let instanceTable: InstanceTable
     private let throttleScope: MockConfig.ThrottleScope
     /// Only the credentials limited to some instances, so the usual request skips the lookup.
     private let restricted: [String: MockConfig.Credential]
@@ -28,6 +30,7 @@ final class AWSPipeline {
         verifier = state.makeVerifier()
         authMode = state.config.auth.mode
         instances = state.config.instances
+        instanceTable = InstanceTable(instances)
         throttleScope = state.config.throttle.per
         var restricted: [String: MockConfig.Credential] = [:]
         for c in state.config.credentials where c.instances != nil { restricted[c.accessKeyId] = c }
@@ -69,8 +72,9 @@ final class AWSPipeline {
         var scopeRegion: String?
         switch authMode {
         case .verify:
-            switch verifier.verify(method: request.method, path: request.path, query: request.query, fields: request.headers,
-                                   body: request.body, now: now) {
+            let verdict = verifier.verify(method: request.method, path: request.path, query: request.query, fields: request.headers,
+                                          body: request.body, now: now)
+            switch consume verdict {
             case .rejected(let failure, let key):
                 return fail(.unauthenticated(failure), operation: op.name, requestId: requestId, key: key)
             case .authenticated(let input):
@@ -94,9 +98,11 @@ final class AWSPipeline {
                 return fail(error, operation: op.name, requestId: requestId, key: accessKeyId)
             }
         }
-        let instanceId = op.read(op.instanceField, labels: labels, input: gathered)
-        let instanceIndex = instances.firstIndex(where: { $0.id == instanceId })
-        if !restricted.isEmpty, let key = accessKeyId, let credential = restricted[key], let allowed = credential.instances, !allowed.contains(instanceId) {
+        // The id as a string only where a refusal or a rule needs it.
+        func instanceId() -> String { op.read(op.instanceField, labels: labels, input: gathered) }
+        let instanceIndex = op.instanceIndex(in: instances, labels: labels, input: gathered)
+        if !restricted.isEmpty, let key = accessKeyId, let credential = restricted[key], let allowed = credential.instances,
+           case let instanceId = instanceId(), !allowed.contains(instanceId) {
             let instance = instanceIndex.map { instances[$0] }
             let region = instance?.region ?? scopeRegion ?? "us-east-1"
             let account = instance?.accountId ?? instances.first?.accountId ?? "123456789012"
@@ -115,7 +121,7 @@ final class AWSPipeline {
         var fault: FaultRule?
         if state.faultsSet {
             let resourceId = op.resourceField.map { op.read($0, labels: labels, input: gathered) } ?? ""
-            fault = state.firingFault(operation: name, instanceId: instanceId, contactId: resourceId, accessKeyId: accessKeyId)
+            fault = state.firingFault(operation: name, instanceId: instanceId(), contactId: resourceId, accessKeyId: accessKeyId)
             if let error = fault?.error {
                 var verdict = fail(.injected(error, message: fault?.message, notFound: "\(op.resourceKind.capitalized) not found: \(resourceId)"),
                                    operation: name, requestId: requestId, key: accessKeyId)
@@ -128,8 +134,8 @@ final class AWSPipeline {
             if let invalid = op.validate(labels) { throw invalid }
             var input = JSONValue.null
             if let gathered { input = try op.validateInput(gathered, labels: labels, now: state.clock.now(atSystemTime: now)) }
-            guard let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region else { throw .instanceNotFound(instanceId) }
-            let call = OperationCall(labels: consume labels, input: input, instances: instances, instanceIndex: k, requestId: requestId, now: now, arrived: arrived)
+            guard let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region else { throw .instanceNotFound(instanceId()) }
+            let call = OperationCall(labels: consume labels, input: input, instances: instanceTable, instanceIndex: k, requestId: requestId, now: now, arrived: arrived)
             let response = try op.handler(call)
             verdict = Verdict(result: .respond(response), status: response.status, operation: name, accessKeyId: accessKeyId)
         } catch {

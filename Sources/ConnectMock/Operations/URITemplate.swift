@@ -79,15 +79,27 @@ struct LabelValues: Sendable {
     var first: String
     var second: String
     var notUTF8: Int?
+    /// Each label's length when it had no escape: it is then bytes of the request target, which
+    /// the HTTP parser admits only as visible ASCII, so its checks are its length alone.
+    private var firstPlainCount: Int?
+    private var secondPlainCount: Int?
 
     init(_ ranges: PathLabels, in path: Span<UInt8>) {
-        let none: (text: String, valid: Bool) = ("", true)
+        let none: (text: String, valid: Bool, escaped: Bool) = ("", true, false)
         let a = ranges.count > 0 ? URIEncoding.decodeValidating(path, ranges[0]) : none
         let b = ranges.count > 1 ? URIEncoding.decodeValidating(path, ranges[1]) : none
         first = a.text
         second = b.text
         notUTF8 = !a.valid ? 0 : !b.valid ? 1 : nil
+        firstPlainCount = a.escaped ? nil : ranges[0].count
+        secondPlainCount = b.escaped ? nil : ranges[1].count
     }
 
+    /// Label `k`'s length when it is visible ASCII as sent, nil when it was percent-decoded.
+    func plainCount(_ k: Int) -> Int? { k == 0 ? firstPlainCount : secondPlainCount }
+
     subscript(k: Int) -> String { k == 0 ? first : second }
+
+    /// Whether label `k` is `value`, read in place.
+    func equals(_ k: Int, _ value: String) -> Bool { k == 0 ? first == value : second == value }
 }
