@@ -73,12 +73,10 @@ extension MockAPI {
         let limit = try queryInt(r, "limit", min: 1, max: 1000) ?? 100
         var after: (String, String)?
         if let token = params.first(where: { $0.name == "nextToken" })?.value {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else {
+            guard let parts = PageToken.decode(token, fields: 3), parts[0] == kind.rawValue else {
                 throw APIError(status: 400, message: "nextToken is not one this server issued")
             }
-            let parts = text.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0] == kind.rawValue else { throw APIError(status: 400, message: "nextToken is not one this server issued") }
-            after = (String(parts[1]), String(parts[2]))
+            after = (parts[1], parts[2])
         }
         let rows = try store.listDirectory(kind, instanceId: instanceId, after: after, limit: limit + 1)
         let page = rows.prefix(limit)
@@ -91,7 +89,7 @@ extension MockAPI {
             return .object(m)
         }))]
         if rows.count > limit, let last = page.last {
-            let token = Data((kind.rawValue + "\u{0}" + last.instanceId + "\u{0}" + last.id).utf8).base64EncodedString()
+            let token = PageToken.encode([kind.rawValue, last.instanceId, last.id])
             out.append(JSONMember(key: "NextToken", value: .string(token)))
         }
         return MockAPI.json(.object(out))

@@ -274,12 +274,10 @@ final class MockAPI {
         let limit = try queryInt(r, "limit", min: 1, max: 1000) ?? 100
         var after: (String, Int64, String)?
         if let token = params.first(where: { $0.name == "nextToken" })?.value {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else {
+            guard let parts = PageToken.decode(token, fields: 3), let t = Int64(parts[1]) else {
                 throw APIError(status: 400, message: "nextToken is not one this server issued")
             }
-            let parts = text.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            guard parts.count == 3, let t = Int64(parts[1]) else { throw APIError(status: 400, message: "nextToken is not one this server issued") }
-            after = (String(parts[0]), t, String(parts[2]))
+            after = (parts[0], t, parts[2])
         }
         let rows = try store.list(instanceId: instanceId, after: after, limit: limit + 1)
         let page = rows.prefix(limit)
@@ -289,7 +287,7 @@ final class MockAPI {
                             "InitiationTimestamp": .number(TimestampValue.json(row.initiation)), "Channel": channel])
         }))]
         if rows.count > limit, let last = page.last {
-            let token = Data((last.instanceId + "\u{0}" + String(last.initiation.millisecondsSinceEpoch) + "\u{0}" + last.contactId).utf8).base64EncodedString()
+            let token = PageToken.encode([last.instanceId, String(last.initiation.millisecondsSinceEpoch), last.contactId])
             out.append(JSONMember(key: "NextToken", value: .string(token)))
         }
         return MockAPI.json(.object(out))

@@ -57,8 +57,8 @@ extension AWSOperation {
         let limit = call.input["MaxResults"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 100
         var after: (String, String)?
         if let token = call.input["NextToken"]?.stringValue {
-            guard let id = DirectoryPageToken.decode(token, kind: kind) else { throw .invalidNextToken }
-            after = (instanceId, id)
+            guard let fields = PageToken.decode(token, fields: 2), fields[0] == kind.rawValue else { throw .invalidNextToken }
+            after = (instanceId, fields[1])
         }
         let types = call.input["QueueTypes"].flatMap { if case .array(let a) = $0 { a.compactMap(\.stringValue) } else { nil } }
         let rows: [ContactStore.ListedDirectoryEntry]
@@ -93,22 +93,8 @@ extension AWSOperation {
         }
         var out = [JSONMember(key: kind == .user ? "UserSummaryList" : "QueueSummaryList", value: .array(summaries))]
         if rows.count > limit, let last = page.last {
-            out.append(JSONMember(key: "NextToken", value: .string(DirectoryPageToken.encode(last.id, kind: kind))))
+            out.append(JSONMember(key: "NextToken", value: .string(PageToken.encode([kind.rawValue, last.id]))))
         }
         return AWSOperation.json(.object(out), requestId: call.requestId)
-    }
-}
-
-/// The listings' opaque token: the kind and the last id served, base64-encoded.
-enum DirectoryPageToken {
-    static func encode(_ id: String, kind: DirectoryRecord.Kind) -> String {
-        Data((kind.rawValue + "\u{0}" + id).utf8).base64EncodedString()
-    }
-
-    static func decode(_ token: String, kind: DirectoryRecord.Kind) -> String? {
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
-        let prefix = kind.rawValue + "\u{0}"
-        guard text.hasPrefix(prefix) else { return nil }
-        return String(text.dropFirst(prefix.count))
     }
 }

@@ -153,33 +153,31 @@ enum SearchRequest {
         return h
     }
 
-    /// The token: base64url of `{"q":fingerprint,"v":sort value,"c":contact id}`. The page after
-    /// it starts strictly after that (sort value, id), so it stays right while the store does
-    /// not change, and never repeats or skips a contact that stays put when it does.
+    /// The token (`PageToken`): the query's fingerprint, the last hit's sort value (tagged `i`
+    /// for a number, `t` for text, `n` for none) and its contact id. The page after it starts
+    /// strictly after that (sort value, id), so it stays right while the store does not change,
+    /// and never repeats or skips a contact that stays put when it does.
     static func encodeToken(_ cursor: SearchCursor, fingerprint: UInt64) -> String {
-        let value: JSONValue = switch cursor.value {
-        case .int(let n): .int64(n)
-        case .text(let t): .string(t)
-        case .null: .null
+        let value = switch cursor.value {
+        case .int(let n): "i" + String(n)
+        case .text(let t): "t" + t
+        case .null: "n"
         }
-        let json = JSONWriter.bytes(.fields(["q": .string(String(fingerprint, radix: 16)), "v": value, "c": .string(cursor.contactId)]))
-        return Data(json).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        return PageToken.encode([String(fingerprint, radix: 16), value, cursor.contactId])
     }
 
     static func decodeToken(_ token: String, fingerprint: UInt64) -> SearchCursor? {
-        guard let data = Data(base64Encoded: token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")),
-              let parsed = try? JSONParser.parse(Array(data)),
-              parsed["q"]?.stringValue == String(fingerprint, radix: 16),
-              let id = parsed["c"]?.stringValue else { return nil }
+        guard let fields = PageToken.decode(token, fields: 3), fields[0] == String(fingerprint, radix: 16) else { return nil }
+        let tagged = fields[1]
         let value: SearchCursor.Value
-        switch parsed["v"] {
-        case .number(let n)?:
-            guard let v = Int64(n) else { return nil }
-            value = .int(v)
-        case .string(let s)?: value = .text(s)
-        case .null?: value = .null
+        switch tagged.first {
+        case "i":
+            guard let n = Int64(tagged.dropFirst()) else { return nil }
+            value = .int(n)
+        case "t": value = .text(String(tagged.dropFirst()))
+        case "n" where tagged.count == 1: value = .null
         default: return nil
         }
-        return SearchCursor(value: value, contactId: id)
+        return SearchCursor(value: value, contactId: fields[2])
     }
 }
