@@ -97,7 +97,8 @@ extension MockAPI {
 
     /// `POST /_mock/directory`: users, queues (and contacts, if any) in any fixture form, one
     /// transaction: `{"users":N,"queues":N,"contacts":N}`.
-    func bulkDirectory(_ r: HTTPRequest) throws -> HTTPResponse {
+    /// The body is read and checked now, on the loop; the write is the job this returns.
+    func bulkDirectory(_ r: HTTPRequest) throws -> @Sendable (ContactStore) throws -> HTTPResponse {
         let doc = try parsedBody(r)
         var issues: [FixtureIssue] = []
         var contacts: [ContactRecord] = []
@@ -105,11 +106,13 @@ extension MockAPI {
         decoder().decodeAny(doc, file: "body", issues: &issues, sink: { contacts.append($0) }, directory: { entries.append($0) })
         if let first = issues.first { throw APIError(status: 400, message: first.message, path: first.path) }
         let policy = state.config.retention.policy
-        try store.transaction { store in
-            for e in entries { try store.upsertDirectory(e) }
-            for c in contacts { try store.write(c, policy: policy) }
+        return { [entries, contacts] store in
+            try store.transaction { store in
+                for e in entries { try store.upsertDirectory(e) }
+                for c in contacts { try store.write(c, policy: policy) }
+            }
+            return MockAPI.json(.fields(["users": .int(entries.count { $0.kind == .user }), "queues": .int(entries.count { $0.kind == .queue }),
+                                         "contacts": .int(contacts.count)]))
         }
-        return MockAPI.json(.fields(["users": .int(entries.count { $0.kind == .user }), "queues": .int(entries.count { $0.kind == .queue }),
-                                     "contacts": .int(contacts.count)]))
     }
 }

@@ -25,8 +25,15 @@ final class MockAPI {
         var headers: [(String, String)] = []
     }
 
-    /// The route name for metrics, and the response.
-    func handle(_ request: HTTPRequest) -> (String, HTTPResponse) {
+    /// What a route answers: a response now, or a large write to run on the job thread
+    /// (`StoreJobs`) with the store it is given there, whose response goes out when it is done.
+    enum Answer {
+        case now(HTTPResponse)
+        case job(@Sendable (ContactStore) throws -> HTTPResponse)
+    }
+
+    /// The route name for metrics, and the answer.
+    func handle(_ request: HTTPRequest) -> (String, Answer) {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
         let decoded = parts.map { URIEncoding.decodeValidating($0.utf8.span, 0..<$0.utf8.count) }
         let segments = decoded.map(\.text)
@@ -45,14 +52,28 @@ final class MockAPI {
                 throw APIError(status: 400, message: "path segment \(bad + 1) after /_mock/ is not UTF-8 once percent-decoded (\(parts[parts.startIndex + bad]))")
             }
             return (route, try dispatch(request, segments: segments))
-        } catch let e as MockAPIRenderable {
-            let rendered = e.mockAPIError
-            if rendered.status >= 500 { state.logger.error("mock API \(request.method) \(request.path) failed: \(e)") }
-            return (route, MockAPI.error(rendered))
         } catch {
-            state.logger.error("mock API \(request.method) \(request.path) failed: \(error)")
-            return (route, MockAPI.error(APIError(status: 500, message: "internal error: \(error)")))
+            return (route, .now(MockAPI.response(for: error, method: request.method, path: request.path, state: state)))
         }
+    }
+
+    /// A route's error as the mock API answers it; the one place errors are rendered, for the
+    /// routes answered now and for the jobs alike. Server faults are logged.
+    static func response(for error: any Error, method: String, path: Substring, state: MockState) -> HTTPResponse {
+        guard let e = error as? MockAPIRenderable else {
+            state.logger.error("mock API \(method) \(path) failed: \(error)")
+            return MockAPI.error(APIError(status: 500, message: "internal error: \(error)"))
+        }
+        let rendered = e.mockAPIError
+        if rendered.status >= 500 { state.logger.error("mock API \(method) \(path) failed: \(e)") }
+        return MockAPI.error(rendered)
+    }
+
+    /// Runs `job` where the store's large writes run: on the job thread, or on the loop with
+    /// this worker's connection for a `:memory:` store (which exists only in that connection).
+    private func job(_ job: @escaping @Sendable (ContactStore) throws -> HTTPResponse) throws -> Answer {
+        guard state.jobs.runsOnLoop else { return .job(job) }
+        return .now(try job(store))
     }
 
     private func routeName(_ s: [String]) -> String {
@@ -65,7 +86,7 @@ final class MockAPI {
         }
     }
 
-    private func dispatch(_ r: HTTPRequest, segments s: [String]) throws -> HTTPResponse {
+    private func dispatch(_ r: HTTPRequest, segments s: [String]) throws -> Answer {
         func methods(_ allowed: [String]) throws {
             guard allowed.contains(r.method) else {
                 throw APIError(status: 405, message: "\(r.method) is not allowed here; use \(allowed.joined(separator: " or "))")
@@ -74,14 +95,14 @@ final class MockAPI {
         switch (s.first ?? "", s.count) {
         case ("health", 1):
             try methods(["GET"])
-            return MockAPI.json(.fields(["status": .string("ok"), "contacts": .int(try store.count()), "version": .string(connectMockVersion)]))
+            return .now(MockAPI.json(.fields(["status": .string("ok"), "contacts": .int(try store.count()), "version": .string(connectMockVersion)])))
         case ("contacts", 1):
             try methods(["GET", "POST", "DELETE"])
             switch r.method {
-            case "GET": return try listContacts(r)
+            case "GET": return .now(try listContacts(r))
             case "POST": return try bulkUpsert(r)
             // One transaction (the store opens it): contacts and synthesis runs go together.
-            default: return MockAPI.json(.fields(["deleted": .int(try store.deleteAll())]))
+            default: return try job { store in MockAPI.json(.fields(["deleted": .int(try store.deleteAll())])) }
             }
         case ("contacts", 3):
             try methods(["PUT", "DELETE"])
@@ -90,18 +111,18 @@ final class MockAPI {
                     throw APIError(status: 404, message: "no contact \(s[2]) in instance \(s[1])")
                 }
                 state.events.forget(instanceId: s[1], contactId: s[2])
-                return HTTPResponse(status: 204)
+                return .now(HTTPResponse(status: 204))
             }
-            return try putContact(r, instanceId: s[1], contactId: s[2])
+            return .now(try putContact(r, instanceId: s[1], contactId: s[2]))
         case ("users", 1), ("queues", 1):
             try methods(["GET"])
-            return try listDirectory(r, kind: MockAPI.directoryKind(s[0])!)
+            return .now(try listDirectory(r, kind: MockAPI.directoryKind(s[0])!))
         case ("users", 3), ("queues", 3):
             try methods(["GET", "PUT", "DELETE"])
-            return try directoryEntry(r, kind: MockAPI.directoryKind(s[0])!, instanceId: s[1], id: s[2])
+            return .now(try directoryEntry(r, kind: MockAPI.directoryKind(s[0])!, instanceId: s[1], id: s[2]))
         case ("directory", 1):
             try methods(["POST"])
-            return try bulkDirectory(r)
+            return try job(try bulkDirectory(r))
         case ("reset", 1):
             try methods(["POST"])
             // The store first, and the count in the same transaction: a reset that fails (a
@@ -109,19 +130,22 @@ final class MockAPI {
             // or the faults; and the count answered is what this reset's commit left, not what
             // a write on another worker made of it a moment later. The seed runs at the
             // configured clock, which is set only once the store has committed.
-            var contacts = 0
-            _ = try state.seedFromConfig(into: store, replace: true, now: DataClock(state.config.clock).now()) { seed in
-                contacts = try seed.count()
+            let state = state
+            return try job { store in
+                var contacts = 0
+                _ = try state.seedFromConfig(into: store, replace: true, now: DataClock(state.config.clock).now()) { seed in
+                    contacts = try seed.count()
+                }
+                state.clock.set(state.config.clock)
+                state.journal.clear()
+                state.setFaults(state.config.faults)
+                state.throttle.reset()
+                state.outbound.reset()
+                state.events.feed.clear()
+                try state.setWebhooks(state.config.events.webhooks)
+                state.watchContactsAhead(store)
+                return MockAPI.json(.fields(["contacts": .int(contacts)]))
             }
-            state.clock.set(state.config.clock)
-            state.journal.clear()
-            state.setFaults(state.config.faults)
-            state.throttle.reset()
-            state.outbound.reset()
-            state.events.feed.clear()
-            try state.setWebhooks(state.config.events.webhooks)
-            state.watchContactsAhead(store)
-            return MockAPI.json(.fields(["contacts": .int(contacts)]))
         case ("clock", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" {
@@ -129,44 +153,44 @@ final class MockAPI {
                 // The events of every moment the clock passed are in the feed before the answer.
                 state.events.advance(to: state.clock.now(), store: store)
             }
-            return MockAPI.json(state.clock.json)
+            return .now(MockAPI.json(state.clock.json))
         case ("requests", 1):
             try methods(["GET", "DELETE"])
             if r.method == "DELETE" {
                 state.journal.clear()
-                return HTTPResponse(status: 204)
+                return .now(HTTPResponse(status: 204))
             }
             let limit = try queryInt(r, "limit", min: 1, max: 1_000_000)
             let operation = QueryParameter.parse(r.query).first(where: { $0.name == "operation" })?.value
-            return MockAPI.json(.fields(["requests": .array(state.journal.list(limit: limit, operation: operation).map(RequestJournal.json))]))
+            return .now(MockAPI.json(.fields(["requests": .array(state.journal.list(limit: limit, operation: operation).map(RequestJournal.json))])))
         case ("faults", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" {
                 let list = try listBody(r, "faults")
                 state.setFaults(try list.items().map { i throws(ConfigError) in try FaultRule.read(i) })
             }
-            return MockAPI.json(.fields(["faults": .array(state.currentFaults().map(\.json))]))
+            return .now(MockAPI.json(.fields(["faults": .array(state.currentFaults().map(\.json))])))
         case ("outbound", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" {
                 let list = try listBody(r, "rules")
                 state.outbound.setRules(try list.items().map { i throws(ConfigError) in try OutboundRule.read(i) })
             }
-            return MockAPI.json(.fields(["rules": .array(state.outbound.currentRules().map(\.json))]))
+            return .now(MockAPI.json(.fields(["rules": .array(state.outbound.currentRules().map(\.json))])))
         case ("webhooks", 1):
             try methods(["GET", "PUT"])
             if r.method == "PUT" {
                 let list = try listBody(r, "webhooks")
                 try state.setWebhooks(try list.items().map { i throws(ConfigError) in try MockConfig.EventsSection.readWebhook(i) })
             }
-            return MockAPI.json(.fields(["webhooks": .array(state.webhooks.snapshot().map(MockState.webhookJSON))]))
+            return .now(MockAPI.json(.fields(["webhooks": .array(state.webhooks.snapshot().map(MockState.webhookJSON))])))
         case ("events", 1):
             try methods(["GET"])
-            return try listEvents(r)
+            return .now(try listEvents(r))
         case ("metrics", 1):
             try methods(["GET"])
-            return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4",
-                                body: Array(state.metrics.exposition(contacts: try store.count(), webhooks: state.webhooks.snapshot()).utf8))
+            return .now(HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4",
+                                     body: Array(state.metrics.exposition(contacts: try store.count(), webhooks: state.webhooks.snapshot()).utf8)))
         default:
             throw APIError(status: 404, message: "no route \(r.path) in the mock API")
         }
@@ -234,21 +258,25 @@ final class MockAPI {
         return HTTPResponse(status: created ? 201 : 200, contentType: "application/json", body: body)
     }
 
-    private func bulkUpsert(_ r: HTTPRequest) throws -> HTTPResponse {
+    /// The body is read and checked now, on the loop; the write and its events are a job.
+    private func bulkUpsert(_ r: HTTPRequest) throws -> Answer {
         let doc = try parsedBody(r)
         var issues: [FixtureIssue] = []
         var records: [ContactRecord] = []
         decoder().decodeAny(doc, file: "body", issues: &issues) { records.append($0) }
         if let first = issues.first { throw APIError(status: 400, message: first.message, path: first.path) }
         let policy = state.config.retention.policy
-        try store.transaction { store in
-            for rec in records { try store.write(rec, policy: policy) }
+        let state = state
+        return try job { [records] store in
+            try store.transaction { store in
+                for rec in records { try store.write(rec, policy: policy) }
+            }
+            let now = state.clock.now()
+            for rec in records {
+                state.events.written(document: rec.document, instanceId: rec.instanceId, contactId: rec.contactId, now: now, fromMoments: true)
+            }
+            return MockAPI.json(.fields(["written": .int(records.count)]))
         }
-        let now = state.clock.now()
-        for rec in records {
-            state.events.written(document: rec.document, instanceId: rec.instanceId, contactId: rec.contactId, now: now, fromMoments: true)
-        }
-        return MockAPI.json(.fields(["written": .int(records.count)]))
     }
 
     /// `GET /_mock/events[?after=&limit=&contactId=&eventType=]` (SPEC §9).

@@ -224,9 +224,27 @@ final class MockHandler: HTTPHandler {
         let started = MonotonicClock.nanoseconds()
         let path = request.path.utf8.span
         if ASCIIBytes.equals(path, 0..<path.count, "/_mock") || ASCIIBytes.hasPrefix(path, "/_mock/") {
-            let (route, response) = api.handle(request)
-            metrics.observe(route: route, status: response.status, seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
-            return .respond(response)
+            let (route, answer) = api.handle(request)
+            switch answer {
+            case .now(let response):
+                metrics.observe(route: route, status: response.status, seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
+                return .respond(response)
+            case .job(let work):
+                let (metrics, state, method, path) = (metrics, state, request.method, request.path)
+                return .respondLater { complete in
+                    state.jobs.run { store in
+                        var response: HTTPResponse
+                        do {
+                            guard let store else { throw StoreJobs.Unavailable() }
+                            response = try work(store)
+                        } catch {
+                            response = MockAPI.response(for: error, method: method, path: path, state: state)
+                        }
+                        metrics.observe(route: route, status: response.status, seconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
+                        complete(response)
+                    }
+                }
+            }
         }
         let requestId = requestIDs.next()
         let wall = wallClock.now(monotonic: started)

@@ -22,6 +22,8 @@ final class MockState: @unchecked Sendable {
     let outbound: OutboundState
     /// Contact events: the feed and the contacts whose moments lie ahead (SPEC §9).
     let events: EventSchedule
+    /// The mock API's large writes, off the loops.
+    let jobs: StoreJobs
     /// Where events are POSTed (`events.webhooks`, `PUT /_mock/webhooks`).
     let webhooks: WebhookDispatcher
     private var faults: [FaultRule]
@@ -40,6 +42,7 @@ final class MockState: @unchecked Sendable {
         outbound = OutboundState(rules: config.outbound.rules)
         events = EventSchedule(feed: EventFeed(capacity: config.events.retain), start: clock.now(), logger: logger)
         webhooks = WebhookDispatcher(options: WebhookDeliveryOptions(queueLimit: config.events.retain))
+        jobs = StoreJobs(path: config.databasePath, logger: logger)
         faults = config.faults
         hasFaults.store(!config.faults.isEmpty, ordering: .releasing)
     }

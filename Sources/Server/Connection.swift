@@ -185,6 +185,18 @@ final class Connection {
                 switch server.handler.handle(request) {
                 case .respond(let response):
                     send(response, version: request.version, keepAlive: keepAlive, headOnly: headOnly)
+                case .respondLater(let start):
+                    state.value.machine.responseDelayed()
+                    // Only a server that has drained has no mailbox, and it has no connection left.
+                    guard let mailbox = server.mailbox else {
+                        delayedResponseDue(HTTPResponse(status: 503), version: request.version, keepAlive: false, headOnly: headOnly)
+                        return false
+                    }
+                    let held = Held(self)
+                    let version = request.version
+                    start { response in
+                        mailbox.post { held.connection.delayedResponseDue(response, version: version, keepAlive: keepAlive, headOnly: headOnly) }
+                    }
                 case .respondAfter(let ms, let response):
                     state.value.machine.responseDelayed()
                     let timer = delayTimer ?? LoopTimer(loop: server.loop)
@@ -197,6 +209,16 @@ final class Connection {
             }
         }
         return false
+    }
+
+    /// The connection a response finished on another thread goes to, held until the response
+    /// has been posted back and sent, or dropped with the mailbox. Sendable only to cross to
+    /// that thread and back: the connection is used on the loop thread alone, where the posted
+    /// closure runs.
+    private final class Held: @unchecked Sendable {
+        let connection: Connection
+
+        init(_ connection: Connection) { self.connection = connection }
     }
 
     private func delayedResponseDue(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool) {

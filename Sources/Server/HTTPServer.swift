@@ -6,10 +6,15 @@ import Timekeeping
 import Glibc
 #endif
 
-/// What a handler answers: now, or after a delay (a latency fault) without blocking the loop.
+/// What a handler answers: now, after a delay (a latency fault), or when work it starts on
+/// another thread finishes; the last two without blocking the loop.
 public enum HandlerResult {
     case respond(HTTPResponse)
     case respondAfter(milliseconds: UInt64, HTTPResponse)
+    /// The connection calls `start` at once, on the loop, with the completion; the work calls
+    /// the completion once, from any thread, and the response goes out on the loop. Later
+    /// pipelined requests on the connection wait behind it; other connections do not.
+    case respondLater(start: (_ completion: @escaping @Sendable (HTTPResponse) -> Void) -> Void)
 }
 
 /// Application logic the server calls for each request, on the loop thread.
@@ -60,6 +65,9 @@ public final class HTTPServer {
     let outbox = LoopOwned(Outbox<Connection>())
     /// Sends the outbox at the end of each turn; closed once the server has drained.
     private var turnHook: LoopTurnHook?
+    /// Where responses finished on other threads come back (`respondLater`); made by `listen`,
+    /// closed once the server has drained.
+    private(set) var mailbox: LoopMailbox?
     /// The `Date` text and the loop time (ms) at which its second ends.
     private var cachedDate: (text: String, validUntil: UInt64) = ("", 0)
     public private(set) var boundPort: Int = 0
@@ -73,6 +81,7 @@ public final class HTTPServer {
 
     deinit {
         turnHook?.close()
+        mailbox?.close()
         outbox.value.free()
         outbox.free()
     }
@@ -142,6 +151,12 @@ public final class HTTPServer {
             isV6 ? Int(UInt16(bigEndian: UnsafeRawPointer(p).assumingMemoryBound(to: sockaddr_in6.self).pointee.sin6_port))
                  : Int(UInt16(bigEndian: UnsafeRawPointer(p).assumingMemoryBound(to: sockaddr_in.self).pointee.sin_port))
         }
+        do {
+            mailbox = try LoopMailbox(loop: loop)
+        } catch {
+            closeListener()
+            throw error
+        }
         // Not a counted or weak reference: the hook runs twice every turn of the loop, and it is
         // closed (stopped at once) when the server drains or goes away, whichever is first.
         turnHook = LoopTurnHook(loop: loop) { [unowned(unsafe) self] in self.flushOutbox() }
@@ -200,6 +215,8 @@ public final class HTTPServer {
             onDrained = nil
             turnHook?.close()
             turnHook = nil
+            mailbox?.close()
+            mailbox = nil
             d()
         }
     }

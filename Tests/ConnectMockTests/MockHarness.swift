@@ -80,6 +80,11 @@ struct InProcessExchange: Exchange {
             guard case .request(let request) = try parser.next() else { throw POSIXError(.EINVAL) }
             switch handler.handle(request) {
             case .respond(let r), .respondAfter(_, let r): response = r
+            case .respondLater(let start):
+                // The job finishes on its own thread; the exchange waits for it, as a client does.
+                let finished = Finished()
+                start { finished.set($0) }
+                response = finished.wait()
             }
         } catch let error as HTTPParseError {
             response = handler.errorResponse(for: error)
@@ -91,6 +96,26 @@ struct InProcessExchange: Exchange {
         let body = Array(response.envelope.before.description.utf8) + response.body + Array(response.envelope.after.description.utf8)
         headers["content-length"] = String(body.count)
         return Reply(status: response.status, headers: headers, body: body)
+    }
+}
+
+/// A response handed over from another thread.
+final class Finished: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var response: HTTPResponse?
+
+    func set(_ r: HTTPResponse) {
+        condition.withLock {
+            response = r
+            condition.signal()
+        }
+    }
+
+    func wait() -> HTTPResponse {
+        condition.withLock {
+            while response == nil { condition.wait() }
+            return response!
+        }
     }
 }
 
