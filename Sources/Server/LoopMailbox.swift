@@ -30,13 +30,15 @@ public final class LoopMailbox: Sendable {
     /// On the loop thread: later posts are dropped, work not yet run is dropped too, and the
     /// handle closes (so that `uv_loop_close` can return 0).
     public func close() {
+        // Taken out under the lock and released after it: a dropped closure may hold the last
+        // reference to a connection, whose deinit must not run inside the lock.
         let dropped = queue.state.withLock { s -> [@Sendable () -> Void] in
             s.closed = true
             defer { s.work.removeAll() }
             return s.work
         }
-        _ = dropped
         wakeup.close()
+        withExtendedLifetime(dropped) {}
     }
 
     private final class Queue: Sendable {
