@@ -187,11 +187,9 @@ final class Connection {
                     send(response, version: request.version, keepAlive: keepAlive, headOnly: headOnly)
                 case .respondLater(let start):
                     state.value.machine.responseDelayed()
-                    // Only a server that has drained has no mailbox, and it has no connection left.
-                    guard let mailbox = server.mailbox else {
-                        delayedResponseDue(HTTPResponse(status: 503), version: request.version, keepAlive: false, headOnly: headOnly)
-                        return false
-                    }
+                    // `listen` makes the mailbox before the first connection, and only a drained
+                    // server, with no connection left, is without one.
+                    let mailbox = server.mailbox!
                     let held = Held(self)
                     let version = request.version
                     start { response in

@@ -220,8 +220,6 @@ final class HTTPPoster {
     }
 }
 
-/// The monotonic clock, in nanoseconds.
-
 /// A doorbell between threads: a non-blocking socket pair, readable once rung until drained.
 /// (Swift's Glibc module declares neither eventfd nor pipe2.)
 struct Doorbell: Sendable {

@@ -31,8 +31,6 @@ public enum WebhookURLProblem: Error, Equatable, Sendable, CustomStringConvertib
     }
 }
 
-/// An `http://host[:port][/path][?query]` URL, split into what a POST needs. The fragment, if
-/// any, is dropped (it never goes on the wire).
 /// Why `url` cannot be a webhook receiver, or nil: config and the mock API check URLs with the
 /// rule delivery applies.
 public func webhookURLProblem(_ url: String) -> WebhookURLProblem? {
@@ -44,6 +42,8 @@ public func webhookURLProblem(_ url: String) -> WebhookURLProblem? {
     }
 }
 
+/// An `http://host[:port][/path][?query]` URL, split into what a POST needs. The fragment, if
+/// any, is dropped (it never goes on the wire).
 struct WebhookURL: Equatable, Sendable {
     /// As given: the receiver's identity in `setReceivers` and in the snapshot.
     let text: String

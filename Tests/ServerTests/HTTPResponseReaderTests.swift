@@ -91,14 +91,7 @@ final class HTTPResponseReaderTests: XCTestCase {
 
 /// Which webhook URLs are accepted, and what a POST takes from them.
 final class WebhookURLTests: XCTestCase {
-    private func problem(_ text: String) -> WebhookURLProblem? {
-        do {
-            _ = try WebhookURL(text)
-            return nil
-        } catch {
-            return error
-        }
-    }
+    private func problem(_ text: String) -> WebhookURLProblem? { webhookURLProblem(text) }
 
     func testAcceptedURLs() throws {
         let plain = try WebhookURL("http://receiver.test/hook?x=1#frag")

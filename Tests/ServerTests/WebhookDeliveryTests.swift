@@ -272,12 +272,12 @@ final class WebhookDeliveryTests: XCTestCase {
         defer { dispatcher.shutdown() }
         try dispatcher.setReceivers(["http://127.0.0.1:\(port)/"])
         enqueue(dispatcher, events(0..<1))
-        // Attempts at about 0, 20, 60, 140, 220, 300, ... ms: six by 300 ms, not fifteen (20 ms
-        // apart) and not four (no cap).
-        usleep(330_000)
+        // Capped, attempts come at about 0, 20, 60, 140, 220, ... 700 ms: ten by 720 ms. Without
+        // the cap they come at 0, 20, 60, 140, 300, 620: six; without doubling, thirty-six.
+        usleep(720_000)
         let attempts = try XCTUnwrap(dispatcher.snapshot().first).failedAttempts
-        XCTAssertGreaterThanOrEqual(attempts, 4)
-        XCTAssertLessThanOrEqual(attempts, 8)
+        XCTAssertGreaterThanOrEqual(attempts, 8)
+        XCTAssertLessThanOrEqual(attempts, 12)
     }
 
     func testAResponseTimeoutIsAFailedAttemptAndTheEventIsSentAgain() throws {
