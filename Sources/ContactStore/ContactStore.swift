@@ -146,7 +146,7 @@ public final class ContactStore {
     /// commits on its own statement by statement. Delete-all once deleted the contacts and the
     /// synthesis runs in two commits, and a reset on another worker that committed between
     /// them left synthetic contacts whose run was gone (500 for them from then on).
-    private func writing<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    func writing<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         if inTransaction { return try body() }
         do {
             return try transaction { _ in try body() }

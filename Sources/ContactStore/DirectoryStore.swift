@@ -85,17 +85,11 @@ extension ContactStore {
     /// Inserts or replaces a user or a queue; true when it was new.
     @discardableResult
     public func upsertDirectory(_ record: DirectoryRecord) throws(StoreError) -> Bool {
-        // Its own transaction when called outside one: the existence check and the write commit
-        // together, as every write of the store does.
-        if !inTransaction {
-            do {
-                return try transaction { try $0.upsertDirectory(record) }
-            } catch let e as StoreError {
-                throw e
-            } catch {
-                preconditionFailure("a directory write threw \(error), which is not a StoreError")
-            }
-        }
+        // The existence check and the write commit together, as every write of the store does.
+        try writing { () throws(StoreError) -> Bool in try upsertDirectoryInTransaction(record) }
+    }
+
+    private func upsertDirectoryInTransaction(_ record: DirectoryRecord) throws(StoreError) -> Bool {
         let table = DirectoryTables.table(record.kind)
         let exists = try db.prepare("SELECT 1 FROM \(table) WHERE instance_id = ?1 AND id = ?2")
         try exists.bind([.text(record.instanceId), .text(record.id)])
@@ -195,10 +189,3 @@ extension SQLiteConnection {
     }
 }
 
-extension BulkSeed {
-    /// Writes a synthesis run's users and queues (upserts: a larger run's directory extends a
-    /// smaller one's, since ids depend on the instance and the position alone).
-    public func writeDirectory(_ records: [DirectoryRecord]) throws {
-        for r in records { try writeDirectory(r) }
-    }
-}

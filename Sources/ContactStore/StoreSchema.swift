@@ -76,7 +76,8 @@ enum StoreSchema {
                 // A synthetic row of an earlier generator cannot be made here (its synthesizer is
                 // refused): it gets empty fields rather than fail the migration, so the file still
                 // opens and `seed --replace` can replace it, as the generator check says.
-                let document = try? runs.document(batch, from: 1)
+                let document: [UInt8]?
+                do { document = try runs.document(batch, from: 1) } catch .generatorMismatch { document = nil }
                 rows.append((batch.int(0), document.flatMap { SearchFields(document: $0) } ?? SearchFields()))
             }
             batch.finishReading()
