@@ -79,7 +79,7 @@ final class EventFeed: @unchecked Sendable {
                 out.append(e)
                 if out.count == limit { break }
             }
-            return (out, max(last, cursor ?? 0))
+            return (out, last)
         }
     }
 

@@ -72,6 +72,12 @@ final class EventSchedule: @unchecked Sendable {
         lock.withLock { watched[Self.key(instanceId, contactId)] = Watched(instanceId: instanceId, contactId: contactId, next: next, since: after) }
     }
 
+    /// Contacts the mock API wrote whole at `now` (a bulk upsert, a directory load): each makes
+    /// the events of its past moments and is watched for its later ones.
+    func written(_ records: [ContactRecord], now: Instant) {
+        for r in records { written(document: r.document, instanceId: r.instanceId, contactId: r.contactId, now: now, fromMoments: true) }
+    }
+
     /// A contact written through an operation or the mock API at `now`: the events of its
     /// moments at or before now are made now (`fromMoments`; a contact created whole in the past
     /// gives its history at once), `extra` events (StopContact's DISCONNECTED, an attribute

@@ -40,21 +40,21 @@ extension MockAPI {
         }
         var doc = try parsedBody(r)
         // The path names the entry: fill in its id where the body leaves it out.
-        let idMember = kind == .user ? "Id" : "QueueId"
+        let idMember = kind.idMember
         if case .object(var members) = doc, let k = members.firstIndex(where: { $0.key == kind.rawValue }),
            case .object(let inner) = members[k].value, !inner.contains(where: { $0.key == idMember }) {
             members[k].value = .object(inner + [JSONMember(key: idMember, value: .string(id))])
             doc = .object(members)
         }
-        let record = try decoder(defaultInstance: instanceId).decodeSingleDirectory(doc, kind: kind)
+        let record = try decoder(defaultInstance: instanceId, now: state.clock.now()).decodeSingleDirectory(doc, kind: kind)
         guard record.instanceId == instanceId else {
             throw APIError(status: 400, message: "expected instance \(instanceId) from the path, found \(record.instanceId)",
-                           path: "$.\(kind.rawValue).\(kind == .user ? "Arn" : "QueueArn")")
+                           path: "$.\(kind.rawValue).\(kind.arnMember)")
         }
         guard record.id == id else {
             throw APIError(status: 400, message: "expected \(idMember) \(id) from the path, found \(record.id)", path: "$.\(kind.rawValue).\(idMember)")
         }
-        let created = try store.transaction { try $0.upsertDirectory(record) }
+        let created = try store.upsertDirectory(record)
         return MockAPI.wrapped(kind, record.document, status: created ? 201 : 200)
     }
 
@@ -83,8 +83,8 @@ extension MockAPI {
         var out = [JSONMember(key: kind == .user ? "Users" : "Queues", value: .array(page.map { row in
             let doc = (try? JSONParser.parse(row.document)) ?? .object([])
             var m = [JSONMember(key: "InstanceId", value: .string(row.instanceId)), JSONMember(key: "Id", value: .string(row.id))]
-            if let arn = doc[kind == .user ? "Arn" : "QueueArn"] { m.append(JSONMember(key: "Arn", value: arn)) }
-            if let name = row.name { m.append(JSONMember(key: kind == .user ? "Username" : "Name", value: .string(name))) }
+            if let arn = doc[kind.arnMember] { m.append(JSONMember(key: "Arn", value: arn)) }
+            if let name = row.name { m.append(JSONMember(key: kind.nameMember, value: .string(name))) }
             if let t = row.queueType { m.append(JSONMember(key: "QueueType", value: .string(t))) }
             return .object(m)
         }))]
@@ -103,14 +103,18 @@ extension MockAPI {
         var issues: [FixtureIssue] = []
         var contacts: [ContactRecord] = []
         var entries: [DirectoryRecord] = []
-        decoder().decodeAny(doc, file: "body", issues: &issues, sink: { contacts.append($0) }, directory: { entries.append($0) })
+        let now = state.clock.now()
+        decoder(now: now).decodeAny(doc, file: "body", issues: &issues, sink: { contacts.append($0) }, directory: { entries.append($0) })
         if let first = issues.first { throw APIError(status: 400, message: first.message, path: first.path) }
         let policy = state.config.retention.policy
+        let state = state
         return { [entries, contacts] store in
             try store.transaction { store in
                 for e in entries { try store.upsertDirectory(e) }
                 for c in contacts { try store.write(c, policy: policy) }
             }
+            // Its contacts make their events and are watched, as a bulk upsert's are.
+            state.events.written(contacts, now: now)
             return MockAPI.json(.fields(["users": .int(entries.count { $0.kind == .user }), "queues": .int(entries.count { $0.kind == .queue }),
                                          "contacts": .int(contacts.count)]))
         }

@@ -222,8 +222,10 @@ final class MockAPI {
         return n
     }
 
-    func decoder(defaultInstance: String? = nil) -> FixtureDecoder {
-        FixtureDecoder(instances: state.config.instances, defaultInstanceId: defaultInstance, now: state.clock.now(),
+    /// `now` is the data clock's, read once per request: relative timestamps (`now-5m`) and the
+    /// events of what the request writes use the same moment.
+    func decoder(defaultInstance: String? = nil, now: Instant) -> FixtureDecoder {
+        FixtureDecoder(instances: state.config.instances, defaultInstanceId: defaultInstance, now: now,
                        unknownMembers: state.config.validation.unknownMembers)
     }
 
@@ -244,7 +246,8 @@ final class MockAPI {
             }
             doc = .object(members)
         }
-        let record = try decoder(defaultInstance: instanceId).decodeSingle(doc)
+        let now = state.clock.now()
+        let record = try decoder(defaultInstance: instanceId, now: now).decodeSingle(doc)
         guard record.instanceId == instanceId else {
             throw APIError(status: 400, message: "expected instance \(instanceId) from the path, found \(record.instanceId)", path: "$.Contact.Arn")
         }
@@ -252,7 +255,7 @@ final class MockAPI {
             throw APIError(status: 400, message: "expected Id \(contactId) from the path, found \(record.contactId)", path: "$.Contact.Id")
         }
         let created = try store.transaction { try $0.upsert(record, policy: state.config.retention.policy) }
-        state.events.written(document: record.document, instanceId: instanceId, contactId: contactId, now: state.clock.now(), fromMoments: true)
+        state.events.written(document: record.document, instanceId: instanceId, contactId: contactId, now: now, fromMoments: true)
         var body = Array(#"{"Contact":"#.utf8) + record.document
         body.append(UInt8(ascii: "}"))
         return HTTPResponse(status: created ? 201 : 200, contentType: "application/json", body: body)
@@ -263,7 +266,8 @@ final class MockAPI {
         let doc = try parsedBody(r)
         var issues: [FixtureIssue] = []
         var records: [ContactRecord] = []
-        decoder().decodeAny(doc, file: "body", issues: &issues) { records.append($0) }
+        let now = state.clock.now()
+        decoder(now: now).decodeAny(doc, file: "body", issues: &issues) { records.append($0) }
         if let first = issues.first { throw APIError(status: 400, message: first.message, path: first.path) }
         let policy = state.config.retention.policy
         let state = state
@@ -271,10 +275,7 @@ final class MockAPI {
             try store.transaction { store in
                 for rec in records { try store.write(rec, policy: policy) }
             }
-            let now = state.clock.now()
-            for rec in records {
-                state.events.written(document: rec.document, instanceId: rec.instanceId, contactId: rec.contactId, now: now, fromMoments: true)
-            }
+            state.events.written(records, now: now)
             return MockAPI.json(.fields(["written": .int(records.count)]))
         }
     }

@@ -41,7 +41,7 @@ public final class MockApplication: @unchecked Sendable {
             initialSeed = report
             logger.info("seeded the empty store: \(report.summary)")
         }
-        state.watchContactsAhead(store, inBackground: config.databasePath != ":memory:")
+        state.watchContactsAhead(store, inBackground: !state.jobs.runsOnLoop)
         try state.setWebhooks(config.events.webhooks)
     }
 

@@ -14,10 +14,10 @@ extension ContactValidator {
 
 extension DirectoryRecord.Kind {
     /// The document's id and ARN members: `Id`/`Arn` for a user, `QueueId`/`QueueArn` for a queue.
-    var idMember: String { self == .user ? "Id" : "QueueId" }
-    var arnMember: String { self == .user ? "Arn" : "QueueArn" }
+    public var idMember: String { self == .user ? "Id" : "QueueId" }
+    public var arnMember: String { self == .user ? "Arn" : "QueueArn" }
     /// The listing's name: `Username` or `Name`.
-    var nameMember: String { self == .user ? "Username" : "Name" }
+    public var nameMember: String { self == .user ? "Username" : "Name" }
 }
 
 extension FixtureDecoder {

@@ -61,8 +61,9 @@ public enum OutboundCall {
     /// The contact before normalization (ContactValidator orders members and checks them).
     public static func contact(request input: JSONValue, rule: OutboundRule, contactId: String, instance: InstanceInfo,
                                now: Instant) -> JSONValue {
-        let start = now.millisecondsSinceEpoch / 1000
-        func at(_ seconds: Int) -> JSONValue { .number(String(start + Int64(seconds))) }
+        // To the millisecond, as the stored initiation is: cut to the second, InitiationTimestamp
+        // could differ from it by up to a second.
+        func at(_ seconds: Int) -> JSONValue { .number(TimestampValue.json(now.adding(seconds: Int64(seconds)))) }
         var m: [JSONMember] = []
         func put(_ key: String, _ value: JSONValue?) { if let value { m.append(JSONMember(key: key, value: value)) } }
         put("Arn", .string(instance.contactArn(contactId)))

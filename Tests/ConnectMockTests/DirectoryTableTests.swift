@@ -95,10 +95,17 @@ final class DirectoryTableTests: XCTestCase {
                 let users = try pages(exchange, "/users-summary/inst-1", key: "UserSummaryList", max: max)
                 XCTAssertEqual(users.count, 7, exchange.name)
                 XCTAssertEqual(Set(users.compactMap { $0["Id"] as? String }).count, 7)
-                for u in users { XCTAssertTrue(Set(u.keys).isSubset(of: ["Id", "Arn", "Username", "LastModifiedTime", "LastModifiedRegion"]), "\(u)") }
+                for u in users {
+                    XCTAssertTrue(Set(u.keys).isSubset(of: ["Id", "Arn", "Username", "LastModifiedTime", "LastModifiedRegion"]), "\(u)")
+                    XCTAssertTrue(Set(u.keys).isSuperset(of: ["Id", "Arn"]), "\(u)")
+                }
                 let queues = try pages(exchange, "/queues-summary/inst-1", key: "QueueSummaryList", max: max)
                 XCTAssertEqual(queues.count, 5)
-                for q in queues { XCTAssertTrue(Set(q.keys).isSubset(of: ["Id", "Arn", "Name", "QueueType", "LastModifiedTime", "LastModifiedRegion"]), "\(q)") }
+                XCTAssertEqual(Set(queues.compactMap { $0["Id"] as? String }).count, 5)
+                for q in queues {
+                    XCTAssertTrue(Set(q.keys).isSubset(of: ["Id", "Arn", "Name", "QueueType", "LastModifiedTime", "LastModifiedRegion"]), "\(q)")
+                    XCTAssertTrue(Set(q.keys).isSuperset(of: ["Id", "Arn"]), "\(q)")
+                }
             }
             let standard = try pages(exchange, "/queues-summary/inst-1", key: "QueueSummaryList", max: 2, extra: "queueTypes=STANDARD")
             XCTAssertEqual(standard.count, 4)

@@ -195,7 +195,8 @@ struct OperationCall {
     /// The configured instance the call names.
     var instance: InstanceInfo { instances.all[instanceIndex] }
     let requestId: UUID4
-    /// The system clock's reading for this request (the data clock derives from it).
+    /// The data clock's now for this request, read once by the pipeline: what visibility,
+    /// validation, written timestamps and events all use.
     let now: Instant
     /// The monotonic clock's reading when it arrived.
     let arrived: UInt64

@@ -17,9 +17,9 @@ final class AWSPipeline {
     /// The parts of the config each request reads, copied out once: copying the whole
     /// `MockConfig` per request would retain and release every string and array in it.
     private let authMode: MockConfig.AuthMode
-    private let instances: [InstanceInfo]
-    /// The same, as the object calls point at.
+    /// The configured instances, as the object calls point at.
     private let instanceTable: InstanceTable
+    private var instances: [InstanceInfo] { instanceTable.all }
     private let throttleScope: MockConfig.ThrottleScope
     /// Only the credentials limited to some instances, so the usual request skips the lookup.
     private let restricted: [String: MockConfig.Credential]
@@ -29,8 +29,7 @@ final class AWSPipeline {
         self.operations = operations
         verifier = state.makeVerifier()
         authMode = state.config.auth.mode
-        instances = state.config.instances
-        instanceTable = InstanceTable(instances)
+        instanceTable = InstanceTable(state.config.instances)
         throttleScope = state.config.throttle.per
         var restricted: [String: MockConfig.Credential] = [:]
         for c in state.config.credentials where c.instances != nil { restricted[c.accessKeyId] = c }
@@ -132,10 +131,12 @@ final class AWSPipeline {
         var verdict: Verdict
         do throws(AWSFailure) {
             if let invalid = op.validate(labels) { throw invalid }
+            // The data clock, read once: validation and the handler see the same now.
+            let dataNow = state.clock.now(atSystemTime: now)
             var input = JSONValue.null
-            if let gathered { input = try op.validateInput(gathered, labels: labels, now: state.clock.now(atSystemTime: now)) }
+            if let gathered { input = try op.validateInput(gathered, labels: labels, now: dataNow) }
             guard let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region else { throw .instanceNotFound(instanceId()) }
-            let call = OperationCall(labels: consume labels, input: input, instances: instanceTable, instanceIndex: k, requestId: requestId, now: now, arrived: arrived)
+            let call = OperationCall(labels: consume labels, input: input, instances: instanceTable, instanceIndex: k, requestId: requestId, now: dataNow, arrived: arrived)
             let response = try op.handler(call)
             verdict = Verdict(result: .respond(response), status: response.status, operation: name, accessKeyId: accessKeyId)
         } catch {

@@ -20,7 +20,7 @@ extension AWSOperation {
             throw .storeFailed
         }
         guard let found else { throw .contactNotFound(contactId, reason: "unknown") }
-        if let hidden = state.config.retention.policy.hiddenReason(initiation: found.initiation, now: state.clock.now(atSystemTime: now)) {
+        if let hidden = state.config.retention.policy.hiddenReason(initiation: found.initiation, now: now) {
             throw .contactNotFound(contactId, reason: hidden.rawValue)
         }
         return found.chainId
@@ -49,7 +49,7 @@ extension AWSOperation {
             let contactId = call.input["InitialContactId"]?.stringValue ?? ""
             let given = call.input["Attributes"]?.members ?? []
             let chain = try visibleChain(store, state: state, instanceId: call.instance.id, contactId: contactId, now: call.now)
-            let now = state.clock.now(atSystemTime: call.now)
+            let now = call.now
             let validator = ContactValidator(now: now, unknownMembers: .keep)
             let written: [(contactId: String, document: [UInt8])]
             do {

@@ -19,7 +19,7 @@ extension AWSOperation {
                 throw .storeFailed
             }
             guard let stored else { throw .contactNotFound(call.labels[1], reason: "unknown") }
-            let now = state.clock.now(atSystemTime: call.now)
+            let now = call.now
             if let hidden = policy.hiddenReason(initiation: stored.initiation, now: now) {
                 throw .contactNotFound(call.labels[1], reason: hidden.rawValue)
             }

@@ -23,7 +23,7 @@ extension AWSOperation {
                 cursor = c
             }
             let page: SearchPage
-            let now = state.clock.now(atSystemTime: call.now)
+            let now = call.now
             do {
                 page = try store.search(query, policy: policy, now: now, after: cursor, limit: limit)
             } catch {

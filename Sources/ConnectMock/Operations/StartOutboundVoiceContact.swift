@@ -14,7 +14,7 @@ extension AWSOperation {
         let policy = state.config.retention.policy
         return AWSOperation("StartOutboundVoiceContact", resource: nil, resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
             let input = call.input
-            let now = state.clock.now(atSystemTime: call.now)
+            let now = call.now
             let instance = call.instance
             let token = input["ClientToken"]?.stringValue
             // AWS: "If a contact is already started, the contact ID is returned. If the contact is

@@ -18,7 +18,7 @@ extension AWSOperation {
         return AWSOperation("StopContact", resource: "ContactId", resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
             let contactId = call.input["ContactId"]?.stringValue ?? ""
             let instance = call.instance
-            let now = state.clock.now(atSystemTime: call.now)
+            let now = call.now
             let stored: ContactStore.StoredContact?
             do {
                 stored = try store.lookup(instanceId: instance.id, contactId: contactId, now: call.arrived)
