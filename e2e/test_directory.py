@@ -22,14 +22,10 @@ SUPPORT = "4c2d5a10-6f1e-4b7a-8e3d-1a2b3c4d5e6f"
 BILLING = "0f1e2d3c-4b5a-4697-8877-aabbccddeeff"
 
 
-def output_shape(operation):
-    return MODEL.operation_model(operation).output_shape
-
-
 def check(operation, body):
     """The raw JSON body holds only members of the operation's output shape, within its rules."""
-    shape = output_shape(operation)
-    assert validate(body, shape, "$") == [], (operation, validate(body, shape, "$"))
+    problems = validate(body, MODEL.operation_model(operation).output_shape, "$")
+    assert problems == [], (operation, problems)
 
 
 def signed(server, path, key=KEY, secret=SECRET, **kw):
