@@ -14,7 +14,38 @@ public struct CanonicalRequest: Sendable {
                 input: SignatureInput, payloadHash: String, normalizePath: Bool) {
         var b: [UInt8] = []
         b.reserveCapacity(384)
-        b.appendUTF8(method)
+        CanonicalRequest.write(method: method, path: path, query: query, headers: headers, input: input,
+                               payloadHash: payloadHash, normalizePath: normalizePath, into: &b)
+        bytes = b
+    }
+
+    /// Calls `body` with the canonical request's bytes, written on the stack when they fit in
+    /// `stackBytes` (a request of the usual size needs about 250), else in an array: every
+    /// request hashes one, and a heap buffer for it cost an allocation, a free and a check
+    /// of capacity and of uniqueness at each of its twenty-odd appends. Always inlined, as
+    /// `withStringToSign(canonical:)` and the verifier's candidate loop are: called through,
+    /// the closures between them retained and released their captures, about sixteen more
+    /// reference counts a request than the array had cost.
+    @inline(__always)
+    static func withBytes<R>(method: String, path: Substring, query: [QueryParameter], headers: HeaderFields,
+                             input: SignatureInput, payloadHash: String, normalizePath: Bool,
+                             _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeTemporaryAllocation(byteCount: stackBytes, alignment: 1) { buffer in
+            var out = FixedByteBuffer(buffer)
+            write(method: method, path: path, query: query, headers: headers, input: input,
+                  payloadHash: payloadHash, normalizePath: normalizePath, into: &out)
+            guard out.overflowed else { return body(out.written) }
+            return CanonicalRequest(method: method, path: path, query: query, headers: headers, input: input,
+                                    payloadHash: payloadHash, normalizePath: normalizePath).bytes.withUnsafeBytes(body)
+        }
+    }
+
+    static let stackBytes = 1024
+
+    /// The one writer of a canonical request.
+    static func write(method: String, path: Substring, query: [QueryParameter], headers: HeaderFields,
+                      input: SignatureInput, payloadHash: String, normalizePath: Bool, into b: inout some ByteSink) {
+        b.append(utf8: method)
         b.append(0x0a)
         CanonicalRequest.appendPath(path, normalize: normalizePath, into: &b)
         b.append(0x0a)
@@ -32,14 +63,13 @@ public struct CanonicalRequest: Sendable {
             b.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[input.signedHeadersRange]))
         }
         b.append(0x0a)
-        b.appendUTF8(payloadHash)
-        bytes = b
+        b.append(utf8: payloadHash)
     }
 
     /// The path as received, dot segments and empty segments removed when normalizing, then
     /// URI-encoded once more: a path that arrived as `/a%20b` is signed as `/a%2520b`, the rule
     /// for every AWS service but S3.
-    static func appendPath(_ path: Substring, normalize: Bool, into out: inout [UInt8]) {
+    static func appendPath(_ path: Substring, normalize: Bool, into out: inout some ByteSink) {
         let p = path.utf8.span
         if p.isEmpty {
             out.append(UInt8(ascii: "/"))
@@ -84,21 +114,21 @@ public struct CanonicalRequest: Sendable {
     }
 
     /// Each name and value encoded, then sorted by encoded name and then by encoded value.
-    static func appendQuery(_ params: [QueryParameter], into out: inout [UInt8]) {
+    static func appendQuery(_ params: [QueryParameter], into out: inout some ByteSink) {
         guard !params.isEmpty else { return }
         let encoded = params.map { (URIEncoding.encode($0.name), URIEncoding.encode($0.value)) }
             .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         for (k, (n, v)) in encoded.enumerated() {
             if k > 0 { out.append(UInt8(ascii: "&")) }
-            out.appendUTF8(n)
+            out.append(utf8: n)
             out.append(UInt8(ascii: "="))
-            out.appendUTF8(v)
+            out.append(utf8: v)
         }
     }
 
     /// Every value of the field in the order received, each trimmed and with inner runs of
     /// whitespace folded to one space, joined with commas.
-    static func appendHeaderValue(name: UnsafeRawBufferPointer, headers: HeaderFields, into out: inout [UInt8]) {
+    static func appendHeaderValue(name: UnsafeRawBufferPointer, headers: HeaderFields, into out: inout some ByteSink) {
         var first = true
         let all = headers.bytes.span
         for i in 0..<headers.count where headers.hasName(i, bytes: name) {
@@ -113,7 +143,7 @@ public struct CanonicalRequest: Sendable {
                 var end = i
                 while end < v.count, !isFoldable(v[end]) { end += 1 }
                 if wordsWritten { out.append(0x20) }
-                v.extracting(i..<end).withUnsafeBufferPointer { out.append(contentsOf: $0) }
+                v.extracting(i..<end).withUnsafeBytes { out.append(contentsOf: $0) }
                 wordsWritten = true
                 i = end
             }
@@ -124,17 +154,19 @@ public struct CanonicalRequest: Sendable {
 
     /// The string to sign for this request as `input` describes it.
     public func stringToSign(for input: SignatureInput) -> [UInt8] {
-        withStringToSign(for: input) { Array($0) }
+        bytes.withUnsafeBytes { canonical in CanonicalRequest.withStringToSign(canonical: canonical, for: input) { Array($0) } }
     }
 
-    /// Calls `body` with the string to sign, written on the stack: the credential scope is
-    /// copied in one piece from where the credential was parsed, and the hash's hex digits
-    /// straight after it.
-    func withStringToSign<R>(for input: SignatureInput, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    /// Calls `body` with the string to sign for the canonical request `canonical`, written on
+    /// the stack: the credential scope is copied in one piece from where the credential was
+    /// parsed, and the hash's hex digits straight after it.
+    @inline(__always)
+    static func withStringToSign<R>(canonical: UnsafeRawBufferPointer, for input: SignatureInput,
+                                    _ body: (UnsafeRawBufferPointer) -> R) -> R {
         let algorithm: StaticString = "AWS4-HMAC-SHA256\n"
         let date = input.amzDateRange, scope = input.credentialScopeRange
         let count = algorithm.utf8CodeUnitCount + date.count + 1 + scope.count + 1 + 64
-        let digest = sha256Digest(bytes)
+        let digest = sha256Digest(canonical)
         return input.text.withUnsafeBytes { text in
             withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { out in
                 let base = out.baseAddress!
@@ -206,7 +238,11 @@ enum Hex {
 /// SHA-256 through the buffer-pointer entry point: the generic `DataProtocol` one does a
 /// dynamic cast per call, which showed up as a tenth of a request's time.
 func sha256Digest(_ bytes: [UInt8]) -> SHA256Digest {
+    bytes.withUnsafeBytes { sha256Digest($0) }
+}
+
+func sha256Digest(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
     var hasher = SHA256()
-    bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    hasher.update(bufferPointer: bytes)
     return hasher.finalize()
 }

@@ -137,45 +137,55 @@ public final class SigV4Verifier: Sendable {
         }
 
         let key = keys.signingKey(for: input)
-        var first: CanonicalRequest?
+        let payloadHash = SigV4Verifier.payloadHash(body)
+        var firstRefused: [QueryParameter]?
         var authenticated = false
-        forEachCanonicalRequest(method: method, path: path, fields: fields, body: body, input: input, query: query) { canonical in
-            authenticated = canonical.withStringToSign(for: input) { sts in
-                provided.span.withUnsafeBytes { key.isValid(signature: $0, for: sts) }
+        forEachCandidateQuery(input: input, query: query) { candidate in
+            authenticated = CanonicalRequest.withBytes(method: method, path: path, query: candidate, headers: fields, input: input,
+                                                       payloadHash: payloadHash, normalizePath: options.normalizePath) { canonical in
+                CanonicalRequest.withStringToSign(canonical: canonical, for: input) { sts in
+                    provided.span.withUnsafeBytes { key.isValid(signature: $0, for: sts) }
+                }
             }
-            if !authenticated, first == nil { first = canonical }
+            if !authenticated, firstRefused == nil { firstRefused = candidate }
             return !authenticated
         }
-        return authenticated ? nil : mismatch(first, input: input)
+        guard !authenticated else { return nil }
+        return mismatch(firstRefused.map {
+            CanonicalRequest(method: method, path: path, query: $0, headers: fields, input: input,
+                             payloadHash: payloadHash, normalizePath: options.normalizePath)
+        }, input: input)
     }
 
-    /// Calls `body` with each canonical request a signer may have signed, most likely first,
-    /// until it returns false: one for the header form; for the presigned form, with the query
-    /// minus `X-Amz-Signature`, and also without `X-Amz-Security-Token` when the token may
-    /// have been appended after signing (post-sts-header-after).
-    func forEachCanonicalRequest(method: String, path: Substring, fields: HeaderFields, body payload: [UInt8], input: SignatureInput,
-                                 query: [QueryParameter], _ body: (CanonicalRequest) -> Bool) {
-        let payloadHash = payload.isEmpty ? SigV4Verifier.emptyPayloadHash : Hex.sha256(payload)
-        func canonical(_ query: [QueryParameter]) -> CanonicalRequest {
-            CanonicalRequest(method: method, path: path, query: query, headers: fields,
-                             input: input, payloadHash: payloadHash, normalizePath: options.normalizePath)
-        }
+    static func payloadHash(_ payload: [UInt8]) -> String {
+        payload.isEmpty ? emptyPayloadHash : Hex.sha256(payload)
+    }
+
+    /// Calls `body` with the query of each canonical request a signer may have signed, most
+    /// likely first, until it returns false: the query as sent for the header form; for the
+    /// presigned form, the query minus `X-Amz-Signature`, and also without
+    /// `X-Amz-Security-Token` when the token may have been appended after signing
+    /// (post-sts-header-after). Always inlined (see `CanonicalRequest.withBytes`).
+    @inline(__always)
+    func forEachCandidateQuery(input: SignatureInput, query: [QueryParameter], _ body: ([QueryParameter]) -> Bool) {
         guard case .query = input.form else {
-            _ = body(canonical(query))
+            _ = body(query)
             return
         }
         let unsigned = query.filter { $0.name != "X-Amz-Signature" }
-        guard body(canonical(unsigned)), input.sessionTokenRange != nil else { return }
-        _ = body(canonical(unsigned.filter { $0.name != "X-Amz-Security-Token" }))
+        guard body(unsigned), input.sessionTokenRange != nil else { return }
+        _ = body(unsigned.filter { $0.name != "X-Amz-Security-Token" })
     }
 
     /// Every candidate canonical request with its string to sign, without verifying; tests
     /// compare them with the suite's expected files.
     public func canonicalize(_ request: SigV4Request, input: SignatureInput) -> [(canonicalRequest: String, stringToSign: String)] {
         var all: [(String, String)] = []
-        forEachCanonicalRequest(method: request.method, path: request.path, fields: request.fields, body: request.body, input: input,
-                                query: QueryParameter.parse(request.query)) {
-            all.append(($0.text, String(decoding: $0.stringToSign(for: input), as: UTF8.self)))
+        let payloadHash = SigV4Verifier.payloadHash(request.body)
+        forEachCandidateQuery(input: input, query: QueryParameter.parse(request.query)) { candidate in
+            let canonical = CanonicalRequest(method: request.method, path: request.path, query: candidate, headers: request.fields,
+                                             input: input, payloadHash: payloadHash, normalizePath: options.normalizePath)
+            all.append((canonical.text, String(decoding: canonical.stringToSign(for: input), as: UTF8.self)))
             return true
         }
         return all

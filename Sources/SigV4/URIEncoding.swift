@@ -18,18 +18,18 @@ public enum URIEncoding {
 
     /// Copies runs of bytes that stay as they are in one piece: a path is mostly such a run,
     /// which is passed over eight bytes at a time before the byte-by-byte loop takes the rest.
-    public static func encode(_ bytes: Span<UInt8>, keepingSlashes: Bool, into out: inout [UInt8]) {
+    static func encode(_ bytes: Span<UInt8>, keepingSlashes: Bool, into out: inout some ByteSink) {
         let keep = keepingSlashes ? unreservedOrSlash : unreserved
-        bytes.withUnsafeBufferPointer { p in
+        bytes.withUnsafeBytes { p in
             var run = 0
             var kept = 0
             while kept + 8 <= p.count,
-                  staysAsItIs(UnsafeRawBufferPointer(p).loadUnaligned(fromByteOffset: kept, as: UInt64.self), keepingSlashes: keepingSlashes) {
+                  staysAsItIs(p.loadUnaligned(fromByteOffset: kept, as: UInt64.self), keepingSlashes: keepingSlashes) {
                 kept += 8
             }
             hex.withUTF8Buffer { hex in
                 for i in kept..<p.count where !keep.contains(p[i]) {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i]))
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[run..<i]))
                     let c = p[i]
                     out.append(UInt8(ascii: "%"))
                     out.append(hex[Int(c >> 4)])
@@ -37,7 +37,7 @@ public enum URIEncoding {
                     run = i + 1
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run...]))
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[run...]))
         }
     }
 

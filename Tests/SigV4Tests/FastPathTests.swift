@@ -1,5 +1,6 @@
 import Crypto
 @testable import SigV4
+import Timekeeping
 import XCTest
 
 /// The request path's shortcuts against the plain computations they replace.
@@ -114,5 +115,55 @@ final class FastPathTests: XCTestCase {
             }
         }
     }
-}
 
+    /// A fixed buffer writes what fits, then only counts: the count says how much was needed.
+    func testFixedByteBufferCountsPastItsEnd() {
+        withUnsafeTemporaryAllocation(byteCount: 8, alignment: 1) { raw in
+            var out = FixedByteBuffer(raw)
+            out.append(utf8: "abcde")
+            out.append(0x66)
+            XCTAssertFalse(out.overflowed)
+            XCTAssertEqual(Array(out.written), Array("abcdef".utf8))
+            out.append(utf8: "ghi")
+            out.append(0x6a)
+            XCTAssertTrue(out.overflowed)
+            XCTAssertEqual(out.count, 10)
+            XCTAssertEqual(Array(out.written), Array("abcdef".utf8), "a piece that does not fit is not written in part")
+        }
+    }
+
+    /// Canonical requests written on the stack and, past its size, in an array: the verifier
+    /// accepts what was signed over the array builder's text at every size around the stack
+    /// buffer's, and explains a wrong signature with that same text.
+    func testCanonicalRequestsOfEverySizeAroundTheStackBuffer() throws {
+        let now = ISO8601.parse("2026-11-27T08:00:00Z")!
+        let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+        let verifier = SigV4Verifier(options: .init(service: "connect"), credentials: [.init(accessKeyId: "AKIDEXAMPLE", secretAccessKey: secret)])
+        let key = SigningKey(secret: secret, date: "20261127", region: "us-east-1", service: "connect")
+        var sizes: Set<Int> = []
+        for padding in stride(from: CanonicalRequest.stackBytes - 240, through: CanonicalRequest.stackBytes - 100, by: 1) {
+            var headers: [(name: String, value: String)] = [
+                ("host", "127.0.0.1:8080"), ("x-amz-date", "20261127T080000Z"), ("x-pad", String(repeating: "p", count: padding)),
+                ("authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/connect/aws4_request, SignedHeaders=host;x-amz-date;x-pad, Signature=" + String(repeating: "0", count: 64)),
+            ]
+            var request = SigV4Request(method: "GET", path: "/contacts/i/c", query: "", headers: headers, body: [])
+            guard case .success(let input) = SignatureInputParser.parse(headers: request.fields, query: []) else { return XCTFail("unparsed") }
+            let (canonical, stringToSign) = try XCTUnwrap(verifier.canonicalize(request, input: input).first)
+            sizes.insert(canonical.utf8.count)
+            let code = Array(stringToSign.utf8).withUnsafeBytes { key.authenticationCode(for: $0) }
+            let good = code.map { String(format: "%02x", $0) }.joined()
+            headers[3].value = String(headers[3].value.dropLast(64)) + good
+            request.headers = headers
+            guard case .authenticated = verifier.verify(request, now: now) else { return XCTFail("\(canonical.utf8.count) bytes: refused") }
+            headers[3].value = String(headers[3].value.dropLast(64)) + String(repeating: "1", count: 64)
+            request.headers = headers
+            guard case .rejected(.signatureMismatch(let explanation), _) = verifier.verify(request, now: now) else {
+                return XCTFail("\(canonical.utf8.count) bytes: a wrong signature passed")
+            }
+            XCTAssertEqual(explanation?.canonicalRequest, canonical)
+            XCTAssertEqual(explanation?.stringToSign, stringToSign)
+        }
+        XCTAssertTrue(sizes.contains(CanonicalRequest.stackBytes) && sizes.contains(CanonicalRequest.stackBytes + 1)
+                      && sizes.contains(CanonicalRequest.stackBytes - 1), "sizes \(sizes.min()!)...\(sizes.max()!)")
+    }
+}
