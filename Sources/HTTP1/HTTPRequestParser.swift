@@ -370,7 +370,17 @@ public struct HTTPRequestParser: Sendable {
                 throw HTTPParseError(.targetNotAbsolute)
             }
         }
-        return (String(decoding: method, as: UTF8.self), targetString, version)
+        return (Self.methodString(b, line.lowerBound..<sp1), targetString, version)
+    }
+
+    /// The method's name: a literal for the methods AWS clients send, so that the usual request
+    /// does not decode and check its method's bytes as UTF-8; any other token decoded.
+    private static func methodString(_ b: Span<UInt8>, _ r: Range<Int>) -> String {
+        if ASCIIBytes.equals(b, r, "GET") { return "GET" }
+        if ASCIIBytes.equals(b, r, "POST") { return "POST" }
+        if ASCIIBytes.equals(b, r, "PUT") { return "PUT" }
+        if ASCIIBytes.equals(b, r, "DELETE") { return "DELETE" }
+        return ASCIIBytes.string(b, r)
     }
 
     private mutating func parseHead() throws(HTTPParseError) {

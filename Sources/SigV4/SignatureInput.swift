@@ -39,6 +39,9 @@ public struct SignatureInput: Sendable {
     public var accessKeyId: String { knownAccessKeyId ?? string(accessKeyIdRange) }
     public var scopeDate: String { string(scopeDateRange) }
     public var region: String { string(regionRange) }
+    /// Whether the credential's scope names `region`, compared where it was parsed: every
+    /// request asks, and a string of the region was made for nothing else.
+    public func isRegion(_ region: String) -> Bool { equals(regionRange, region) }
     public var service: String { string(serviceRange) }
     public var terminator: String { string(terminatorRange) }
     public var signedHeaders: [String] {

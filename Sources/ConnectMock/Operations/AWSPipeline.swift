@@ -68,7 +68,9 @@ final class AWSPipeline {
         let labels = LabelValues(ranges, in: path)
 
         var accessKeyId: String?
-        var scopeRegion: String?
+        // The claimed signature's parts, kept for its scope's region, which only a refusal or a
+        // throttle key needs as a string.
+        var claimed: SignatureInput?
         switch authMode {
         case .verify:
             let verdict = verifier.verify(method: request.method, path: request.path, query: request.query, fields: request.headers,
@@ -78,12 +80,12 @@ final class AWSPipeline {
                 return fail(.unauthenticated(failure), operation: op.name, requestId: requestId, key: key)
             case .authenticated(let input):
                 accessKeyId = input.accessKeyId
-                scopeRegion = input.region
+                claimed = consume input
             }
         case .off:
             if case .success(let input) = SignatureInputParser.parse(headers: request.headers, query: QueryParameter.parse(request.query)) {
                 accessKeyId = input.accessKeyId
-                scopeRegion = input.region
+                claimed = input
             }
         }
 
@@ -103,7 +105,7 @@ final class AWSPipeline {
         if !restricted.isEmpty, let key = accessKeyId, let credential = restricted[key], let allowed = credential.instances,
            case let instanceId = instanceId(), !allowed.contains(instanceId) {
             let instance = instanceIndex.map { instances[$0] }
-            let region = instance?.region ?? scopeRegion ?? "us-east-1"
+            let region = instance?.region ?? claimed?.region ?? "us-east-1"
             let account = instance?.accountId ?? instances.first?.accountId ?? "123456789012"
             return fail(.accessDenied(operation: op.name, user: credential.name, account: account,
                                       resource: op.resourceArn(region: region, account: account, instanceId: instanceId,
@@ -112,7 +114,7 @@ final class AWSPipeline {
         }
 
         if state.throttle.enabled,
-           !state.throttle.take(throttleKey(op, instanceIndex: instanceIndex, scopeRegion: scopeRegion, accessKeyId: accessKeyId)) {
+           !state.throttle.take(throttleKey(op, instanceIndex: instanceIndex, scopeRegion: claimed?.region, accessKeyId: accessKeyId)) {
             return fail(.throttled, operation: op.name, requestId: requestId, key: accessKeyId)
         }
         let name = op.name
@@ -122,7 +124,10 @@ final class AWSPipeline {
             let resourceId = op.resourceField.map { op.read($0, labels: labels, input: gathered) } ?? ""
             fault = state.firingFault(operation: name, instanceId: instanceId(), contactId: resourceId, accessKeyId: accessKeyId)
             if let error = fault?.error {
-                var verdict = fail(.injected(error, message: fault?.message, notFound: "\(op.resourceKind.capitalized) not found: \(resourceId)"),
+                // Without a message of its own, a not-found says what the operation says of a
+                // missing resource: of its instance when it names no other.
+                let notFound = op.resourceField == nil ? AWSFailure.instanceNotFound(instanceId()) : op.resourceKind.notFound(resourceId)
+                var verdict = fail(.injected(error, message: fault?.message, notFound: notFound.rendered.message),
                                    operation: name, requestId: requestId, key: accessKeyId)
                 delay(&verdict, by: fault)
                 return verdict
@@ -135,7 +140,7 @@ final class AWSPipeline {
             let dataNow = state.clock.now(atSystemTime: now)
             var input = JSONValue.null
             if let gathered { input = try op.validateInput(gathered, labels: labels, now: dataNow) }
-            guard let k = instanceIndex, scopeRegion == nil || scopeRegion == instances[k].region else { throw .instanceNotFound(instanceId()) }
+            guard let k = instanceIndex, claimed?.isRegion(instances[k].region) ?? true else { throw .instanceNotFound(instanceId()) }
             let call = OperationCall(labels: consume labels, input: input, instances: instanceTable, instanceIndex: k, requestId: requestId, now: dataNow, arrived: arrived)
             let response = try op.handler(call)
             verdict = Verdict(result: .respond(response), status: response.status, operation: name, accessKeyId: accessKeyId)
