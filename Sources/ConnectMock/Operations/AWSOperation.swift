@@ -19,8 +19,9 @@ final class AWSOperation {
     /// QueueId: SPEC §5).
     let instanceField: InputField
     let resourceField: InputField?
-    /// The ARN element AccessDenied names after the instance: `contact`, `agent`, `queue`.
-    let resourceKind: String
+    /// What the resource id names: its ARN element (AccessDenied names it after the
+    /// instance) and the operation's answer when it names nothing.
+    let resourceKind: ResourceKind
     /// Whether the input has members beyond the URI labels: those operations gather their query
     /// and body into one object and check it against the model's input shape; the others (the
     /// Describe calls) take the labels' fast check alone.
@@ -46,7 +47,7 @@ final class AWSOperation {
         case member(String)
     }
 
-    init(_ name: String, instance: String = "InstanceId", resource: String?, resourceKind: String,
+    init(_ name: String, instance: String = "InstanceId", resource: String?, resourceKind: ResourceKind,
          handler: @escaping (borrowing OperationCall) throws(AWSFailure) -> HTTPResponse) {
         guard let model = ModeledOperation.named(name) else { preconditionFailure("\(name) is not in the generated operations; run make model") }
         self.model = model
@@ -165,7 +166,7 @@ final class AWSOperation {
     /// The resource AccessDenied names: `arn:aws:connect:REGION:ACCOUNT:instance/ID/contact/CID`.
     func resourceArn(region: String, account: String, instanceId: String, resourceId: String?) -> String {
         guard let r = resourceId else { return ConnectARN.instance(region: region, account: account, instanceId: instanceId) }
-        return ConnectARN(region: region, account: account, instanceId: instanceId, element: resourceKind, id: r).text
+        return ConnectARN(region: region, account: account, instanceId: instanceId, element: resourceKind.arnElement, id: r).text
     }
 }
 
@@ -200,4 +201,27 @@ struct OperationCall {
     let now: Instant
     /// The monotonic clock's reading when it arrived.
     let arrived: UInt64
+}
+
+/// What an operation's resource id names: a contact, or a user or queue of the directory.
+enum ResourceKind: Sendable {
+    case contact
+    case directory(DirectoryRecord.Kind)
+
+    /// The ARN element after the instance: `contact`, `agent`, `queue`.
+    var arnElement: String {
+        switch self {
+        case .contact: "contact"
+        case .directory(let kind): kind.arnElement
+        }
+    }
+
+    /// The answer for an id that names nothing: the handlers throw it, and an injected
+    /// ResourceNotFoundException without a message of its own says what it says.
+    func notFound(_ id: String) -> AWSFailure {
+        switch self {
+        case .contact: .contactNotFound(id, reason: "unknown")
+        case .directory(let kind): .resourceNotFound(kind: kind.rawValue, id: id)
+        }
+    }
 }

@@ -19,7 +19,7 @@ extension AWSOperation {
             state.logger.error("store lookup failed: \(error)")
             throw .storeFailed
         }
-        guard let found else { throw .contactNotFound(contactId, reason: "unknown") }
+        guard let found else { throw ResourceKind.contact.notFound(contactId) }
         if let hidden = state.config.retention.policy.hiddenReason(initiation: found.initiation, now: now) {
             throw .contactNotFound(contactId, reason: hidden.rawValue)
         }
@@ -28,7 +28,7 @@ extension AWSOperation {
 
     /// `GET /contact/attributes/{InstanceId}/{InitialContactId}`: the chain's attributes.
     static func getContactAttributes(state: MockState, store: ContactStore) -> AWSOperation {
-        AWSOperation("GetContactAttributes", resource: "InitialContactId", resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
+        AWSOperation("GetContactAttributes", resource: "InitialContactId", resourceKind: .contact) { (call: borrowing OperationCall) throws(AWSFailure) in
             let chain = try visibleChain(store, state: state, instanceId: call.labels[0], contactId: call.labels[1], now: call.now)
             let attributes: [JSONMember]
             do {
@@ -45,7 +45,7 @@ extension AWSOperation {
     /// takes the new value), within AWS's size limit, and stamps every contact of the chain
     /// with the data clock's now as its LastUpdateTimestamp.
     static func updateContactAttributes(state: MockState, store: ContactStore) -> AWSOperation {
-        AWSOperation("UpdateContactAttributes", resource: "InitialContactId", resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
+        AWSOperation("UpdateContactAttributes", resource: "InitialContactId", resourceKind: .contact) { (call: borrowing OperationCall) throws(AWSFailure) in
             let contactId = call.input["InitialContactId"]?.stringValue ?? ""
             let given = call.input["Attributes"]?.members ?? []
             let chain = try visibleChain(store, state: state, instanceId: call.instance.id, contactId: contactId, now: call.now)

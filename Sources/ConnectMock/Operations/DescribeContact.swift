@@ -10,7 +10,7 @@ extension AWSOperation {
     static func describeContact(state: MockState, store: ContactStore) -> AWSOperation {
         let policy = state.config.retention.policy
         let asOfClock = state.config.contacts.view == .asOfClock
-        return AWSOperation("DescribeContact", resource: "ContactId", resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
+        return AWSOperation("DescribeContact", resource: "ContactId", resourceKind: .contact) { (call: borrowing OperationCall) throws(AWSFailure) in
             let stored: ContactStore.StoredContact?
             do {
                 stored = try store.lookup(instanceId: call.labels[0], contactId: call.labels[1], now: call.arrived)
@@ -18,7 +18,7 @@ extension AWSOperation {
                 state.logger.error("store lookup failed: \(error)")
                 throw .storeFailed
             }
-            guard let stored else { throw .contactNotFound(call.labels[1], reason: "unknown") }
+            guard let stored else { throw ResourceKind.contact.notFound(call.labels[1]) }
             let now = call.now
             if let hidden = policy.hiddenReason(initiation: stored.initiation, now: now) {
                 throw .contactNotFound(call.labels[1], reason: hidden.rawValue)

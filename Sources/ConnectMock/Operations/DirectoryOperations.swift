@@ -8,7 +8,7 @@ import Timekeeping
 extension AWSOperation {
     /// `GET /users/{InstanceId}/{UserId}`: the stored `User` document, as stored (SPEC §8).
     static func describeUser(state: MockState, store: ContactStore) -> AWSOperation {
-        AWSOperation("DescribeUser", resource: "UserId", resourceKind: "agent") { (call: borrowing OperationCall) throws(AWSFailure) in
+        AWSOperation("DescribeUser", resource: "UserId", resourceKind: .directory(.user)) { (call: borrowing OperationCall) throws(AWSFailure) in
             let document = try lookup(.user, call, state: state, store: store)
             return HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId),
                                 body: document, envelope: (#"{"User":"#, "}"))
@@ -17,7 +17,7 @@ extension AWSOperation {
 
     /// `GET /queues/{InstanceId}/{QueueId}`: the stored `Queue` document, as stored.
     static func describeQueue(state: MockState, store: ContactStore) -> AWSOperation {
-        AWSOperation("DescribeQueue", resource: "QueueId", resourceKind: "queue") { (call: borrowing OperationCall) throws(AWSFailure) in
+        AWSOperation("DescribeQueue", resource: "QueueId", resourceKind: .directory(.queue)) { (call: borrowing OperationCall) throws(AWSFailure) in
             let document = try lookup(.queue, call, state: state, store: store)
             return HTTPResponse(status: 200, contentType: "application/json", idHeader: ("x-amzn-RequestId", call.requestId),
                                 body: document, envelope: (#"{"Queue":"#, "}"))
@@ -32,20 +32,20 @@ extension AWSOperation {
             state.logger.error("directory lookup failed: \(error)")
             throw .storeFailed
         }
-        guard let found else { throw .resourceNotFound(kind: kind.rawValue, id: call.labels[1]) }
+        guard let found else { throw ResourceKind.directory(kind).notFound(call.labels[1]) }
         return found
     }
 
     /// `GET /users-summary/{InstanceId}`: `{"UserSummaryList":[...],"NextToken"}`, in id order.
     static func listUsers(state: MockState, store: ContactStore) -> AWSOperation {
-        AWSOperation("ListUsers", resource: nil, resourceKind: "agent") { (call: borrowing OperationCall) throws(AWSFailure) in
+        AWSOperation("ListUsers", resource: nil, resourceKind: .directory(.user)) { (call: borrowing OperationCall) throws(AWSFailure) in
             try listing(.user, call, state: state, store: store)
         }
     }
 
     /// `GET /queues-summary/{InstanceId}[?queueTypes=STANDARD]`: `{"QueueSummaryList":[...],"NextToken"}`.
     static func listQueues(state: MockState, store: ContactStore) -> AWSOperation {
-        AWSOperation("ListQueues", resource: nil, resourceKind: "queue") { (call: borrowing OperationCall) throws(AWSFailure) in
+        AWSOperation("ListQueues", resource: nil, resourceKind: .directory(.queue)) { (call: borrowing OperationCall) throws(AWSFailure) in
             try listing(.queue, call, state: state, store: store)
         }
     }

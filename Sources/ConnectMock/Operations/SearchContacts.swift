@@ -12,7 +12,7 @@ extension AWSOperation {
     static func searchContacts(state: MockState, store: ContactStore) -> AWSOperation {
         let policy = state.config.retention.policy
         let asOfClock = state.config.contacts.view == .asOfClock
-        return AWSOperation("SearchContacts", resource: nil, resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
+        return AWSOperation("SearchContacts", resource: nil, resourceKind: .contact) { (call: borrowing OperationCall) throws(AWSFailure) in
             let input = call.input
             let query = try SearchRequest.query(input, instanceId: call.instance.id)
             let limit = Int(input["MaxResults"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 100)

@@ -12,7 +12,7 @@ extension AWSOperation {
     /// destination; the view as of the clock then shows it ringing, answered, ended.
     static func startOutboundVoiceContact(state: MockState, store: ContactStore) -> AWSOperation {
         let policy = state.config.retention.policy
-        return AWSOperation("StartOutboundVoiceContact", resource: nil, resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
+        return AWSOperation("StartOutboundVoiceContact", resource: nil, resourceKind: .contact) { (call: borrowing OperationCall) throws(AWSFailure) in
             let input = call.input
             let now = call.now
             let instance = call.instance

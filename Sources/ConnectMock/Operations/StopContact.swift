@@ -15,7 +15,7 @@ extension AWSOperation {
         /// AWS: StopContact "does not work for voice contacts that use the following initiation
         /// methods"; chat and task contacts can be ended in any state.
         let notStoppableVoice: Set<String> = ["DISCONNECT", "TRANSFER", "QUEUE_TRANSFER", "EXTERNAL_OUTBOUND", "MONITOR"]
-        return AWSOperation("StopContact", resource: "ContactId", resourceKind: "contact") { (call: borrowing OperationCall) throws(AWSFailure) in
+        return AWSOperation("StopContact", resource: "ContactId", resourceKind: .contact) { (call: borrowing OperationCall) throws(AWSFailure) in
             let contactId = call.input["ContactId"]?.stringValue ?? ""
             let instance = call.instance
             let now = call.now
