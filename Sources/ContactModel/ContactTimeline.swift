@@ -28,6 +28,8 @@ public struct ContactTimeline: Sendable, Equatable {
     public let initiation: Instant
     /// Sorted ascending, no repeats; never empty (the initiation is one).
     public let moments: [Instant]
+    /// `DisconnectTimestamp`, when the contact has one.
+    public let disconnect: Instant?
 
     public init(_ contact: JSONValue) throws(ContactDocumentError) {
         self.init(try ContactAnchors(contact))
@@ -43,6 +45,7 @@ public struct ContactTimeline: Sendable, Equatable {
     init(_ anchors: ContactAnchors) {
         initiation = anchors.initiation
         moments = Array(Set(anchors.moments)).sorted()
+        disconnect = anchors.disconnect
     }
 
     /// The last moment: from it on the view is the stored document.
@@ -50,6 +53,14 @@ public struct ContactTimeline: Sendable, Equatable {
 
     /// Whether the contact has been initiated at `t` (`InitiationTimestamp <= t`).
     public func exists(at t: Instant) -> Bool { initiation <= t }
+
+    /// Whether the contact is in progress at `t`: initiated and not yet disconnected (its after
+    /// contact work may go on). The one test for what StopContact may end and for whether a
+    /// StartOutboundVoiceContact ClientToken gives back its contact: AWS returns the contact
+    /// "if a contact is already started" and starts a new one "if the contact is disconnected".
+    public func isInProgress(at t: Instant) -> Bool {
+        exists(at: t) && !(disconnect.map { $0 <= t } ?? false)
+    }
 
     /// Whether every moment is at or before `t`: the view at `t` is the stored document, byte
     /// for byte.

@@ -148,6 +148,23 @@ final class ContactViewTests: XCTestCase {
         XCTAssertNil(timeline.latestMoment(atOrBefore: F.at(-1)))
     }
 
+    /// In progress from the initiation until the disconnect, after contact work included; a
+    /// contact without a disconnect stays in progress.
+    func testInProgressEndsAtTheDisconnect() throws {
+        let timeline = try ContactTimeline(F.document())
+        XCTAssertEqual(timeline.disconnect, F.at(300))
+        let rows: [(Instant, Bool)] = [
+            (F.at(0).adding(milliseconds: -1), false), (F.at(0), true), (F.at(299), true),
+            (F.at(300).adding(milliseconds: -1), true), (F.at(300), false), (F.at(330), false), (F.at(400), false),
+        ]
+        for (t, expected) in rows { XCTAssertEqual(timeline.isInProgress(at: t), expected, "\(t)") }
+        guard case .object(let members) = F.document() else { return XCTFail("fixture") }
+        let open = try ContactTimeline(.object(members.filter { $0.key != "DisconnectTimestamp" }))
+        XCTAssertNil(open.disconnect)
+        XCTAssertTrue(open.isInProgress(at: F.at(86_400 * 400)))
+        XCTAssertFalse(open.isInProgress(at: F.at(-1)))
+    }
+
     /// Broken documents are typed failures, not crashes.
     func testFailuresAreTyped() {
         let rows: [(String, ContactDocumentError)] = [

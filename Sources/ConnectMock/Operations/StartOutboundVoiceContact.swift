@@ -18,15 +18,17 @@ extension AWSOperation {
             let instance = call.instance
             let token = input["ClientToken"]?.stringValue
             // AWS: "If a contact is already started, the contact ID is returned. If the contact is
-            // disconnected, a new contact is started." In progress: its latest moment (its end,
-            // or the stop's) is still ahead.
+            // disconnected, a new contact is started." (ContactTimeline.isInProgress, as
+            // StopContact asks.)
             if let token, let earlier = state.outbound.contact(forToken: token, instanceId: instance.id, now: now) {
                 let stored: ContactStore.StoredContact?
                 do { stored = try store.lookup(instanceId: instance.id, contactId: earlier, now: call.arrived) } catch {
                     state.logger.error("store lookup failed: \(error)")
                     throw .storeFailed
                 }
-                if let stored, now < stored.latest { return AWSOperation.json(.fields(["ContactId": .string(earlier)]), requestId: call.requestId) }
+                if let stored, (try? ContactTimeline(bytes: stored.document))?.isInProgress(at: now) == true {
+                    return AWSOperation.json(.fields(["ContactId": .string(earlier)]), requestId: call.requestId)
+                }
             }
             // AWS: without a queue, the call needs a source number to show as caller id.
             if input["QueueId"] == nil, input["SourcePhoneNumber"] == nil {
