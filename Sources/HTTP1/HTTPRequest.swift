@@ -38,11 +38,8 @@ public struct HTTPRequest: Sendable {
     /// Whether the connection stays open after the response (RFC 9112 §9.3).
     public var keepAlive: Bool {
         guard headers.firstIndex(lowercased: "connection") != nil else { return version == .http11 }
-        let tokens = headers.values(for: "connection").flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingSpaces().lowercased() }
-        if tokens.contains("close") { return false }
-        if version == .http10 { return tokens.contains("keep-alive") }
-        return true
+        return HTTPFraming.persists(http11: version == .http11,
+                                    connectionTokens: headers.values(for: "connection").flatMap { $0.split(separator: ",") }.map { $0.trimmingSpaces() })
     }
 }
 

@@ -228,33 +228,12 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
-        var size = 0
-        var digits = 0
-        var i = line.startIndex
-        while i < line.endIndex {
-            let c = line[i]
-            let d: Int
-            switch c {
-            case 0x30...0x39: d = Int(c - 0x30)
-            case 0x41...0x46: d = Int(c - 0x41 + 10)
-            case 0x61...0x66: d = Int(c - 0x61 + 10)
-            default: d = -1
-            }
-            if d < 0 { break }
-            digits += 1
-            guard digits <= 15 else { throw HTTPParseError(.chunkSizeTooLarge) }
-            size = size * 16 + d
-            i += 1
+        switch HTTPFraming.chunkSize(line) {
+        case .success(let size): return size
+        case .failure(.notHex): throw HTTPParseError(.chunkSizeNotHex)
+        case .failure(.tooLarge): throw HTTPParseError(.chunkSizeTooLarge)
+        case .failure(.junkAfterSize): throw HTTPParseError(.junkAfterChunkSize)
         }
-        guard digits > 0 else { throw HTTPParseError(.chunkSizeNotHex) }
-        if i < line.endIndex {
-            var j = i
-            while j < line.endIndex, line[j] == 0x20 || line[j] == 0x09 { j += 1 }
-            guard j < line.endIndex, line[j] == UInt8(ascii: ";") else {
-                throw HTTPParseError(.junkAfterChunkSize)
-            }
-        }
-        return size
     }
 
     /// Advances over the head; true once a complete head is parsed and the body state is set.
@@ -454,9 +433,7 @@ public struct HTTPRequestParser: Sendable {
             guard let firstValue = values.first, values.allSatisfy({ $0 == firstValue }) else {
                 throw HTTPParseError(.conflictingContentLength)
             }
-            guard !firstValue.isEmpty, firstValue.count <= 18, firstValue.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  let length = Int(firstValue)
-            else { throw HTTPParseError(.invalidContentLength) }
+            guard let length = HTTPFraming.contentLength(firstValue) else { throw HTTPParseError(.invalidContentLength) }
             guard length <= limits.maxBodyBytes else {
                 throw HTTPParseError(.bodyTooLarge(max: limits.maxBodyBytes))
             }

@@ -49,6 +49,12 @@ struct HTTPResponseReader {
     private(set) var receivedAny = false
     private var status = 0
     private var keepAlive = true
+    /// The status line's version and the Connection tokens so far: whether the connection
+    /// persists is decided once the head is whole, by HTTP1's rule (`close` wins).
+    private var http11 = true
+    private var connectionTokens: [Substring] = []
+    /// A transfer coding other than chunked: the body, and so the connection, ends at the close.
+    private var closeDelimited = false
     private var contentLength: Int?
     private var chunked = false
     private var headBytes = 0
@@ -117,19 +123,7 @@ struct HTTPResponseReader {
             if line.isEmpty { return endOfHead() }
             try readHeader(line)
         case .chunkSize:
-            var size = 0
-            var digits = 0
-            for b in line {
-                guard let v = Self.hexValue(b) else {
-                    // A chunk extension (";name=value") or whitespace ends the size.
-                    guard digits > 0, b == 0x3B || b == 0x20 || b == 0x09 else { throw .malformedChunk }
-                    break
-                }
-                guard digits < 15 else { throw .malformedChunk }
-                size = size << 4 | v
-                digits += 1
-            }
-            guard digits > 0 else { throw .malformedChunk }
+            guard case .success(let size) = HTTPFraming.chunkSize(line) else { throw .malformedChunk }
             state = size == 0 ? .trailers : .chunkData(remaining: size)
         case .chunkDataEnd:
             guard line.isEmpty else { throw .malformedChunk }
@@ -154,7 +148,9 @@ struct HTTPResponseReader {
         }
         guard code >= 100, line.count == 12 || line[12] == 0x20 else { throw .malformedStatusLine }
         status = code
-        keepAlive = line[7] == 0x31
+        http11 = line[7] == 0x31
+        connectionTokens = []
+        closeDelimited = false
         contentLength = nil
         chunked = false
     }
@@ -166,8 +162,7 @@ struct HTTPResponseReader {
         let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
         switch name {
         case "content-length":
-            guard !value.isEmpty, value.utf8.count <= 18, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  let n = Int(value), contentLength == nil || contentLength == n else { throw .invalidContentLength }
+            guard let n = HTTPFraming.contentLength(value), contentLength == nil || contentLength == n else { throw .invalidContentLength }
             contentLength = n
         case "transfer-encoding":
             let codings = value.lowercased().split(separator: ",").map { String($0).trimmingSpaces() }
@@ -175,19 +170,17 @@ struct HTTPResponseReader {
             if !chunked {
                 // A transfer coding other than chunked last: the body runs to the close (RFC 9112 §6.3).
                 contentLength = nil
-                keepAlive = false
+                closeDelimited = true
             }
         case "connection":
-            for token in value.lowercased().split(separator: ",").map({ String($0).trimmingSpaces() }) {
-                if token == "close" { keepAlive = false }
-                if token == "keep-alive" { keepAlive = true }
-            }
+            connectionTokens += value.split(separator: ",").map { $0.trimmingSpaces() }
         default:
             break
         }
     }
 
     private mutating func endOfHead() -> Progress? {
+        keepAlive = !closeDelimited && HTTPFraming.persists(http11: http11, connectionTokens: connectionTokens)
         if status < 200 {
             // An interim response (100 Continue, 103 Early Hints): the real one follows.
             state = .statusLine
@@ -209,14 +202,5 @@ struct HTTPResponseReader {
     private mutating func finishMessage() -> Progress {
         state = .done
         return .complete(status: status, keepAlive: keepAlive)
-    }
-
-    private static func hexValue(_ b: UInt8) -> Int? {
-        switch b {
-        case 0x30...0x39: Int(b - 0x30)
-        case 0x41...0x46: Int(b - 0x41 + 10)
-        case 0x61...0x66: Int(b - 0x61 + 10)
-        default: nil
-        }
     }
 }

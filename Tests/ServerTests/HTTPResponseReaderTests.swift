@@ -46,7 +46,7 @@ final class HTTPResponseReaderTests: XCTestCase {
     }
 
     func testChunked() throws {
-        let body = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1A\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n"
+        let body = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1A \t;x\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n"
         XCTAssertEqual(try read(body), .needMore, "the last chunk's trailer section is not over")
         XCTAssertEqual(try read(body + "\r\n"), .complete(status: 200, keepAlive: true))
         XCTAssertEqual(try read(body + "X-Trailer: 1\r\n\r\n"), .complete(status: 200, keepAlive: true))
@@ -62,6 +62,15 @@ final class HTTPResponseReaderTests: XCTestCase {
                        .complete(status: 200, keepAlive: true))
         XCTAssertEqual(try read("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxx", eof: true),
                        .complete(status: 200, keepAlive: false), "a coding other than chunked runs to the close")
+    }
+
+    /// HTTP1's rule, as requests are read: `close` wins wherever it stands.
+    func testConnectionCloseWins() throws {
+        for head in ["Connection: close, keep-alive", "Connection: keep-alive, close", "Connection: keep-alive\r\nConnection: Close"] {
+            XCTAssertEqual(try read("HTTP/1.1 200 OK\r\n\(head)\r\nContent-Length: 0\r\n\r\n"), .complete(status: 200, keepAlive: false), head)
+        }
+        XCTAssertEqual(try read("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n"), .complete(status: 200, keepAlive: true))
+        XCTAssertEqual(try read("HTTP/1.1 200 OK\r\nConnection: upgrade\r\nContent-Length: 0\r\n\r\n"), .complete(status: 200, keepAlive: true))
     }
 
     func testInterimAndBodilessStatuses() throws {
@@ -82,6 +91,8 @@ final class HTTPResponseReaderTests: XCTestCase {
         XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), .invalidContentLength)
         XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), .malformedChunk)
         XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n"), .malformedChunk)
+        XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 junk\r\n"), .malformedChunk)
+        XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "1", count: 16) + "\r\n"), .malformedChunk)
         XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: 300)), .headTooLarge)
         XCTAssertEqual(failure("HTTP/1.1 200 OK\r\n" + String(repeating: "X: 1\r\n", count: 60) + "\r\n"), .headTooLarge)
         XCTAssertEqual(failure("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nok", eof: true), .truncated)
