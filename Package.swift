@@ -23,7 +23,10 @@ let package = Package(
             "ASCII", "Timekeeping",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "ContactModel", dependencies: ["ASCII", "JSON", "Timekeeping"]),
+        .target(name: "ContactModel", dependencies: [
+            "ASCII", "JSON", "Timekeeping",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "ContactStore", dependencies: ["CSQLite", "ContactModel", "JSON"]),
         .target(name: "Server", dependencies: [
             "ASCII", "CLibUV", "HTTP1", "Timekeeping",

@@ -71,6 +71,15 @@ public enum ASCIIBytes {
         return end
     }
 
+    /// The value of one hex digit, either case; nil for any other byte. The one hex-digit reader:
+    /// chunk sizes, percent-escapes and UUID text all use it.
+    @inlinable public static func hexDigitValue(_ c: UInt8) -> UInt8? {
+        let digit = c &- 0x30
+        if digit < 10 { return digit }
+        let letter = (c | 0x20) &- 0x61
+        return letter < 6 ? letter + 10 : nil
+    }
+
     /// Lower-case hex digits, for JSON's `\u00XX`.
     public static let lowercaseHexDigits: StaticString = "0123456789abcdef"
 

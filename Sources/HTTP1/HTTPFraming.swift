@@ -1,3 +1,5 @@
+import ASCII
+
 /// HTTP/1.1's framing rules that a request and a response share (RFC 9112 §6.3, §7.1, §9.3):
 /// the request parser reads requests with them and the webhook client's response reader reads
 /// its receivers' answers with them, so the two sides cannot read a message differently.
@@ -16,7 +18,7 @@ public enum HTTPFraming {
         var size = 0
         var digits = 0
         var i = line.startIndex
-        while i < line.endIndex, let d = hexValue(line[i]) {
+        while i < line.endIndex, let d = ASCIIBytes.hexDigitValue(line[i]).map(Int.init) {
             digits += 1
             guard digits <= 15 else { return .failure(.tooLarge) }
             size = size * 16 + d
@@ -45,14 +47,5 @@ public enum HTTPFraming {
             if token.lowercased() == "keep-alive" { keepAlive = true }
         }
         return http11 || keepAlive
-    }
-
-    static func hexValue(_ c: UInt8) -> Int? {
-        switch c {
-        case 0x30...0x39: Int(c - 0x30)
-        case 0x41...0x46: Int(c - 0x41 + 10)
-        case 0x61...0x66: Int(c - 0x61 + 10)
-        default: nil
-        }
     }
 }

@@ -78,7 +78,7 @@ public enum URIEncoding {
         var i = r.lowerBound
         while i < r.upperBound {
             let c = b[i]
-            if c == UInt8(ascii: "%"), i + 2 < r.upperBound, let h = hexValue(b[i + 1]), let l = hexValue(b[i + 2]) {
+            if c == UInt8(ascii: "%"), i + 2 < r.upperBound, let h = ASCIIBytes.hexDigitValue(b[i + 1]), let l = ASCIIBytes.hexDigitValue(b[i + 2]) {
                 out.append(h << 4 | l)
                 i += 3
             } else {
@@ -88,13 +88,6 @@ public enum URIEncoding {
         }
         if let text = String(validating: out, as: UTF8.self) { return (text, true, true) }
         return (String(decoding: out, as: UTF8.self), false, true)
-    }
-
-    static func hexValue(_ c: UInt8) -> UInt8? {
-        let digit = c &- 0x30
-        if digit < 10 { return digit }
-        let letter = (c | 0x20) &- 0x61
-        return letter < 6 ? letter + 10 : nil
     }
 }
 

@@ -71,6 +71,15 @@ final class HexDigitsTests: XCTestCase {
             XCTAssertEqual(withUnsafeBytes(of: digits) { String(decoding: $0, as: UTF8.self) }, expected)
         }
     }
+
+    /// Every byte: a value for exactly the hex digits of either case, the one `Int(_:radix:)`
+    /// reads.
+    func testDigitValueOfEveryByte() {
+        for c in 0...255 {
+            let expected = c < 0x80 ? UInt8(String(UnicodeScalar(UInt8(c))), radix: 16) : nil
+            XCTAssertEqual(ASCIIBytes.hexDigitValue(UInt8(c)), expected, "byte \(c)")
+        }
+    }
 }
 
 final class UUID4Tests: XCTestCase {
