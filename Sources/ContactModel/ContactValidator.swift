@@ -40,10 +40,17 @@ public struct ContactValidator: Sendable {
     /// The data clock, for relative timestamps (`now-3d`).
     public var now: Instant
     public var unknownMembers: UnknownMemberPolicy
+    /// Whether the model's length and count bounds (`min`, `max` of strings, lists and maps)
+    /// are held. They are the service's limits on what it is sent; what it sends back keeps to
+    /// the shapes and their enums but not always to those bounds (DescribeUser's `Tags` is `{}`
+    /// for a user without tags, where the model's TagMap says at least one entry), so a check
+    /// of an answer against an output shape leaves them out.
+    public var enforcesBounds: Bool
 
-    public init(now: Instant, unknownMembers: UnknownMemberPolicy = .reject) {
+    public init(now: Instant, unknownMembers: UnknownMemberPolicy = .reject, enforcesBounds: Bool = true) {
         self.now = now
         self.unknownMembers = unknownMembers
+        self.enforcesBounds = enforcesBounds
     }
 
     /// The normalized contact, or every issue found (the contact is then not usable).
@@ -118,8 +125,8 @@ public struct ContactValidator: Sendable {
 
         case .list(let member, let min, let max):
             guard case .array(let items) = value else { return fail("expected an array (\(name)), found \(value.typeName)") }
-            if let min, items.count < min { return fail("expected at least \(min) items, found \(items.count)") }
-            if let max, items.count > max { return fail("expected at most \(max) items, found \(items.count)") }
+            if enforcesBounds, let min, items.count < min { return fail("expected at least \(min) items, found \(items.count)") }
+            if enforcesBounds, let max, items.count > max { return fail("expected at most \(max) items, found \(items.count)") }
             var out: [JSONValue] = []
             var ok = true
             for (k, item) in items.enumerated() {
@@ -129,8 +136,8 @@ public struct ContactValidator: Sendable {
 
         case .map(let keyShape, let valueShape, let min, let max):
             guard case .object(let given) = value else { return fail("expected an object (\(name)), found \(value.typeName)") }
-            if let min, given.count < min { return fail("expected at least \(min) entries, found \(given.count)") }
-            if let max, given.count > max { return fail("expected at most \(max) entries, found \(given.count)") }
+            if enforcesBounds, let min, given.count < min { return fail("expected at least \(min) entries, found \(given.count)") }
+            if enforcesBounds, let max, given.count > max { return fail("expected at most \(max) entries, found \(given.count)") }
             var out: [JSONMember] = []
             var seen: Set<String> = []
             var ok = true
@@ -156,8 +163,8 @@ public struct ContactValidator: Sendable {
                 return fail("expected one of \(enumValues.joined(separator: ", ")), found \(ContactValidator.quoted(s))")
             }
             let length = s.utf16.count
-            if let min, length < min { return fail("expected at least \(min) characters, found \(length)") }
-            if let max, length > max { return fail("expected at most \(max) characters, found \(length)") }
+            if enforcesBounds, let min, length < min { return fail("expected at least \(min) characters, found \(length)") }
+            if enforcesBounds, let max, length > max { return fail("expected at most \(max) characters, found \(length)") }
             if let pattern, !PatternMatcher.matches(s, pattern: pattern) {
                 return fail("expected a value matching \(pattern), found \(ContactValidator.quoted(s))")
             }

@@ -71,6 +71,7 @@ final class DescribeContactTableTests: XCTestCase {
                 assertAWSReply(reply, status: row.status, code: row.code, reason: row.reason, label)
                 guard let code = row.code else {
                     XCTAssertTrue(reply.text.hasPrefix(#"{"Contact":{"#), label)
+                    assertOutputShape(reply, operation: "DescribeContact", label)
                     continue
                 }
                 let key = ["MissingAuthenticationTokenException", "IncompleteSignatureException", "UnrecognizedClientException",

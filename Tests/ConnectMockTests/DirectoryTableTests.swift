@@ -69,7 +69,10 @@ final class DirectoryTableTests: XCTestCase {
                 let reply = try exchange.send(MockHarness.request("GET", row.target, headers: row.headers))
                 let label = "\(row.name) (\(exchange.name))"
                 assertAWSReply(reply, status: row.status, code: row.code, reason: row.reason, label)
-                if row.code == nil { continue }
+                if row.code == nil {
+                    assertOutputShape(reply, operation: row.target.hasPrefix("/users/") ? "DescribeUser" : "DescribeQueue", label)
+                    continue
+                }
                 XCTAssertEqual(reply.json?["Message"] as? String, row.message, label)
             }
             let user = try XCTUnwrap(try exchange.send(MockHarness.request("GET", "/users/inst-1/u-1", headers: auth)).json?["User"] as? [String: Any])
@@ -91,6 +94,7 @@ final class DirectoryTableTests: XCTestCase {
             if let token { query += "&nextToken=" + token.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
             let reply = try exchange.send(MockHarness.request("GET", path + "?" + query.drop { $0 == "&" }))
             XCTAssertEqual(reply.status, 200, reply.text)
+            assertOutputShape(reply, operation: path.hasPrefix("/users-summary/") ? "ListUsers" : "ListQueues", path)
             let page = try XCTUnwrap(reply.json?[key] as? [[String: Any]], reply.text)
             if let max { XCTAssertLessThanOrEqual(page.count, max) }
             out += page

@@ -1,8 +1,11 @@
 @testable import ConnectMock
+import ContactModel
 import Foundation
 import HTTP1
+import JSON
 import Logging
 import Server
+import Timekeeping
 import XCTest
 
 /// An answer as a client sees it, whichever way it travelled.
@@ -149,4 +152,26 @@ func assertAWSReply(_ reply: Reply, status: Int, code: String?, reason: String?,
     XCTAssertEqual(reply.headers["content-type"], "application/json", label, file: file, line: line)
     XCTAssertNotNil(reply.headers["x-amzn-requestid"], label, file: file, line: line)
     XCTAssertEqual(reply.headers["x-mock-reason"], reason, label, file: file, line: line)
+}
+
+/// Checks a 200's body against the operation's output shape in botocore's model (the generated
+/// `ModeledOperation.outputShape`): types, enums, patterns and required structure, members the
+/// model does not know refused, length and count bounds left out (`enforcesBounds`). The Swift
+/// tables hold the mock's answers to the model as the e2e suite holds them to botocore's.
+func assertOutputShape(_ reply: Reply, operation: String, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+    if let problem = outputShapeProblem(reply.body, operation: operation) { XCTFail("\(label): \(problem)", file: file, line: line) }
+}
+
+/// Why `body` is not an answer of `operation`'s output shape, or nil.
+func outputShapeProblem(_ body: [UInt8], operation: String) -> String? {
+    guard let op = ModeledOperation.named(operation), let shape = op.outputShape else { return "\(operation) is not modeled with an output shape" }
+    let json: JSONValue
+    do { json = try JSONParser.parse(body) } catch { return "not JSON: \(error)" }
+    // A far future now: the check is of the shape, not of whether a timestamp has come.
+    let validator = ContactValidator(now: Instant(millisecondsSinceEpoch: 32_503_680_000_000), unknownMembers: .reject,
+                                     enforcesBounds: false)
+    if case .failure(let violation) = validator.normalizeInput(json, shape: shape) {
+        return "\(operation)'s answer breaks \(shape): \(violation.message)"
+    }
+    return nil
 }

@@ -37,8 +37,10 @@ final class SearchAttributesTableTests: XCTestCase {
     static let range = #""TimeRange":{"Type":"INITIATION_TIMESTAMP","StartTime":"2020-01-01T00:00:00Z","EndTime":"2027-01-01T00:00:00Z"}"#
 
     func search(_ exchange: Exchange, _ extra: String) throws -> Reply {
-        try exchange.send(MockHarness.request("POST", "/search-contacts", headers: [("Content-Type", "application/json")],
-                                              body: #"{"InstanceId":"inst-1","# + Self.range + extra + "}"))
+        let reply = try exchange.send(MockHarness.request("POST", "/search-contacts", headers: [("Content-Type", "application/json")],
+                                                          body: #"{"InstanceId":"inst-1","# + Self.range + extra + "}"))
+        if reply.status == 200 { assertOutputShape(reply, operation: "SearchContacts", "\(extra) (\(exchange.name))") }
+        return reply
     }
 
     func ids(_ reply: Reply) -> [String] {
@@ -94,10 +96,16 @@ final class SearchAttributesTableTests: XCTestCase {
         try MockHarness.run(yaml: Self.yaml) { x in
             // Both runs share the file: start each from the seed.
             XCTAssertEqual(try x.send(MockHarness.request("POST", "/_mock/reset")).status, 200)
-            func get(_ id: String) throws -> Reply { try x.send(MockHarness.request("GET", "/contact/attributes/inst-1/\(id)")) }
+            func get(_ id: String) throws -> Reply {
+                let reply = try x.send(MockHarness.request("GET", "/contact/attributes/inst-1/\(id)"))
+                if reply.status == 200 { assertOutputShape(reply, operation: "GetContactAttributes", id) }
+                return reply
+            }
             func update(_ id: String, _ attributes: String) throws -> Reply {
-                try x.send(MockHarness.request("POST", "/contact/attributes", headers: [("Content-Type", "application/json")],
-                                               body: #"{"InstanceId":"inst-1","InitialContactId":"\#(id)","Attributes":\#(attributes)}"#))
+                let reply = try x.send(MockHarness.request("POST", "/contact/attributes", headers: [("Content-Type", "application/json")],
+                                                           body: #"{"InstanceId":"inst-1","InitialContactId":"\#(id)","Attributes":\#(attributes)}"#))
+                if reply.status == 200 { assertOutputShape(reply, operation: "UpdateContactAttributes", id) }
+                return reply
             }
             XCTAssertEqual(try get("first").json?["Attributes"] as? [String: String], ["tier": "gold"])
             XCTAssertEqual(try get("chat").json?["Attributes"] as? [String: String], [:])

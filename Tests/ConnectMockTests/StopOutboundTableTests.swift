@@ -36,7 +36,9 @@ final class StopOutboundTableTests: XCTestCase {
 
     func stop(_ x: Exchange, _ id: String, reason: String? = nil) throws -> Reply {
         let extra = reason.map { #","DisconnectReason":{"Code":"\#($0)"}"# } ?? ""
-        return try x.send(MockHarness.request("POST", "/contact/stop", headers: Self.json, body: #"{"InstanceId":"inst-1","ContactId":"\#(id)"\#(extra)}"#))
+        let reply = try x.send(MockHarness.request("POST", "/contact/stop", headers: Self.json, body: #"{"InstanceId":"inst-1","ContactId":"\#(id)"\#(extra)}"#))
+        if reply.status == 200 { assertOutputShape(reply, operation: "StopContact", id) }
+        return reply
     }
 
     func contact(_ x: Exchange, _ id: String) throws -> [String: Any] {
@@ -94,6 +96,7 @@ final class StopOutboundTableTests: XCTestCase {
                     {"InstanceId":"inst-1","ContactFlowId":"flow-1","DestinationPhoneNumber":"+12065550100","QueueId":"q-1","ClientToken":"\(token)"}
                     """))
                 XCTAssertEqual(reply.status, 200, reply.text)
+                assertOutputShape(reply, operation: "StartOutboundVoiceContact", token)
                 return try XCTUnwrap(reply.json?["ContactId"] as? String)
             }
             let first = try start("token-1")
@@ -103,5 +106,17 @@ final class StopOutboundTableTests: XCTestCase {
             XCTAssertNotEqual(second, first, "disconnected: a new contact (\(x.name))")
             XCTAssertEqual(try start("token-1"), second)
         }
+    }
+
+    /// The output-shape check the tables run can fail: a member the model does not have, a
+    /// wrong type, a value outside an enum.
+    func testTheOutputShapeCheckRefuses() {
+        func problem(_ text: String, _ op: String) -> String? { outputShapeProblem(Array(text.utf8), operation: op) }
+        XCTAssertNil(problem(#"{"ContactId":"c-1"}"#, "StartOutboundVoiceContact"))
+        XCTAssertNil(problem(#"{"User":{"Id":"u","Tags":{}}}"#, "DescribeUser"), "bounds are the service's limits on input")
+        XCTAssertNotNil(problem(#"{"ContactId":"c-1","Bogus":1}"#, "StartOutboundVoiceContact"))
+        XCTAssertNotNil(problem(#"{"ContactId":7}"#, "StartOutboundVoiceContact"))
+        XCTAssertNotNil(problem(#"{"Contact":{"Channel":"PIGEON"}}"#, "DescribeContact"))
+        XCTAssertNotNil(problem("{", "StopContact"))
     }
 }
