@@ -6,9 +6,10 @@ library only: zipfile, a RECORD with sha256 digests, WHEEL, METADATA and entry_p
 
 The wheel holds the Python package python/connect_mock, a stripped copy of the release binary
 as connect_mock/bin/connect-mock (mode 0755, kept through the zip's external attributes), and
-the repository's seed-data/ and config.yaml under connect_mock/data/. The version is the
-repository's VERSION file; the platform tag is this machine's glibc (the binary was linked
-against it). The builder refuses a binary that needs a shared library outside the manylinux
+the repository's seed-data/ and config.yaml under connect_mock/data/, with defaults.json (the
+binary's effective config from that config.yaml, which the package's defaults are read from).
+The version is the repository's VERSION file; the platform tag is this machine's glibc (the
+binary was linked against it). The builder refuses a binary that needs a shared library outside the manylinux
 policy's list, or a glibc symbol newer than the tag. Entries are sorted and dated from
 SOURCE_DATE_EPOCH (default: 1980-01-01), so the same inputs give the same bytes.
 """
@@ -95,6 +96,16 @@ def metadata(version):
     ])
 
 
+def shipped_defaults_json(binary):
+    """The binary's effective config from the repository's config.yaml, secrets included, as the
+    package's defaults (connect_mock/_defaults.py reads it): asked of the binary rather than
+    written out here, so config.yaml stays their one source."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_MOCK_")}
+    out = subprocess.run([binary, "check-config", "--config", os.path.join(REPO, "config.yaml"), "--show-secrets"],
+                         cwd=REPO, env=env, check=True, capture_output=True).stdout
+    return out if out.endswith(b"\n") else out + b"\n"
+
+
 ENTRY_POINTS = """[console_scripts]
 connect-mock = connect_mock.__main__:main
 
@@ -139,6 +150,7 @@ def main():
         files.append((f"{NAME}/bin/connect-mock", binary_bytes, 0o755))
         with open(os.path.join(REPO, "config.yaml"), "rb") as f:
             files.append((f"{NAME}/data/config.yaml", f.read(), 0o644))
+        files.append((f"{NAME}/data/defaults.json", shipped_defaults_json(args.binary), 0o644))
         seed = os.path.join(REPO, "seed-data")
         for root, dirs, names in os.walk(seed):
             dirs.sort()

@@ -101,9 +101,9 @@ public enum Commands {
         }
     }
 
-    public static func checkConfig(configPath: String?) -> Int32 {
+    public static func checkConfig(configPath: String?, showingSecrets: Bool = false) -> Int32 {
         guard let config = loadConfig(configPath) else { return 2 }
-        out(JSONWriter.string(config.redactedDescription()))
+        out(JSONWriter.string(config.description(showingSecrets: showingSecrets)))
         return 0
     }
 

@@ -64,11 +64,12 @@ extension MockConfig.Credential {
                                      sessionToken: try r.child("sessionToken")?.string(), instances: allowed)
     }
 
-    /// Secrets as `"***"`.
-    var redactedJSON: JSONValue {
-        var m = [JSONMember(key: "accessKeyId", value: .string(accessKeyId)), JSONMember(key: "secretAccessKey", value: .string("***")),
+    /// Secrets as `"***"` unless `showingSecrets`.
+    func json(showingSecrets: Bool) -> JSONValue {
+        func secret(_ s: String) -> JSONValue { .string(showingSecrets ? s : "***") }
+        var m = [JSONMember(key: "accessKeyId", value: .string(accessKeyId)), JSONMember(key: "secretAccessKey", value: secret(secretAccessKey)),
                  JSONMember(key: "name", value: .string(name))]
-        if sessionToken != nil { m.append(JSONMember(key: "sessionToken", value: .string("***"))) }
+        if let sessionToken { m.append(JSONMember(key: "sessionToken", value: secret(sessionToken))) }
         if let instances { m.append(JSONMember(key: "instances", value: .array(instances.map(JSONValue.string)))) }
         return .object(m)
     }
@@ -166,9 +167,9 @@ extension MockConfig.AdminSection {
         journalSize = try r.int("journalSize", default: journalSize, min: 0, max: 1_000_000)
     }
 
-    /// The token as `"***"`.
-    var redactedJSON: JSONValue {
-        .fields(["enabled": .bool(enabled), "token": token == nil ? .null : .string("***"), "journalSize": .int(journalSize)])
+    /// The token as `"***"` unless `showingSecrets`.
+    func json(showingSecrets: Bool) -> JSONValue {
+        .fields(["enabled": .bool(enabled), "token": token.map { .string(showingSecrets ? $0 : "***") } ?? .null, "journalSize": .int(journalSize)])
     }
 }
 

@@ -201,12 +201,17 @@ public struct MockConfig: Sendable {
     }
 
     /// The effective configuration as YAML-compatible JSON, secrets replaced by `"***"`.
-    public func redactedDescription() -> JSONValue {
+    public func redactedDescription() -> JSONValue { description(showingSecrets: false) }
+
+    /// The effective configuration as YAML-compatible JSON, which read back is this config;
+    /// secrets as they are only when asked (`check-config --show-secrets`, which the wheel's
+    /// builder runs on the shipped config.yaml to give the Python package its defaults).
+    public func description(showingSecrets: Bool) -> JSONValue {
         .fields([
             "server": server.json,
             "database": .fields(["path": .string(databasePath)]),
             "instances": .array(instances.map(\.configJSON)),
-            "credentials": .array(credentials.map(\.redactedJSON)),
+            "credentials": .array(credentials.map { $0.json(showingSecrets: showingSecrets) }),
             "auth": auth.json,
             "retention": retention.json,
             "clock": clock.json,
@@ -217,7 +222,7 @@ public struct MockConfig: Sendable {
             "contacts": contacts.json,
             "events": events.json,
             "outbound": outbound.json,
-            "admin": admin.redactedJSON,
+            "admin": admin.json(showingSecrets: showingSecrets),
             "logging": logging.json,
         ])
     }

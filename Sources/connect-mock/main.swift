@@ -53,7 +53,9 @@ struct Purge: ParsableCommand {
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate the config and print it, secrets redacted.")
     @OptionGroup var options: ConfigOption
-    func run() throws { throw ExitCode(Commands.checkConfig(configPath: options.config)) }
+    @Flag(help: "Print secrets as they are, for tools that write a config from this one.")
+    var showSecrets = false
+    func run() throws { throw ExitCode(Commands.checkConfig(configPath: options.config, showingSecrets: showSecrets)) }
 }
 
 struct Healthcheck: ParsableCommand {

@@ -97,4 +97,18 @@ final class ConfigTests: XCTestCase {
         XCTAssertFalse(text.contains("wJalrXUtnFEMI"))
         XCTAssertTrue(text.contains("\"secretAccessKey\":\"***\""))
     }
+
+    /// With its secrets, the description read back as a config file is the same config: what
+    /// the Python package's defaults are made of (`check-config --show-secrets`).
+    func testTheFullDescriptionReadsBackAsTheSameConfig() throws {
+        var config = MockConfig.defaults()
+        config.admin.token = "admin-secret"
+        config.credentials.append(.init(accessKeyId: "AKIDTEMP", secretAccessKey: "temp-secret", name: "temp", sessionToken: "session-secret", instances: nil))
+        let text = JSONWriter.string(config.description(showingSecrets: true))
+        for secret in ["wJalrXUtnFEMI", "admin-secret", "temp-secret", "session-secret"] { XCTAssertTrue(text.contains(secret), secret) }
+        let back = try MockConfig.parse(text, file: "description")
+        XCTAssertEqual(JSONWriter.string(back.description(showingSecrets: true)), text)
+        let redacted = JSONWriter.string(config.redactedDescription())
+        for secret in ["wJalrXUtnFEMI", "admin-secret", "temp-secret", "session-secret"] { XCTAssertFalse(redacted.contains(secret), secret) }
+    }
 }
