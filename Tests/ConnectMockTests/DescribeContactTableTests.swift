@@ -6,15 +6,13 @@ import XCTest
 final class DescribeContactTableTests: XCTestCase {
     static let instance = "inst-1"
     static let folder: String = {
-        let dir = NSTemporaryDirectory() + "table-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let contacts: [(String, String)] = [
             ("visible", "2026-05-01T00:00:00Z"), ("before-cutoff", "2021-01-01T00:00:00Z"),
             ("expired", "2023-01-01T00:00:00Z"), ("not-yet", "2026-07-01T00:00:00Z"),
         ]
-        let lines = contacts.map { #"{"Contact":{"Id":"\#($0.0)","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"\#($0.1)"}}"# }
-        try! lines.joined(separator: "\n").write(toFile: dir + "/contacts.jsonl", atomically: true, encoding: .utf8)
-        return dir
+        return MockHarness.fixtureFolder("table", lines: contacts.map {
+            #"{"Contact":{"Id":"\#($0.0)","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"\#($0.1)"}}"#
+        })
     }()
 
     static func yaml(auth: String, extra: String = "") -> String {

@@ -6,19 +6,13 @@ import XCTest
 final class DirectoryTableTests: XCTestCase {
     typealias Row = DescribeContactTableTests.Row
     static let prefix = "arn:aws:connect:us-east-1:123456789012:instance/inst-1"
-    static let folder: String = {
-        let dir = NSTemporaryDirectory() + "directory-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let lines = [
-            #"{"User":{"Id":"u-1","Username":"jane","IdentityInfo":{"FirstName":"Jane"},"Tags":{},"LastModifiedTime":"2025-01-01T00:00:00Z","LastModifiedRegion":"us-east-1"}}"#,
-            #"{"User":{"Arn":"\#(prefix)/agent/u-2","Username":"joe"}}"#,
-            #"{"Queue":{"QueueId":"q-1","Name":"Support","Status":"ENABLED"}}"#,
-            #"{"Queue":{"QueueId":"q-agent","Name":"joe's queue"},"QueueType":"AGENT"}"#,
-            #"{"Contact":{"Id":"c-1","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"2026-05-01T00:00:00Z","AgentInfo":{"Id":"u-1"},"QueueInfo":{"Id":"q-1"}}}"#,
-        ]
-        try! lines.joined(separator: "\n").write(toFile: dir + "/directory.jsonl", atomically: true, encoding: .utf8)
-        return dir
-    }()
+    static let folder = MockHarness.fixtureFolder("directory", file: "directory.jsonl", lines: [
+        #"{"User":{"Id":"u-1","Username":"jane","IdentityInfo":{"FirstName":"Jane"},"Tags":{},"LastModifiedTime":"2025-01-01T00:00:00Z","LastModifiedRegion":"us-east-1"}}"#,
+        #"{"User":{"Arn":"\#(prefix)/agent/u-2","Username":"joe"}}"#,
+        #"{"Queue":{"QueueId":"q-1","Name":"Support","Status":"ENABLED"}}"#,
+        #"{"Queue":{"QueueId":"q-agent","Name":"joe's queue"},"QueueType":"AGENT"}"#,
+        #"{"Contact":{"Id":"c-1","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"2026-05-01T00:00:00Z","AgentInfo":{"Id":"u-1"},"QueueInfo":{"Id":"q-1"}}}"#,
+    ])
 
     static func yaml(auth: String = "\"off\"", extra: String = "") -> String {
         DescribeContactTableTests.yaml(auth: auth, extra: extra)

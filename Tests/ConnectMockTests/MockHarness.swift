@@ -53,6 +53,29 @@ enum MockHarness {
         try body(port)
     }
 
+    /// A fresh folder under the temporary directory holding `lines` (JSON lines) as `file`, for
+    /// a config's `seed.fixtures`.
+    static func fixtureFolder(_ name: String, file: String = "contacts.jsonl", lines: [String]) -> String {
+        let dir = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try! lines.joined(separator: "\n").write(toFile: dir + "/" + file, atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    /// One instance (`inst-1`, us-east-1), one key, auth off, the data clock at
+    /// 2026-06-01T12:00:00Z, seeded from `fixtures`; `database` a fresh file unless given.
+    static func oneInstanceYAML(fixtures: String, database: String? = nil) -> String {
+        """
+        server: {host: 127.0.0.1, port: 0}
+        database: {path: "\(database ?? NSTemporaryDirectory() + "harness-\(UUID().uuidString).sqlite")"}
+        instances: [{id: inst-1, region: us-east-1, accountId: "123456789012"}]
+        credentials: [{accessKeyId: AKIDEXAMPLE, secretAccessKey: secret, name: demo}]
+        auth: {mode: "off"}
+        clock: {now: "2026-06-01T12:00:00Z"}
+        seed: {fixtures: ["\(fixtures)"]}
+        """
+    }
+
     /// A request's text: the request line, `Host`, the given fields, `Connection: close`, body.
     static func request(_ method: String, _ target: String, headers: [(String, String)] = [], body: String = "") -> String {
         var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"

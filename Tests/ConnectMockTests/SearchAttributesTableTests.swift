@@ -8,31 +8,15 @@ import XCTest
 /// SearchContacts, GetContactAttributes and UpdateContactAttributes (SPEC §8), row by row, each
 /// run in-process and over a live socket by the same body (MockHarness).
 final class SearchAttributesTableTests: XCTestCase {
-    static let folder: String = {
-        let dir = NSTemporaryDirectory() + "search-table-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let lines = [
-            #"{"Contact":{"Id":"first","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"2026-05-01T00:00:00Z","QueueInfo":{"Id":"q1","EnqueueTimestamp":"2026-05-01T00:00:10Z"},"Attributes":{"tier":"gold"},"Tags":{"team":"red"},"SegmentAttributes":{"connect:Subtype":{"ValueString":"connect:Telephony"}}}}"#,
-            #"{"Contact":{"Id":"second","InitialContactId":"first","PreviousContactId":"first","Channel":"VOICE","InitiationMethod":"TRANSFER","InitiationTimestamp":"2026-05-01T00:05:00Z","AgentInfo":{"Id":"agent-1","ConnectedToAgentTimestamp":"2026-05-01T00:06:00Z","HierarchyGroups":{"Level1":{"Arn":"arn:aws:connect:us-east-1:123456789012:instance/inst-1/agent-group/g1"}}},"Attributes":{"tier":"gold"}}}"#,
-            #"{"Contact":{"Id":"chat","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-05-02T00:00:00Z","DisconnectTimestamp":"2026-05-02T00:10:00Z"}}"#,
-            #"{"Contact":{"Id":"expired","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"2023-01-01T00:00:00Z"}}"#,
-            #"{"Contact":{"Id":"not-yet","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"2026-07-01T00:00:00Z"}}"#,
-        ]
-        try! lines.joined(separator: "\n").write(toFile: dir + "/contacts.jsonl", atomically: true, encoding: .utf8)
-        return dir
-    }()
+    static let folder = MockHarness.fixtureFolder("search-table", lines: [
+        #"{"Contact":{"Id":"first","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"2026-05-01T00:00:00Z","QueueInfo":{"Id":"q1","EnqueueTimestamp":"2026-05-01T00:00:10Z"},"Attributes":{"tier":"gold"},"Tags":{"team":"red"},"SegmentAttributes":{"connect:Subtype":{"ValueString":"connect:Telephony"}}}}"#,
+        #"{"Contact":{"Id":"second","InitialContactId":"first","PreviousContactId":"first","Channel":"VOICE","InitiationMethod":"TRANSFER","InitiationTimestamp":"2026-05-01T00:05:00Z","AgentInfo":{"Id":"agent-1","ConnectedToAgentTimestamp":"2026-05-01T00:06:00Z","HierarchyGroups":{"Level1":{"Arn":"arn:aws:connect:us-east-1:123456789012:instance/inst-1/agent-group/g1"}}},"Attributes":{"tier":"gold"}}}"#,
+        #"{"Contact":{"Id":"chat","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-05-02T00:00:00Z","DisconnectTimestamp":"2026-05-02T00:10:00Z"}}"#,
+        #"{"Contact":{"Id":"expired","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"2023-01-01T00:00:00Z"}}"#,
+        #"{"Contact":{"Id":"not-yet","Channel":"VOICE","InitiationMethod":"INBOUND","InitiationTimestamp":"2026-07-01T00:00:00Z"}}"#,
+    ])
 
-    static var yaml: String {
-        """
-        server: {host: 127.0.0.1, port: 0}
-        database: {path: "\(NSTemporaryDirectory())search-table-\(UUID().uuidString).sqlite"}
-        instances: [{id: inst-1, region: us-east-1, accountId: "123456789012"}]
-        credentials: [{accessKeyId: AKIDEXAMPLE, secretAccessKey: secret, name: demo}]
-        auth: {mode: "off"}
-        clock: {now: "2026-06-01T12:00:00Z"}
-        seed: {fixtures: ["\(folder)"]}
-        """
-    }
+    static var yaml: String { MockHarness.oneInstanceYAML(fixtures: folder) }
 
     static let range = #""TimeRange":{"Type":"INITIATION_TIMESTAMP","StartTime":"2020-01-01T00:00:00Z","EndTime":"2027-01-01T00:00:00Z"}"#
 

@@ -6,31 +6,16 @@ import XCTest
 /// over a live socket by the same body (MockHarness): both ask one question of a contact, whether
 /// it is in progress (initiated, not yet disconnected).
 final class StopOutboundTableTests: XCTestCase {
-    static let folder: String = {
-        let dir = NSTemporaryDirectory() + "stop-table-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let lines = [
-            #"{"Contact":{"Id":"open","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-06-01T11:00:00Z","Attributes":{"tier":"gold"}}}"#,
-            #"{"Contact":{"Id":"ended","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-06-01T11:00:00Z","DisconnectTimestamp":"2026-06-01T11:30:00Z"}}"#,
-            #"{"Contact":{"Id":"ends-later","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-06-01T11:00:00Z","DisconnectTimestamp":"2026-06-01T13:00:00Z"}}"#,
-            #"{"Contact":{"Id":"transferred","Channel":"VOICE","InitiationMethod":"TRANSFER","InitiationTimestamp":"2026-06-01T11:00:00Z"}}"#,
-            #"{"Contact":{"Id":"not-yet","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-06-01T13:00:00Z"}}"#,
-        ]
-        try! lines.joined(separator: "\n").write(toFile: dir + "/contacts.jsonl", atomically: true, encoding: .utf8)
-        return dir
-    }()
+    static let folder = MockHarness.fixtureFolder("stop-table", lines: [
+        #"{"Contact":{"Id":"open","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-06-01T11:00:00Z","Attributes":{"tier":"gold"}}}"#,
+        #"{"Contact":{"Id":"ended","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-06-01T11:00:00Z","DisconnectTimestamp":"2026-06-01T11:30:00Z"}}"#,
+        #"{"Contact":{"Id":"ends-later","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-06-01T11:00:00Z","DisconnectTimestamp":"2026-06-01T13:00:00Z"}}"#,
+        #"{"Contact":{"Id":"transferred","Channel":"VOICE","InitiationMethod":"TRANSFER","InitiationTimestamp":"2026-06-01T11:00:00Z"}}"#,
+        #"{"Contact":{"Id":"not-yet","Channel":"CHAT","InitiationMethod":"API","InitiationTimestamp":"2026-06-01T13:00:00Z"}}"#,
+    ])
 
-    static var yaml: String {
-        """
-        server: {host: 127.0.0.1, port: 0}
-        database: {path: ":memory:"}
-        instances: [{id: inst-1, region: us-east-1, accountId: "123456789012"}]
-        credentials: [{accessKeyId: AKIDEXAMPLE, secretAccessKey: secret, name: demo}]
-        auth: {mode: "off"}
-        clock: {now: "2026-06-01T12:00:00Z"}
-        seed: {fixtures: ["\(folder)"]}
-        """
-    }
+    /// In memory: the in-process and the live run each start from the seed.
+    static var yaml: String { MockHarness.oneInstanceYAML(fixtures: folder, database: ":memory:") }
 
     static let json = [("Content-Type", "application/json")]
 
