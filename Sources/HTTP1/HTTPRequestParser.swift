@@ -148,7 +148,7 @@ public struct HTTPRequestParser: Sendable {
                     return .needMoreData
                 case .tooLong: throw HTTPParseError(.chunkLineTooLong)
                 }
-                let size = try parseChunkSize(buffer[start..<lineEnd])
+                let size = try HTTPFraming.chunkSize(buffer[start..<lineEnd])
                 start = lineEnd + 2
                 if size == 0 {
                     state = .trailers(seen: 0)
@@ -227,15 +227,6 @@ public struct HTTPRequestParser: Sendable {
         return i - from > limit ? .tooLong : .incomplete
     }
 
-    private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
-        switch HTTPFraming.chunkSize(line) {
-        case .success(let size): return size
-        case .failure(.notHex): throw HTTPParseError(.chunkSizeNotHex)
-        case .failure(.tooLarge): throw HTTPParseError(.chunkSizeTooLarge)
-        case .failure(.junkAfterSize): throw HTTPParseError(.junkAfterChunkSize)
-        }
-    }
-
     /// Advances over the head; true once a complete head is parsed and the body state is set.
     private mutating func scanHead() throws(HTTPParseError) -> Bool {
         while scan < buffer.count {
@@ -308,7 +299,7 @@ public struct HTTPRequestParser: Sendable {
         let b = buffer.span
         let sp1 = ASCIIBytes.first(0x20, in: b, line)
         guard sp1 < line.upperBound else { throw HTTPParseError(.malformedRequestLine) }
-        let method = buffer[line.lowerBound..<sp1]
+        let method = line.lowerBound..<sp1
         guard sp1 > line.lowerBound else { throw HTTPParseError(.malformedMethod) }
         let tchar = Self.tchar
         for i in line.lowerBound..<sp1 where !tchar.contains(b[i]) { throw HTTPParseError(.malformedMethod) }
@@ -343,13 +334,13 @@ public struct HTTPRequestParser: Sendable {
                 } else {
                     targetString = "/"
                 }
-            } else if targetString == "*" && method.elementsEqual("OPTIONS".utf8) {
+            } else if targetString == "*" && ASCIIBytes.equals(b, method, "OPTIONS") {
                 targetString = "*"
             } else {
                 throw HTTPParseError(.targetNotAbsolute)
             }
         }
-        return (Self.methodString(b, line.lowerBound..<sp1), targetString, version)
+        return (Self.methodString(b, method), targetString, version)
     }
 
     /// The method's name: a literal for the methods AWS clients send, so that the usual request

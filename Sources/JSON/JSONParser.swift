@@ -1,3 +1,4 @@
+import ASCII
 /// A strict RFC 8259 parser over UTF-8 bytes.
 ///
 /// Fixtures are user input: the parser rejects what JSON does not allow (trailing commas,
@@ -235,14 +236,7 @@ public struct JSONParser {
         guard i + 4 <= bytes.count else { throw fail("truncated \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {
-            let c = bytes[i]
-            let d: UInt8
-            switch c {
-            case 0x30...0x39: d = c - 0x30
-            case 0x41...0x46: d = c - 0x41 + 10
-            case 0x61...0x66: d = c - 0x61 + 10
-            default: throw fail("invalid hex digit in \\u escape")
-            }
+            guard let d = ASCIIBytes.hexDigitValue(bytes[i]) else { throw fail("invalid hex digit in \\u escape") }
             v = v << 4 | UInt32(d)
             i += 1
         }

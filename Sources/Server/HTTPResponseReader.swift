@@ -7,7 +7,8 @@ public enum HTTPResponseFailure: Error, Equatable, Sendable, CustomStringConvert
     case malformedHeader
     /// Not digits, or two different lengths.
     case invalidContentLength
-    /// A chunk size that is not hexadecimal, or chunk data not followed by CRLF.
+    /// A chunk-size line HTTP1's rule refuses (not hexadecimal, too large, something after the
+    /// size but an extension), or chunk data not followed by CRLF.
     case malformedChunk
     /// The status line and headers (or a chunk-size line) longer than the limit.
     case headTooLarge
@@ -53,8 +54,9 @@ struct HTTPResponseReader {
     /// persists is decided once the head is whole, by HTTP1's rule (`close` wins).
     private var http11 = true
     private var connectionTokens: [Substring] = []
-    /// A transfer coding other than chunked: the body, and so the connection, ends at the close.
-    private var closeDelimited = false
+    /// Any Transfer-Encoding: it, not a Content-Length, frames the body (RFC 9112 §6.3), and
+    /// when chunked is not last the body runs to the close.
+    private var transferCoded = false
     private var contentLength: Int?
     private var chunked = false
     private var headBytes = 0
@@ -123,7 +125,7 @@ struct HTTPResponseReader {
             if line.isEmpty { return endOfHead() }
             try readHeader(line)
         case .chunkSize:
-            guard case .success(let size) = HTTPFraming.chunkSize(line) else { throw .malformedChunk }
+            guard let size = try? HTTPFraming.chunkSize(line) else { throw .malformedChunk }
             state = size == 0 ? .trailers : .chunkData(remaining: size)
         case .chunkDataEnd:
             guard line.isEmpty else { throw .malformedChunk }
@@ -150,7 +152,7 @@ struct HTTPResponseReader {
         status = code
         http11 = line[7] == 0x31
         connectionTokens = []
-        closeDelimited = false
+        transferCoded = false
         contentLength = nil
         chunked = false
     }
@@ -167,11 +169,7 @@ struct HTTPResponseReader {
         case "transfer-encoding":
             let codings = value.lowercased().split(separator: ",").map { String($0).trimmingSpaces() }
             chunked = codings.last == "chunked"
-            if !chunked {
-                // A transfer coding other than chunked last: the body runs to the close (RFC 9112 §6.3).
-                contentLength = nil
-                closeDelimited = true
-            }
+            transferCoded = true
         case "connection":
             connectionTokens += value.split(separator: ",").map { $0.trimmingSpaces() }
         default:
@@ -180,7 +178,7 @@ struct HTTPResponseReader {
     }
 
     private mutating func endOfHead() -> Progress? {
-        keepAlive = !closeDelimited && HTTPFraming.persists(http11: http11, connectionTokens: connectionTokens)
+        keepAlive = HTTPFraming.persists(http11: http11, connectionTokens: connectionTokens)
         if status < 200 {
             // An interim response (100 Continue, 103 Early Hints): the real one follows.
             state = .statusLine
@@ -189,7 +187,7 @@ struct HTTPResponseReader {
         if status == 204 || status == 304 { return finishMessage() }
         if chunked {
             state = .chunkSize
-        } else if let contentLength {
+        } else if !transferCoded, let contentLength {
             if contentLength == 0 { return finishMessage() }
             state = .body(remaining: contentLength)
         } else {

@@ -34,11 +34,12 @@ public final class LoopMailbox: Sendable {
         // reference to a connection, whose deinit must not run inside the lock.
         let dropped = queue.state.withLock { s -> [@Sendable () -> Void] in
             s.closed = true
-            defer { s.work.removeAll() }
-            return s.work
+            let work = s.work
+            s.work = []
+            return work
         }
         wakeup.close()
-        withExtendedLifetime(dropped) {}
+        _ = dropped
     }
 
     private final class Queue: Sendable {
@@ -51,8 +52,9 @@ public final class LoopMailbox: Sendable {
 
         func runPending() {
             let work = state.withLock { s -> [@Sendable () -> Void] in
-                defer { s.work.removeAll(keepingCapacity: true) }
-                return s.work
+                let work = s.work
+                s.work = []
+                return work
             }
             for w in work { w() }
         }

@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// Runs a callback on the loop thread when any thread calls `send()` (uv_async): how a test
-/// or a second thread asks a running loop to shut down.
+/// or a second thread asks a running loop to shut down, and how `LoopMailbox` wakes the loop
+/// for work posted to it.
 public final class LoopWakeup: @unchecked Sendable {
     private let wakeup: LoopHandle<uv_async_t>
     private let callback: () -> Void

@@ -7,24 +7,23 @@ protocol ByteSink {
 }
 
 extension ByteSink {
+    /// Through a span, as `Array.appendUTF8` does: it borrows the string, where a closure over
+    /// its storage retained it.
     mutating func append(utf8 text: String) {
-        var text = text
-        text.withUTF8 { append(contentsOf: UnsafeRawBufferPointer($0)) }
+        text.utf8.span.withUnsafeBytes { append(contentsOf: $0) }
     }
 }
 
 extension Array: ByteSink where Element == UInt8 {}
 
 /// A fixed buffer written from its start. It keeps counting past its end and writes nothing
-/// more once a piece does not fit, so the caller learns how much was needed (`overflowed`)
-/// and can write again somewhere larger.
+/// more once a piece does not fit, so the caller learns how much was needed (`overflowed`,
+/// `count`) and writes again somewhere larger.
 struct FixedByteBuffer: ByteSink {
     private let base: UnsafeMutableRawPointer
     private let capacity: Int
-    /// Bytes asked to be written, written or not.
+    /// Bytes asked to be written: all of them written while it is at most `capacity`.
     private(set) var count = 0
-    /// Bytes written: `count` until the first piece that did not fit.
-    private var stored = 0
 
     init(_ buffer: UnsafeMutableRawBufferPointer) {
         base = buffer.baseAddress!
@@ -32,21 +31,20 @@ struct FixedByteBuffer: ByteSink {
     }
 
     var overflowed: Bool { count > capacity }
-    var written: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: stored) }
+
+    /// What was written; only whole when nothing overflowed.
+    var written: UnsafeRawBufferPointer {
+        precondition(!overflowed, "a fixed buffer that overflowed holds only part of what was written to it")
+        return UnsafeRawBufferPointer(start: base, count: count)
+    }
 
     mutating func append(_ byte: UInt8) {
-        if count < capacity {
-            base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
-            stored += 1
-        }
+        if count < capacity { base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self) }
         count += 1
     }
 
     mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
-        if count + bytes.count <= capacity {
-            if let from = bytes.baseAddress { (base + count).copyMemory(from: from, byteCount: bytes.count) }
-            stored += bytes.count
-        }
+        if let from = bytes.baseAddress, count + bytes.count <= capacity { (base + count).copyMemory(from: from, byteCount: bytes.count) }
         count += bytes.count
     }
 }

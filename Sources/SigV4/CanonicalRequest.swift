@@ -12,8 +12,14 @@ public struct CanonicalRequest: Sendable {
     /// The signed header names are `input`'s.
     public init(method: String, path: Substring, query: [QueryParameter], headers: HeaderFields,
                 input: SignatureInput, payloadHash: String, normalizePath: Bool) {
+        self.init(method: method, path: path, query: query, headers: headers, input: input, payloadHash: payloadHash,
+                  normalizePath: normalizePath, capacity: 384)
+    }
+
+    init(method: String, path: Substring, query: [QueryParameter], headers: HeaderFields,
+         input: SignatureInput, payloadHash: String, normalizePath: Bool, capacity: Int) {
         var b: [UInt8] = []
-        b.reserveCapacity(384)
+        b.reserveCapacity(capacity)
         CanonicalRequest.write(method: method, path: path, query: query, headers: headers, input: input,
                                payloadHash: payloadHash, normalizePath: normalizePath, into: &b)
         bytes = b
@@ -25,7 +31,10 @@ public struct CanonicalRequest: Sendable {
     /// of capacity and of uniqueness at each of its twenty-odd appends. Always inlined, as
     /// `withStringToSign(canonical:)` and the verifier's candidate loop are: called through,
     /// the closures between them retained and released their captures, about sixteen more
-    /// reference counts a request than the array had cost.
+    /// reference counts a request than the array had cost. A larger request (a session token
+    /// signed as a header runs to a thousand bytes and more) is written a second time, into an
+    /// array of the size the first pass counted: 1 KiB is what the stack takes without asking
+    /// how much stack is left, which past it costs more than the array.
     @inline(__always)
     static func withBytes<R>(method: String, path: Substring, query: [QueryParameter], headers: HeaderFields,
                              input: SignatureInput, payloadHash: String, normalizePath: Bool,
@@ -36,7 +45,7 @@ public struct CanonicalRequest: Sendable {
                   payloadHash: payloadHash, normalizePath: normalizePath, into: &out)
             guard out.overflowed else { return body(out.written) }
             return CanonicalRequest(method: method, path: path, query: query, headers: headers, input: input,
-                                    payloadHash: payloadHash, normalizePath: normalizePath).bytes.withUnsafeBytes(body)
+                                    payloadHash: payloadHash, normalizePath: normalizePath, capacity: out.count).bytes.withUnsafeBytes(body)
         }
     }
 

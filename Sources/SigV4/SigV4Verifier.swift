@@ -151,10 +151,11 @@ public final class SigV4Verifier: Sendable {
             return !authenticated
         }
         guard !authenticated else { return nil }
-        return mismatch(firstRefused.map {
+        // The refused canonical request is made again as text only when the answer explains it.
+        return mismatch(options.explainFailures ? firstRefused.map {
             CanonicalRequest(method: method, path: path, query: $0, headers: fields, input: input,
                              payloadHash: payloadHash, normalizePath: options.normalizePath)
-        }, input: input)
+        } : nil, input: input)
     }
 
     static func payloadHash(_ payload: [UInt8]) -> String {

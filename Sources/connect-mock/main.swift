@@ -51,7 +51,7 @@ struct Purge: ParsableCommand {
 }
 
 struct CheckConfig: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate the config and print it, secrets redacted.")
+    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate the config and print it, secrets redacted unless --show-secrets.")
     @OptionGroup var options: ConfigOption
     @Flag(help: "Print secrets as they are, for tools that write a config from this one.")
     var showSecrets = false

@@ -62,6 +62,8 @@ final class HTTPResponseReaderTests: XCTestCase {
                        .complete(status: 200, keepAlive: true))
         XCTAssertEqual(try read("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxx", eof: true),
                        .complete(status: 200, keepAlive: false), "a coding other than chunked runs to the close")
+        XCTAssertEqual(try read("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\nxx"), .needMore,
+                       "a Content-Length after a coding other than chunked does not frame the body")
     }
 
     /// HTTP1's rule, as requests are read: `close` wins wherever it stands.

