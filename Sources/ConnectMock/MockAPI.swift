@@ -254,7 +254,7 @@ final class MockAPI {
         guard record.contactId == contactId else {
             throw APIError(status: 400, message: "expected Id \(contactId) from the path, found \(record.contactId)", path: "$.Contact.Id")
         }
-        let created = try store.transaction { try $0.upsert(record, policy: state.config.retention.policy) }
+        let created = try store.upsert(record, policy: state.config.retention.policy)
         state.events.written(document: record.document, instanceId: instanceId, contactId: contactId, now: now, fromMoments: true)
         var body = Array(#"{"Contact":"#.utf8) + record.document
         body.append(UInt8(ascii: "}"))

@@ -129,7 +129,7 @@ public final class ContactStore {
         try db.execute("BEGIN IMMEDIATE")
         inTransaction = true
         defer { inTransaction = false }
-        cache.invalidate()
+        cache.forget()
         do {
             let result = try body(self)
             try db.execute("COMMIT")
@@ -137,9 +137,39 @@ public final class ContactStore {
             return result
         } catch {
             try? db.execute("ROLLBACK")
-            cache.invalidate()
+            cache.forget()
             throw error
         }
+    }
+
+    /// A stored contact as `update` hands it to its change.
+    public struct Current: Sendable {
+        public var document: [UInt8]
+        public var initiation: Instant
+    }
+
+    /// One contact read, changed and written back in one write transaction, so that no other
+    /// connection commits between the read and the write (StopContact: an attribute update on
+    /// another worker in between would otherwise be written over). `change` gets the contact as
+    /// stored now and gives its new document; what it throws rolls back and is rethrown. The
+    /// row is read from the file, not the cache, and no document is parsed here. Returns what
+    /// was written, or nil when there is no such contact (and `change` is not called).
+    public func update(instanceId: String, contactId: String, policy: RetentionPolicy,
+                       _ change: (Current) throws -> [UInt8]) throws -> [UInt8]? {
+        try transaction { store in
+            guard let current = try store.readCurrent(instanceId: instanceId, contactId: contactId) else { return nil }
+            let document = try change(current)
+            try store.write(ContactRecord(instanceId: instanceId, contactId: contactId, initiation: current.initiation, document: document),
+                            policy: policy)
+            return document
+        }
+    }
+
+    private func readCurrent(instanceId: String, contactId: String) throws(StoreError) -> Current? {
+        try lookupStatement.bind([.text(instanceId), .text(contactId)])
+        defer { lookupStatement.finishReading() }
+        guard try lookupStatement.step() else { return nil }
+        return Current(document: try runs.document(lookupStatement, from: 0), initiation: Instant(millisecondsSinceEpoch: lookupStatement.int(1)))
     }
 
     /// Runs a write in the caller's transaction, or in one of its own: no write of this store

@@ -107,8 +107,15 @@ struct DocumentCache<Source: DataVersionSource> {
     /// Forgets everything: this connection wrote (inside a transaction too, whose later
     /// lookups must see its own deletes), and tells the process's other caches.
     mutating func invalidate() {
-        entries.removeAll(keepingCapacity: true)
+        forget()
         source.noteProcessWrite()
+    }
+
+    /// Forgets this connection's documents and tells no one: a transaction begins (its reads
+    /// must come from the file under its lock) or rolls back (nothing was committed, so no
+    /// other cache has anything to drop).
+    mutating func forget() {
+        entries.removeAll(keepingCapacity: true)
     }
 
     /// How many documents are held; for tests.

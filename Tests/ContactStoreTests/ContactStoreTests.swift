@@ -53,6 +53,33 @@ final class ContactStoreTests: XCTestCase {
         XCTAssertNotNil(try store.lookup(instanceId: "i", contactId: "keep"))
     }
 
+    /// `update` hands its change the contact as stored (read from the file, past a cache that
+    /// another connection's commit made stale), writes what it gives back, and writes nothing
+    /// when the change throws or the contact is missing.
+    func testUpdateReadsChangesAndWritesInOneTransaction() throws {
+        let path = NSTemporaryDirectory() + "update-\(UUID().uuidString).sqlite"
+        let store = try ContactStore(path: path)
+        let other = try ContactStore(path: path)
+        let policy = RetentionPolicy()
+        try store.upsert(record("a", at: 1_700_000_000, doc: "{\"v\":1}"), policy: policy)
+        XCTAssertEqual(try store.lookup(instanceId: "i", contactId: "a")?.document, Array("{\"v\":1}".utf8))
+        try other.upsert(record("a", at: 1_700_000_000, doc: "{\"v\":2}"), policy: policy)
+        var seen: [UInt8]?
+        let written = try store.update(instanceId: "i", contactId: "a", policy: policy) { current in
+            seen = current.document
+            XCTAssertEqual(current.initiation, Instant(secondsSinceEpoch: 1_700_000_000))
+            return Array("{\"v\":3}".utf8)
+        }
+        XCTAssertEqual(seen, Array("{\"v\":2}".utf8), "the other connection's commit, not this one's cached document")
+        XCTAssertEqual(written, Array("{\"v\":3}".utf8))
+        XCTAssertEqual(try other.lookup(instanceId: "i", contactId: "a")?.document, Array("{\"v\":3}".utf8))
+        struct Refused: Error {}
+        XCTAssertThrowsError(try store.update(instanceId: "i", contactId: "a", policy: policy) { _ in throw Refused() }) { XCTAssertTrue($0 is Refused) }
+        XCTAssertEqual(try store.lookup(instanceId: "i", contactId: "a")?.document, Array("{\"v\":3}".utf8))
+        XCTAssertNil(try store.update(instanceId: "i", contactId: "missing", policy: policy) { _ in XCTFail("called for a missing contact"); return [] })
+        XCTAssertEqual(try store.count(), 1)
+    }
+
     /// A bulk seed into an empty table loads its synthetic contacts without indexes and
     /// rebuilds them; into a table with rows, below the bulk threshold, or when it fails, the
     /// indexes stay as they were.

@@ -26,8 +26,13 @@ extension AWSOperation {
                     state.logger.error("store lookup failed: \(error)")
                     throw .storeFailed
                 }
-                if let stored, (try? ContactTimeline(bytes: stored.document))?.isInProgress(at: now) == true {
-                    return AWSOperation.json(.fields(["ContactId": .string(earlier)]), requestId: call.requestId)
+                if let stored {
+                    let timeline: ContactTimeline
+                    do { timeline = try ContactTimeline(bytes: stored.document) } catch {
+                        state.logger.error("a stored contact does not parse: \(error)")
+                        throw .storeFailed
+                    }
+                    if timeline.isInProgress(at: now) { return AWSOperation.json(.fields(["ContactId": .string(earlier)]), requestId: call.requestId) }
                 }
             }
             // AWS: without a queue, the call needs a source number to show as caller id.

@@ -20,53 +20,34 @@ extension AWSOperation {
             let instance = call.instance
             let now = call.now
             let reason = call.input["DisconnectReason"]?["Code"]?.stringValue ?? "API"
-            /// A stored contact the store reads back but cannot use is the mock's own defect.
-            func defect(_ what: String, _ error: any Error) -> AWSFailure {
-                state.logger.error("\(what): \(error)")
-                return .storeFailed
-            }
-            // Read, checked and written in one write transaction: between a read outside it and
-            // the write, another worker's UpdateContactAttributes or StopContact could commit, and
-            // the stale document written over it would lose that update (or stop a contact twice).
-            let bytes: [UInt8]
+            // Read, checked and written in one write transaction (ContactStore.update): between a
+            // read outside it and the write, another worker's UpdateContactAttributes or StopContact
+            // could commit, and the older document written over it would lose that change.
+            let written: [UInt8]?
             do {
-                bytes = try store.transaction { store throws -> [UInt8] in
-                    let stored: ContactStore.StoredContact?
-                    do { stored = try store.lookup(instanceId: instance.id, contactId: contactId, now: call.arrived) } catch {
-                        throw defect("store lookup failed", error)
-                    }
-                    guard let stored, policy.hiddenReason(initiation: stored.initiation, now: now) == nil else { throw AWSFailure.contactNotActive(contactId) }
-                    let parsed: JSONValue
-                    let timeline: ContactTimeline
-                    do {
-                        parsed = try JSONParser.parse(stored.document)
-                        timeline = try ContactTimeline(parsed)
-                    } catch { throw defect("a stored contact does not parse", error) }
-                    guard timeline.isInProgress(at: now) else { throw AWSFailure.contactNotActive(contactId) }
+                written = try store.update(instanceId: instance.id, contactId: contactId, policy: policy) { stored in
+                    guard policy.hiddenReason(initiation: stored.initiation, now: now) == nil else { throw AWSFailure.contactNotActive(contactId) }
+                    let parsed = try JSONParser.parse(stored.document)
+                    guard try ContactTimeline(parsed).isInProgress(at: now) else { throw AWSFailure.contactNotActive(contactId) }
                     if parsed["Channel"]?.stringValue == "VOICE", let method = parsed["InitiationMethod"]?.stringValue, notStoppableVoice.contains(method) {
                         throw AWSFailure.invalidRequest("StopContact does not end VOICE contacts initiated by \(method).")
                     }
-                    let stopped: JSONValue
-                    do {
-                        let view = try ContactView.document(parsed, at: now)
-                        var members = (view.members ?? []).filter { $0.key != "DisconnectTimestamp" && $0.key != "DisconnectReason" && $0.key != "LastUpdateTimestamp" }
-                        let seconds = JSONValue.number(TimestampValue.json(now))
-                        members += [JSONMember(key: "DisconnectTimestamp", value: seconds), JSONMember(key: "DisconnectReason", value: .string(reason)),
-                                    JSONMember(key: "LastUpdateTimestamp", value: seconds)]
-                        stopped = try ContactValidator(now: now, unknownMembers: .keep).normalize(.object(members), line: 0)
-                    } catch { throw defect("stopping a contact made a document that does not validate", error) }
-                    let bytes = JSONWriter.bytes(stopped)
-                    do {
-                        _ = try store.upsert(ContactRecord(instanceId: instance.id, contactId: contactId, initiation: stored.initiation,
-                                                           document: bytes), policy: policy)
-                    } catch { throw defect("storing a stopped contact failed", error) }
-                    return bytes
+                    let view = try ContactView.document(parsed, at: now)
+                    var members = (view.members ?? []).filter { $0.key != "DisconnectTimestamp" && $0.key != "DisconnectReason" && $0.key != "LastUpdateTimestamp" }
+                    let seconds = JSONValue.number(TimestampValue.json(now))
+                    members += [JSONMember(key: "DisconnectTimestamp", value: seconds), JSONMember(key: "DisconnectReason", value: .string(reason)),
+                                JSONMember(key: "LastUpdateTimestamp", value: seconds)]
+                    return JSONWriter.bytes(try ContactValidator(now: now, unknownMembers: .keep).normalize(.object(members), line: 0))
                 }
             } catch let failure as AWSFailure {
                 throw failure
             } catch {
-                throw defect("the StopContact transaction failed", error)
+                // The store failed, or a stored contact did not parse or stop into a valid
+                // document: the mock's own defect, not the client's.
+                state.logger.error("StopContact of \(contactId) failed: \(error)")
+                throw .storeFailed
             }
+            guard let bytes = written else { throw .contactNotActive(contactId) }
             // The ending's events, as the stopped contact's plan has them at now: DISCONNECTED,
             // and COMPLETED with it when no after contact work follows (AWS's events page).
             state.events.written(document: bytes, instanceId: instance.id, contactId: contactId, now: now, fromMoments: false) { events in
