@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Instructions per signed DescribeContact, counted by callgrind (repeatable, unlike timings).
 
-Runs the given binary under `valgrind --tool=callgrind` twice, answering WARM_UP and then
-WARM_UP + N signed requests over one keep-alive connection, and prints the difference over N: the
-instructions of a request in steady state, without the first requests' one-off work.
+Runs each binary under `valgrind --tool=callgrind` twice, each time waiting SETTLE_SECONDS after
+it listens, then answering WARM_UP and, the second time, WARM_UP + N signed requests over one
+keep-alive connection; prints the difference over N: the instructions of a request in steady
+state, without the first requests' one-off work.
     python3 bench/callgrind.py [BINARY] [N] [BASELINE]
 
 Alone, the binary answers for the first synthetic contact of a store it seeds (1,000, --seed 1).
@@ -28,27 +29,27 @@ import run  # noqa: E402  (the bench's config and signing helpers)
 
 SETTLE_SECONDS = 3
 # Requests answered in both runs, so that the work a binary does once, on its first requests
-# (the Swift runtime making type metadata, about 1.2 million instructions, a few hundred a
-# request at N = 2000), is not charged to the N counted.
+# (the Swift runtime making type metadata), is not charged to the N counted (BENCHMARKS.md has
+# its size).
 WARM_UP = 200
 
 
-def instructions(binary, config, path, n):
-    out = tempfile.mktemp(prefix="callgrind.")
+def instructions(binary, config, path, n, tmp):
+    out = os.path.join(tmp, f"callgrind.{n}.out")
     proc = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary, "serve", "--config", config],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     url = proc.stdout.readline().decode().strip().split(" on ", 1)[1]
     port = int(url.rsplit(":", 1)[1])
     # Both runs wait out the work a server does once after it starts listening (reading the
-    # store's contacts ahead on a thread of its own for the event schedule): counted in one run
-    # and not the other, it was charged to the requests (about 5 million instructions, so
-    # 2,500 a request at N = 2000).
+    # store's contacts ahead on a thread of its own for the event schedule), which depends on
+    # time, not on requests: counted in one run and not the other, it was charged to them.
     time.sleep(SETTLE_SECONDS)
     headers = run.signed_headers(url + path)
-    raw = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items() if k.lower() != "host") + "\r\n"
+    raw = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items() if k.lower() != "host")
+           + "\r\n").encode()
     with socket.create_connection(("127.0.0.1", port)) as s:
         for _ in range(WARM_UP + n):
-            s.sendall(raw.encode())
+            s.sendall(raw)
             data = b""
             while b"\r\n\r\n" not in data:
                 data += s.recv(65536)
@@ -60,9 +61,7 @@ def instructions(binary, config, path, n):
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=120)
     with open(out) as f:
-        total = int(re.search(r"^summary: (\d+)", f.read(), re.M).group(1))
-    os.remove(out)
-    return total
+        return int(re.search(r"^summary: (\d+)", f.read(), re.M).group(1))
 
 
 def prepare(tmp, name, binary):
@@ -96,10 +95,10 @@ def main():
             what = f", the baseline's first synthetic contact as {run.SAME_CONTACT}, {len(new_body):,} bytes from both"
         per_request = []
         for label, (stripped, config, _) in counted:
-            base = instructions(stripped, config, path, 0)
-            loaded = instructions(stripped, config, path, n)
+            base = instructions(stripped, config, path, 0, tmp)
+            loaded = instructions(stripped, config, path, n, tmp)
             per_request.append((loaded - base) / n)
-            print(f"{label}: {per_request[-1]:,.0f} instructions per signed DescribeContact ({n} requests{what})", flush=True)
+            print(f"{label}: {per_request[-1]:,.0f} instructions per signed DescribeContact ({n} requests after {WARM_UP}{what})", flush=True)
         if baseline is not None:
             new_ir, old_ir = per_request
             print(f"difference: {new_ir - old_ir:+,.0f} instructions per request ({100 * (new_ir / old_ir - 1):+.2f}%) against the baseline")

@@ -24,8 +24,8 @@ final class DirectoryTableTests: XCTestCase {
         let a = DescribeContactTableTests.self
         let auth = a.authorization()
         try MockHarness.run(yaml: DirectoryTableTests.yaml(extra: """
-            faults: [{match: {contactId: faulty}, error: InternalServiceException}, {match: {operation: DescribeUser, contactId: gone}, error: ResourceNotFoundException},
-                     {match: {operation: DescribeQueue, contactId: gone}, error: ResourceNotFoundException},
+            faults: [{match: {contactId: faulty}, error: InternalServiceException}, {match: {operation: DescribeUser, contactId: u-2}, error: ResourceNotFoundException},
+                     {match: {operation: DescribeQueue, contactId: q-agent}, error: ResourceNotFoundException},
                      {match: {operation: ListUsers}, error: ResourceNotFoundException}]
             """)) { exchange in
             let rows: [Row] = [
@@ -51,11 +51,12 @@ final class DirectoryTableTests: XCTestCase {
                     message: "User: arn:aws:iam::123456789012:user/london is not authorized to perform: connect:DescribeUser on resource: \(DirectoryTableTests.prefix)/agent/u-1"),
                 Row(name: "injected fault", target: "/queues/inst-1/faulty", headers: auth, status: 500, code: "InternalServiceException",
                     message: "An internal error occurred."),
-                // An injected not-found says what the operation says of a missing resource.
-                Row(name: "injected user not found", target: "/users/inst-1/gone", headers: auth, status: 404, code: "ResourceNotFoundException",
-                    message: "User not found: gone"),
-                Row(name: "injected queue not found", target: "/queues/inst-1/gone", headers: auth, status: 404, code: "ResourceNotFoundException",
-                    message: "Queue not found: gone"),
+                // An injected not-found, of a user and a queue that exist (without the rule, 200),
+                // says what the operation says of a missing resource.
+                Row(name: "injected user not found", target: "/users/inst-1/u-2", headers: auth, status: 404, code: "ResourceNotFoundException",
+                    message: "User not found: u-2"),
+                Row(name: "injected queue not found", target: "/queues/inst-1/q-agent", headers: auth, status: 404, code: "ResourceNotFoundException",
+                    message: "Queue not found: q-agent"),
                 Row(name: "injected not found of a listing", target: "/users-summary/inst-1", headers: auth, status: 404,
                     code: "ResourceNotFoundException", message: "Instance not found: inst-1"),
             ]

@@ -92,16 +92,4 @@ final class StopOutboundTableTests: XCTestCase {
             XCTAssertEqual(try start("token-1"), second)
         }
     }
-
-    /// The output-shape check the tables run can fail: a member the model does not have, a
-    /// wrong type, a value outside an enum.
-    func testTheOutputShapeCheckRefuses() {
-        func problem(_ text: String, _ op: String) -> String? { outputShapeProblem(Array(text.utf8), operation: op) }
-        XCTAssertNil(problem(#"{"ContactId":"c-1"}"#, "StartOutboundVoiceContact"))
-        XCTAssertNil(problem(#"{"User":{"Id":"u","Tags":{}}}"#, "DescribeUser"), "bounds are the service's limits on input")
-        XCTAssertNotNil(problem(#"{"ContactId":"c-1","Bogus":1}"#, "StartOutboundVoiceContact"))
-        XCTAssertNotNil(problem(#"{"ContactId":7}"#, "StartOutboundVoiceContact"))
-        XCTAssertNotNil(problem(#"{"Contact":{"Channel":"PIGEON"}}"#, "DescribeContact"))
-        XCTAssertNotNil(problem("{", "StopContact"))
-    }
 }

@@ -141,9 +141,9 @@ public struct AWSError: Sendable {
     static let throttlingMessage = "Rate exceeded"
     static let internalMessage = "An internal error occurred."
 
-    /// An injected error's message when its rule gives none: AWS's wording for throttling and
-    /// internal errors, and for the rest a sentence that names the resource (`notFound`) or
-    /// says what kind of fault it is.
+    /// An injected error's message when its rule gives none: AWS's wording for throttling, the
+    /// mock's own for internal errors, and for the rest a sentence that names the resource
+    /// (`notFound`) or says what kind of fault it is.
     static func defaultMessage(of code: String, notFound: String) -> String {
         switch code {
         case "ThrottlingException": throttlingMessage
